@@ -1,0 +1,83 @@
+# Targets a newcomer can guess. `make run` starts the service, `make test` runs
+# every test; both install what they need first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+# gettext domains and the sources each is extracted from
+DOMAINS    := core pdf web
+SRC_core   := quote/core
+SRC_pdf    := quote/pdf templates/pdf
+SRC_web    := quote/web templates/web
+LANGS      := de ru en
+
+.PHONY: install system run test lint format bench translations translations-extract \
+        translations-update clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+## system packages the tests use (Chromium, PostgreSQL, HarfBuzz subsetting, poppler)
+system:
+	scripts/install-system-packages
+
+run: install
+	$(BIN)/quote rates check
+	$(BIN)/quote rates show bpmonline
+
+test: system install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m bench
+
+## compile the catalogues (.po -> .mo)
+translations: $(STAMP)
+	@for d in $(DOMAINS); do \
+	  if ls quote/translations/*/LC_MESSAGES/$$d.po >/dev/null 2>&1; then \
+	    $(BIN)/pybabel compile --use-fuzzy -q -d quote/translations -D $$d || exit 1; \
+	  fi; \
+	done
+
+## extract the texts of every domain into quote/translations/<domain>.pot
+translations-extract: $(STAMP)
+	@for d in $(DOMAINS); do \
+	  src=""; case $$d in core) src="$(SRC_core)";; pdf) src="$(SRC_pdf)";; web) src="$(SRC_web)";; esac; \
+	  existing=""; for s in $$src; do [ -e $$s ] && existing="$$existing $$s"; done; \
+	  [ -n "$$existing" ] || continue; \
+	  $(BIN)/pybabel extract -q -F babel.cfg -k N_ -k _l -k lazy_gettext \
+	    --no-location --sort-output --omit-header -o quote/translations/$$d.pot $$existing || exit 1; \
+	done
+
+## merge new texts into every language's catalogue (creating missing ones)
+translations-update: translations-extract
+	@for d in $(DOMAINS); do \
+	  [ -f quote/translations/$$d.pot ] || continue; \
+	  for l in $(LANGS); do \
+	    if [ -f quote/translations/$$l/LC_MESSAGES/$$d.po ]; then \
+	      $(BIN)/pybabel update -q --no-fuzzy-matching -i quote/translations/$$d.pot \
+	        -d quote/translations -D $$d -l $$l; \
+	    else \
+	      $(BIN)/pybabel init -q -i quote/translations/$$d.pot -d quote/translations -D $$d -l $$l; \
+	    fi; \
+	  done; \
+	done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,122 @@
+"""The ``quote`` command line: price a request, check and show rate cards."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from .core.catalog import DEFAULT_RATES_DIR, RateFileError, load_rates
+from .core.errors import QuoteInputError
+from .core.pricing import price_quote
+from .core.request import parse_request
+from .core.show import card_as_text
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _rates_dir(args) -> Path:
+    return Path(args.rates or os.environ.get("QUOTE_RATES_DIR") or DEFAULT_RATES_DIR)
+
+
+def _read_json(source: str):
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SystemExit(_fail(f"cannot read {source}: {exc.strerror}", EXIT_USAGE)) from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise SystemExit(_fail(f"{source} is not valid JSON: {exc}", EXIT_INPUT)) from None
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"quote: {message}", file=sys.stderr)
+    return code
+
+
+def _load(args):
+    try:
+        return load_rates(_rates_dir(args))
+    except RateFileError as exc:
+        for problem in exc.problems:
+            print(f"quote: {problem}", file=sys.stderr)
+        raise SystemExit(EXIT_INPUT) from None
+
+
+def cmd_price(args) -> int:
+    book = _load(args)
+    try:
+        result = price_quote(parse_request(_read_json(args.request)), book, dt.date.today())
+    except QuoteInputError as exc:
+        json.dump({"errors": [e.as_dict() for e in exc.errors]}, sys.stderr, indent=2,
+                  ensure_ascii=False)
+        sys.stderr.write("\n")
+        return EXIT_INPUT
+    sys.stdout.write(result.model_dump_json(indent=2, exclude_none=True) + "\n")
+    return EXIT_OK
+
+
+def cmd_rates_check(args) -> int:
+    book = _load(args)
+    for card_id in book.ids():
+        for loaded in book.versions[card_id]:
+            card = loaded.card
+            print(f"ok  {loaded.path}: {card.id} {card.version} "
+                  f"(from {card.effective_from}, {len(card.packages)} packages)")
+    return EXIT_OK
+
+
+def cmd_rates_show(args) -> int:
+    book = _load(args)
+    on = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    loaded = book.in_force(args.card, on)
+    if loaded is None:
+        return _fail(f"no rate card {args.card!r} in force on {on}; known: "
+                     f"{', '.join(book.ids())}", EXIT_INPUT)
+    print(card_as_text(loaded.card, args.lang))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quote", description=__doc__)
+    parser.add_argument("--rates", help="rate card folder (default: rates/ or $QUOTE_RATES_DIR)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    price = commands.add_parser("price", help="price a quote request (JSON) and print the result")
+    price.add_argument("request", help="request file, or - for standard input")
+    price.set_defaults(run=cmd_price)
+
+    rates = commands.add_parser("rates", help="check or show rate cards")
+    rates_commands = rates.add_subparsers(dest="rates_command", required=True)
+    check = rates_commands.add_parser("check", help="validate every rate file")
+    check.set_defaults(run=cmd_rates_check)
+    show = rates_commands.add_parser("show", help="print a card's packages and prices")
+    show.add_argument("card")
+    show.add_argument("--lang", choices=["en", "de", "ru"], default="en")
+    show.add_argument("--as-of", help="date whose version to show (YYYY-MM-DD)")
+    show.set_defaults(run=cmd_rates_show)
+
+    _add_extra_commands(commands)
+    return parser
+
+
+def _add_extra_commands(commands) -> None:
+    """Commands whose code lives outside the core (the PDF renderer)."""
+    try:
+        from .pdf.cli import add_pdf_command
+    except ImportError:
+        return
+    add_pdf_command(commands, _load, _read_json)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Loading and validating the rate card files under ``rates/``.
+
+Every ``*.toml`` file below the folder is one version of one rate card. A
+broken file is reported with its path and the field at fault; nothing is
+half-loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .rates import RateCard
+
+DEFAULT_RATES_DIR = Path(__file__).resolve().parents[2] / "rates"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one rate file."""
+
+    path: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: {self.field}" if self.field else self.path
+        return f"{where}: {self.message}"
+
+
+class RateFileError(Exception):
+    """One or more rate files are broken; ``problems`` names each file and field."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class LoadedCard:
+    card: RateCard
+    path: str
+    sha256: str
+
+
+@dataclass
+class RateBook:
+    """All versions of all rate cards, by id, ordered by the date they take effect."""
+
+    versions: dict[str, list[LoadedCard]] = field(default_factory=dict)
+
+    def ids(self) -> list[str]:
+        return sorted(self.versions)
+
+    def in_force(self, card_id: str, on: dt.date) -> LoadedCard | None:
+        """The version of ``card_id`` in force on ``on``: the latest that took effect by then."""
+        candidates = [v for v in self.versions.get(card_id, []) if v.card.effective_from <= on]
+        return candidates[-1] if candidates else None
+
+    def latest(self, card_id: str) -> LoadedCard | None:
+        versions = self.versions.get(card_id)
+        return versions[-1] if versions else None
+
+    def cards_in_force(self, on: dt.date) -> list[LoadedCard]:
+        return [c for c in (self.in_force(i, on) for i in self.ids()) if c is not None]
+
+
+def _field_path(location: tuple) -> str:
+    return ".".join(str(part) for part in location)
+
+
+def parse_card(data: bytes, path: str) -> tuple[LoadedCard | None, list[Problem]]:
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, [Problem(path, "", "is not UTF-8 text")]
+    except tomllib.TOMLDecodeError as exc:
+        return None, [Problem(path, "", f"is not valid TOML: {exc}")]
+    try:
+        card = RateCard.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(Problem(path, _field_path(error["loc"]), message))
+        return None, problems
+    return LoadedCard(card, path, hashlib.sha256(data).hexdigest()), []
+
+
+def load_rates(directory: Path | str = DEFAULT_RATES_DIR) -> RateBook:
+    """Load every rate file below ``directory``; raise ``RateFileError`` listing all problems."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise RateFileError([Problem(str(root), "", "rate folder not found")])
+    problems: list[Problem] = []
+    book = RateBook()
+    seen: dict[tuple[str, str], str] = {}
+    for file in sorted(root.rglob("*.toml")):
+        shown = _shown_path(file)
+        loaded, found = parse_card(file.read_bytes(), shown)
+        problems.extend(found)
+        if loaded is None:
+            continue
+        key = (loaded.card.id, loaded.card.version)
+        if key in seen:
+            problems.append(
+                Problem(shown, "version", f"{key[0]} version {key[1]} is also in {seen[key]}")
+            )
+            continue
+        seen[key] = shown
+        book.versions.setdefault(loaded.card.id, []).append(loaded)
+    for card_id, versions in book.versions.items():
+        versions.sort(key=lambda v: v.card.effective_from)
+        dates = [v.card.effective_from for v in versions]
+        if len(set(dates)) != len(dates):
+            problems.append(
+                Problem(versions[0].path, "effective_from",
+                        f"two versions of {card_id} take effect on the same date")
+            )
+    if not problems and not book.versions:
+        problems.append(Problem(str(root), "", "holds no rate card (*.toml)"))
+    if problems:
+        raise RateFileError(problems)
+    return book
+
+
+def _shown_path(file: Path) -> str:
+    try:
+        return str(file.relative_to(Path.cwd()))
+    except ValueError:
+        return str(file)

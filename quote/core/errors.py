@@ -1,0 +1,38 @@
+"""Input errors of the pricing core: one entry per field, with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional marker name
+    """Mark a message for translation; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """What is wrong with one field. ``field`` is a dotted path: ``additions.0.date``."""
+
+    field: str
+    template: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params if self.params else self.template
+
+    def translated(self, gettext) -> str:
+        text = gettext(self.template)
+        return text % self.params if self.params else text
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "message": self.message}
+
+
+class QuoteInputError(ValueError):
+    """The request cannot be priced; ``errors`` says why, field by field."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))

@@ -1,0 +1,57 @@
+"""An offer as plain data: everything a page or a PDF needs to show it.
+
+The PDF renderer and the pages are given an ``OfferDocument``, never a
+database object or a web request. It carries the rate card version the offer
+was priced with, so an issued offer reads the same after the rate files change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .catalog import LoadedCard
+from .pricing import compare_packages
+from .rates import RateCard
+from .request import Language, QuoteRequest
+from .result import QuoteResult
+
+DEFAULT_VALID_DAYS = 30
+
+
+class OfferDocument(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: str | None = Field(default=None, description="None for a draft (a preview)")
+    issued_on: dt.date
+    valid_until: dt.date
+    language: Language = Field(description="the language the offer is written in")
+    request: QuoteRequest
+    result: QuoteResult
+    card: RateCard
+    card_sha256: str
+
+    @property
+    def is_draft(self) -> bool:
+        return self.number is None
+
+    def loaded_card(self) -> LoadedCard:
+        return LoadedCard(self.card, "snapshot", self.card_sha256)
+
+    def comparison(self):
+        """Every package of the card priced for the same inputs (see ``compare_packages``)."""
+        return compare_packages(self.request, self.loaded_card(), self.result.as_of)
+
+
+def offer_document(request: QuoteRequest, result: QuoteResult, loaded: LoadedCard, *,
+                   language: str | None = None, number: str | None = None,
+                   issued_on: dt.date | None = None,
+                   valid_days: int = DEFAULT_VALID_DAYS) -> OfferDocument:
+    issued_on = issued_on or result.as_of
+    return OfferDocument(
+        number=number, issued_on=issued_on,
+        valid_until=issued_on + dt.timedelta(days=valid_days),
+        language=language or request.language, request=request, result=result,
+        card=loaded.card, card_sha256=loaded.sha256,
+    )

@@ -1,0 +1,207 @@
+"""The quote request: what a caller asks to be priced.
+
+The same model validates the command line's JSON, the API's body and (through
+the form) the web page. Shapes and bounds are checked here; what depends on a
+rate card (package, currency decimals, dates inside the term) is checked by
+``quote.core.pricing``.
+
+Bounds (documented in the README):
+
+- license values: 0 to 999,999,999,999 in the card's currency, at most the
+  currency's decimals; strings such as "12000.50" (a JSON integer is accepted
+  too, a JSON fraction is refused because it may already have lost digits);
+- term: 1 to 10 contract years, and within the card's minimum and maximum;
+- environments: 1 to 100 in all; additions: at most 100;
+- dates: ISO ``YYYY-MM-DD`` between 2000-01-01 and 2099-12-31;
+- discount and tax: 0 to 100 percent, at most 4 decimals;
+- customer texts: at most 200 characters each (e-mail 254).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from .errors import FieldError, QuoteInputError
+from .money import AmountError, parse_decimal
+
+MAX_AMOUNT = Decimal("999999999999")
+MAX_YEARS = 10
+MAX_ENVIRONMENTS = 100
+MAX_ADDITIONS = 100
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+
+AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"
+PERCENT_PATTERN = r"^[0-9]{1,3}(\.[0-9]{1,4})?$"
+
+
+def _amount(value: object) -> Decimal:
+    if isinstance(value, (bool, float)):
+        raise ValueError(
+            'write amounts as decimal strings such as "12000.50"; '
+            "a JSON number with a fraction may already have lost digits"
+        )
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError('must be a decimal string such as "12000.50"')
+    try:
+        number = parse_decimal(value)
+    except AmountError as exc:
+        raise ValueError(str(exc)) from None
+    if number < 0:
+        raise ValueError("must not be negative")
+    if number > MAX_AMOUNT:
+        raise ValueError("must be at most 999999999999")
+    return number
+
+
+def _percent(value: object) -> Decimal:
+    number = _amount(value)
+    if number > 100:
+        raise ValueError("must be between 0 and 100")
+    if -number.as_tuple().exponent > 4:
+        raise ValueError("must have at most 4 decimals")
+    return number
+
+
+def _iso_date(value: object) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        day = value
+    elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date of the calendar") from None
+    else:
+        raise ValueError('must be a date written as YYYY-MM-DD, such as "2026-03-01"')
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError("must lie between 2000-01-01 and 2099-12-31")
+    return day
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "examples": ["12000.50"]}),
+]
+PercentText = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": PERCENT_PATTERN, "examples": ["19"]}),
+]
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-01"]}),
+]
+Deployment = Literal["on_site", "on_demand"]
+Language = Literal["en", "de", "ru"]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Customer(_Input):
+    company: str = Field(default="", max_length=200)
+    contact: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=254)
+    country: str = Field(default="", max_length=100)
+
+    @field_validator("email")
+    @classmethod
+    def _plausible_email(cls, email: str) -> str:
+        if email and (email.count("@") != 1 or "." not in email.split("@")[1]
+                      or any(c.isspace() for c in email)):
+            raise ValueError("is not an e-mail address")
+        return email
+
+    @field_validator("company", "contact", "email", "country")
+    @classmethod
+    def _printable(cls, text: str) -> str:
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise ValueError("must not contain control characters")
+        return text
+
+
+class Addition(_Input):
+    """Licenses and/or environments added to the contract on ``date``."""
+
+    date: IsoDate
+    license_value: Amount = Decimal(0)
+    environments: int = Field(default=0, ge=0, le=MAX_ENVIRONMENTS, strict=True)
+
+    @model_validator(mode="after")
+    def _adds_something(self) -> Addition:
+        if self.license_value == 0 and self.environments == 0:
+            raise ValueError("an addition must add licenses or environments")
+        return self
+
+
+class QuoteRequest(_Input):
+    """What to price. See the module's docstring for the bounds."""
+
+    rate_card: str = Field(min_length=1, max_length=40, examples=["bpmonline"])
+    package: str = Field(min_length=1, max_length=30, examples=["business"])
+    deployment: Deployment
+    license_value: Amount
+    term_start: IsoDate
+    term_years: int = Field(default=1, ge=1, le=MAX_YEARS, strict=True)
+    environments: int | None = Field(
+        default=None, ge=1, le=MAX_ENVIRONMENTS, strict=True,
+        description="environments in all; default: the package's included number",
+    )
+    additions: list[Addition] = Field(default_factory=list, max_length=MAX_ADDITIONS)
+    points: int | None = Field(default=None, ge=1, le=1_000_000, strict=True)
+    existing_contract: bool = Field(
+        default=False,
+        description="true: price only the additions to a running contract "
+        "that started on term_start and runs term_years years",
+    )
+    discount_percent: PercentText = Decimal(0)
+    tax_percent: PercentText = Decimal(0)
+    language: Language = "en"
+    customer: Customer = Field(default_factory=Customer)
+    as_of: IsoDate | None = Field(
+        default=None, description="the date whose rate card version applies; default today"
+    )
+
+
+def parse_request(data: object) -> QuoteRequest:
+    """Validate decoded JSON as a quote request; raise ``QuoteInputError`` per field."""
+    if not isinstance(data, dict):
+        raise QuoteInputError([FieldError("", "the request must be a JSON object")])
+    try:
+        return QuoteRequest.model_validate(data)
+    except ValidationError as exc:
+        raise QuoteInputError(field_errors(exc)) from None
+
+
+def field_errors(exc: ValidationError) -> list[FieldError]:
+    """Pydantic's errors as ``FieldError``s with dotted field paths."""
+    errors = []
+    for error in exc.errors(include_url=False):
+        location = [str(part) for part in error["loc"]]
+        # A model-level check (an addition that adds nothing) has no field of its own.
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "is not a field of a quote request"
+        errors.append(FieldError(".".join(location), message))
+    return errors

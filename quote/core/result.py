@@ -1,0 +1,169 @@
+"""The priced quote: lines with their explanations, and the totals.
+
+Each line explains itself: ``Explanation.reproduce()`` recomputes the line's
+amount from the figures it shows, and a line whose amount does not match its
+explanation cannot be built. Totals are checked the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, model_validator
+
+from .money import ZERO, percent_of, ratio, round_money
+
+Money = Annotated[
+    Decimal,
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}),
+]
+
+LineCode = Literal["support", "environment", "addition", "points"]
+ExplanationKind = Literal["percent_fee", "flat_fee", "included", "extra_environments",
+                          "pro_rata", "points"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Period(_Out):
+    """The part of one contract year that an addition is charged for."""
+
+    year: int  # 1-based contract year
+    start: dt.date  # first charged day
+    end: dt.date  # last day of that contract year
+    days: int  # charged days, start and end included
+    year_days: int  # days in that contract year (365 or 366)
+
+
+class Explanation(_Out):
+    """How a line's amount was reached; which fields are set depends on ``kind``.
+
+    - ``percent_fee``: ``percent`` % of ``base`` is ``exact``; with ``minimum``
+      (``minimum_applied`` when it is higher) the annual fee is ``annual_fee``
+      (rounded); amount = ``annual_fee`` × ``years``.
+    - ``flat_fee``: amount = ``annual_fee`` × ``years``.
+    - ``included``: no charge (``annual_fee`` 0).
+    - ``extra_environments``: ``quantity`` environments beyond ``included`` at
+      ``unit_price`` a year (``unit_percent`` % of ``annual_fee`` when priced as
+      a share of the fee); amount = ``unit_price`` × ``quantity`` × ``years``.
+    - ``pro_rata``: the annual cost goes from ``before`` to ``after``; the
+      ``difference`` is charged for each ``period`` as difference × days /
+      year_days, summed (``exact``) and rounded once.
+    - ``points``: ``quantity`` points at ``unit_price`` (the tier from
+      ``tier_from`` points on).
+    """
+
+    kind: ExplanationKind
+    percent: Money | None = None
+    base: Money | None = None
+    exact: Money | None = None
+    minimum: Money | None = None
+    minimum_applied: bool | None = None
+    annual_fee: Money | None = None
+    years: int | None = None
+    quantity: int | None = None
+    included: int | None = None
+    unit_price: Money | None = None
+    unit_percent: Money | None = None
+    tier_from: int | None = None
+    before: Money | None = None
+    after: Money | None = None
+    difference: Money | None = None
+    periods: list[Period] | None = None
+
+    def reproduce(self, currency: str) -> Decimal:
+        """The amount these figures give, by the rules stated above."""
+        if self.kind == "percent_fee":
+            assert self.percent is not None and self.base is not None and self.years
+            fee = max(percent_of(self.percent, self.base), self.minimum or ZERO)
+            return round_money(fee, currency) * self.years
+        if self.kind == "flat_fee":
+            assert self.annual_fee is not None and self.years
+            return self.annual_fee * self.years
+        if self.kind == "included":
+            return ZERO
+        if self.kind == "extra_environments":
+            assert self.unit_price is not None and self.quantity is not None and self.years
+            return self.unit_price * self.quantity * self.years
+        if self.kind == "pro_rata":
+            assert self.difference is not None and self.periods is not None
+            exact = sum(
+                (ratio(self.difference, p.days, p.year_days) for p in self.periods), ZERO
+            )
+            return round_money(exact, currency)
+        if self.kind == "points":
+            assert self.unit_price is not None and self.quantity is not None
+            return self.unit_price * self.quantity
+        raise AssertionError(self.kind)
+
+
+class Line(_Out):
+    code: LineCode
+    description: str
+    amount: Money
+    explanation: Explanation
+    detail: str = ""  # the explanation in words, in the quote's language
+    date: dt.date | None = None  # the addition's date, for addition lines
+
+
+class CardRef(_Out):
+    id: str
+    version: str
+    effective_from: dt.date
+    name: str
+    sha256: str
+
+
+class PackageRef(_Out):
+    id: str
+    name: str
+
+
+class Term(_Out):
+    start: dt.date
+    end: dt.date  # the last covered day
+    years: int
+
+
+class QuoteResult(_Out):
+    rate_card: CardRef
+    package: PackageRef
+    deployment: Literal["on_site", "on_demand"]
+    language: Literal["en", "de", "ru"]
+    as_of: dt.date
+    existing_contract: bool
+    currency: str
+    term: Term
+    lines: list[Line]
+    subtotal: Money
+    discount_percent: Money
+    discount: Money
+    net: Money
+    tax_percent: Money
+    tax: Money
+    total: Money
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> QuoteResult:
+        for line in self.lines:
+            if line.amount != line.explanation.reproduce(self.currency):
+                raise ValueError(f"line {line.code} does not match its explanation")
+            if line.amount < 0 or line.amount != round_money(line.amount, self.currency):
+                raise ValueError(f"line {line.code} is not an amount in {self.currency}")
+        if self.subtotal != sum((line.amount for line in self.lines), ZERO):
+            raise ValueError("subtotal is not the sum of the lines")
+        if self.discount != round_money(percent_of(self.discount_percent, self.subtotal),
+                                        self.currency):
+            raise ValueError("discount does not match its percentage")
+        if self.net != self.subtotal - self.discount:
+            raise ValueError("net is not subtotal minus discount")
+        if self.tax != round_money(percent_of(self.tax_percent, self.net), self.currency):
+            raise ValueError("tax does not match its percentage")
+        if self.total != self.net + self.tax:
+            raise ValueError("total is not net plus tax")
+        return self

@@ -1,0 +1,55 @@
+"""Fixtures shared by every test folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from quote.core.catalog import DEFAULT_RATES_DIR, RateBook, load_rates
+from quote.core.pricing import price_quote
+from quote.core.request import parse_request
+from quote.core.result import QuoteResult
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def rates_dir() -> Path:
+    return DEFAULT_RATES_DIR
+
+
+@pytest.fixture(scope="session")
+def book(rates_dir) -> RateBook:
+    return load_rates(rates_dir)
+
+
+@pytest.fixture
+def make_request():
+    """Factory: a valid bpm'online request, with any field overridden."""
+
+    def make(**overrides) -> dict:
+        data = {
+            "rate_card": "bpmonline",
+            "package": "business",
+            "deployment": "on_site",
+            "license_value": "12000.00",
+            "term_start": "2026-01-01",
+            "as_of": "2026-01-01",
+        }
+        data.update(overrides)
+        return data
+
+    return make
+
+
+@pytest.fixture
+def price(book):
+    """Factory: price a request dict with the shipped rate cards."""
+
+    def run(data: dict) -> QuoteResult:
+        return price_quote(parse_request(data), book, TODAY)
+
+    return run
