@@ -51,7 +51,7 @@ bench: install
 translations: $(STAMP)
 	@for d in $(DOMAINS); do \
 	  if ls quote/translations/*/LC_MESSAGES/$$d.po >/dev/null 2>&1; then \
-	    $(BIN)/pybabel compile --use-fuzzy -q -d quote/translations -D $$d || exit 1; \
+	    $(BIN)/pybabel -q compile --use-fuzzy -d quote/translations -D $$d || exit 1; \
 	  fi; \
 	done
 
@@ -61,7 +61,7 @@ translations-extract: $(STAMP)
 	  src=""; case $$d in core) src="$(SRC_core)";; pdf) src="$(SRC_pdf)";; web) src="$(SRC_web)";; esac; \
 	  existing=""; for s in $$src; do [ -e $$s ] && existing="$$existing $$s"; done; \
 	  [ -n "$$existing" ] || continue; \
-	  $(BIN)/pybabel extract -q -F babel.cfg -k N_ -k _l -k lazy_gettext \
+	  $(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _l -k lazy_gettext \
 	    --no-location --sort-output --omit-header -o quote/translations/$$d.pot $$existing || exit 1; \
 	done
 
@@ -71,10 +71,10 @@ translations-update: translations-extract
 	  [ -f quote/translations/$$d.pot ] || continue; \
 	  for l in $(LANGS); do \
 	    if [ -f quote/translations/$$l/LC_MESSAGES/$$d.po ]; then \
-	      $(BIN)/pybabel update -q --no-fuzzy-matching -i quote/translations/$$d.pot \
+	      $(BIN)/pybabel -q update --no-fuzzy-matching -i quote/translations/$$d.pot \
 	        -d quote/translations -D $$d -l $$l; \
 	    else \
-	      $(BIN)/pybabel init -q -i quote/translations/$$d.pot -d quote/translations -D $$d -l $$l; \
+	      $(BIN)/pybabel -q init -i quote/translations/$$d.pot -d quote/translations -D $$d -l $$l; \
 	    fi; \
 	  done; \
 	done
