@@ -59,9 +59,11 @@ class Contract:
         """Rule 1: the annual support fee (rounded) and how it was reached."""
         price = self.price
         if isinstance(price, IncludedPrice):
-            return ZERO, Explanation(kind="included", annual_fee=ZERO)
+            zero = round_money(ZERO, self.currency)
+            return zero, Explanation(kind="included", annual_fee=zero)
         if isinstance(price, FlatPrice):
-            return price.price, Explanation(kind="flat_fee", annual_fee=price.price)
+            flat = round_money(price.price, self.currency)
+            return flat, Explanation(kind="flat_fee", annual_fee=flat)
         assert isinstance(price, PercentPrice)
         exact = percent_of(price.percent, license_value)
         fee = round_money(max(exact, price.minimum), self.currency)
@@ -78,7 +80,7 @@ class Contract:
             return ZERO, None
         if isinstance(extra, PercentEnvironmentPrice):
             return round_money(percent_of(extra.percent, annual_fee), self.currency), extra.percent
-        return extra.price, None
+        return round_money(extra.price, self.currency), None
 
     def extra_environments(self, environments: int) -> int:
         return max(0, environments - self.package.environments.included)
@@ -131,7 +133,7 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date) -
 
     if request.points is not None:
         assert card.points is not None
-        unit = card.points.unit_price(request.points)
+        unit = round_money(card.points.unit_price(request.points), currency)
         tier = max(t.from_points for t in card.points.tiers if t.from_points <= request.points)
         explanation = Explanation(kind="points", quantity=request.points, unit_price=unit,
                                   tier_from=tier)

@@ -39,7 +39,7 @@ def _decimal_from_text(value: object) -> Decimal:
         raise ValueError(str(exc)) from None
     if number < 0:
         raise ValueError("must not be negative")
-    return number
+    return number.copy_abs()  # "-0" is 0, never a negative zero
 
 
 # A non-negative decimal written as a string in the file ("15", "500.00").
@@ -309,12 +309,10 @@ class RateCard(_Strict):
     @field_validator("currency")
     @classmethod
     def _known_currency(cls, code: str) -> str:
-        from babel.numbers import UnknownCurrencyError, get_currency_name
+        from babel.numbers import list_currencies
 
-        try:
-            get_currency_name(code, locale="en")
-        except UnknownCurrencyError:
-            raise ValueError(f"unknown currency {code!r}") from None
+        if code not in list_currencies():
+            raise ValueError(f"unknown currency {code!r}")
         return code
 
     @model_validator(mode="after")
@@ -339,10 +337,10 @@ class RateCard(_Strict):
             unknown = set(package.services) - services
             if unknown:
                 raise ValueError(f"{where}: unknown services {sorted(unknown)}")
-            for amount in _money_of(package):
+            for name, amount in _money_of(package):
                 if -amount.as_tuple().exponent > decimals:
                     raise ValueError(
-                        f"{where}: {amount} has more decimals than {self.currency} has"
+                        f"{where}: {name} {amount} has more decimals than {self.currency} has"
                     )
         if self.points:
             for tier in self.points.tiers:
@@ -368,13 +366,14 @@ def _unique(what: str, ids: list[str]) -> None:
         seen.add(item)
 
 
-def _money_of(package: Package) -> list[Decimal]:
+def _money_of(package: Package) -> list[tuple[str, Decimal]]:
     amounts = []
-    for price in (package.on_site, package.on_demand):
+    for deployment in ("on_site", "on_demand"):
+        price = package.price(deployment)
         if isinstance(price, PercentPrice):
-            amounts.append(price.minimum)
+            amounts.append((f"{deployment}.minimum", price.minimum))
         elif isinstance(price, FlatPrice):
-            amounts.append(price.price)
+            amounts.append((f"{deployment}.price", price.price))
     if isinstance(package.environments.extra, FixedEnvironmentPrice):
-        amounts.append(package.environments.extra.price)
+        amounts.append(("environments.extra.price", package.environments.extra.price))
     return amounts

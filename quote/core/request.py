@@ -67,7 +67,7 @@ def _amount(value: object) -> Decimal:
         raise ValueError("must not be negative")
     if number > MAX_AMOUNT:
         raise ValueError("must be at most 999999999999")
-    return number
+    return number.copy_abs()  # "-0" is 0, never a negative zero
 
 
 def _percent(value: object) -> Decimal:
