@@ -1,0 +1,336 @@
+"""An ``OfferDocument`` as a PDF/A-3b file, in German, English or Russian.
+
+The page is HTML from ``templates/pdf/offer.html`` styled by
+``static/pdf/offer.css`` and laid out by WeasyPrint. The template is given
+plain values prepared here (texts already in the offer's language, amounts
+formatted by Babel); fixed texts come from the ``pdf`` gettext domain,
+line descriptions and durations from ``core``, rate card texts from the card.
+
+The engine reads nothing but ``static/`` (see ``fetcher.py``). The font
+configuration and the parsed stylesheets are made once per process and reused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+import jinja2
+from babel.dates import format_time, get_day_names
+
+from ..core.describe import Describer, day, describe_line, locale_of, money, number, percent
+from ..core.offer import OfferDocument
+from ..core.rates import WEEKDAYS, Package, RateCard, ServiceHours
+from ..core.show import duration_text
+from ..i18n import LANGUAGES, translations
+from .fetcher import ROOT, STATIC_DIR, StaticFetcher
+from .seller import Seller
+
+TEMPLATES_DIR = ROOT / "templates" / "pdf"
+STYLESHEET = STATIC_DIR / "pdf" / "offer.css"
+FONT_FILES = (STATIC_DIR / "fonts" / "DejaVuSans.ttf", STATIC_DIR / "fonts" / "DejaVuSans-Bold.ttf")
+PDF_VARIANT = "pdf/a-3b"
+ATTACHMENT_NAME = "offer.json"
+
+_lock = threading.Lock()
+
+
+# -- the engine, made once per process ----------------------------------------
+
+
+class _Engine:
+    """FontConfiguration, fetcher and parsed stylesheets shared by every render."""
+
+    def __init__(self) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.fetcher = StaticFetcher()
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=self.fetcher,
+                              font_config=self.font_config)
+        self._page_css: dict[str, object] = {}
+
+    def page_css(self, language: str):
+        """The page-number margin box in ``language`` ("Seite 1 von 3")."""
+        if language not in self._page_css:
+            from weasyprint import CSS
+
+            _ = translations(language, ("core", "pdf")).gettext
+            label = _("Page %(page)s of %(pages)s")
+            content = " ".join(_css_content(label, {"page": "counter(page)",
+                                                    "pages": "counter(pages)"}))
+            self._page_css[language] = CSS(
+                string=f"@page {{ @bottom-right {{ content: {content}; }} }}",
+                url_fetcher=self.fetcher, font_config=self.font_config)
+        return self._page_css[language]
+
+
+@cache
+def engine() -> _Engine:
+    return _Engine()
+
+
+def _css_string(text: str) -> str:
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;-–—/()" or ord(ch) > 127
+                      else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def _css_content(template: str, placeholders: dict[str, str]) -> list[str]:
+    """CSS ``content`` tokens for a translated text with %(name)s placeholders."""
+    tokens = []
+    for piece in re.split(r"(%\(\w+\)s)", template):
+        name = piece[2:-2] if piece.startswith("%(") else None
+        if name in placeholders:
+            tokens.append(placeholders[name])
+        elif piece:
+            tokens.append(_css_string(piece))
+    return tokens
+
+
+@cache
+def _environment(language: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True, extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language, ("core", "pdf")), newstyle=True)
+    return env
+
+
+# -- plain values for the template ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownLine:
+    number: int
+    description: str
+    detail: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class ShownPriority:
+    name: str
+    definition: str
+    response: str
+    resolution: str | None
+
+
+@dataclass(frozen=True)
+class ComparedPackage:
+    name: str
+    chosen: bool
+    support_fee: str | None
+    total: str | None
+    hours: str
+    responses: list[str]
+    services: list[bool]
+    requests_per_year: str
+
+
+def service_hours_text(hours: ServiceHours, language: str) -> str:
+    _ = translations(language, ("core", "pdf")).gettext
+    if hours.around_the_clock:
+        return _("24 hours a day, 7 days a week (%(zone)s, %(offset)s)") % {
+            "zone": hours.time_zone, "offset": hours.utc_offset}
+    names = get_day_names("abbreviated", locale=locale_of(language))
+    indexes = [WEEKDAYS.index(d) for d in hours.days]
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    days = ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}–{names[r[-1]]}"
+                     for r in runs)
+    locale = locale_of(language)
+    return _("%(days)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % {
+        "days": days,
+        "start": format_time(hours.start, "HH:mm", locale=locale),
+        "end": format_time(hours.end, "HH:mm", locale=locale),
+        "zone": hours.time_zone, "offset": hours.utc_offset}
+
+
+def _support_fee(result) -> Decimal:
+    return sum((line.amount for line in result.lines if line.code == "support"), Decimal(0))
+
+
+def _comparison(document: OfferDocument, words: Describer) -> list[ComparedPackage]:
+    card, language = document.card, document.language
+    compared = []
+    for package, priced in document.comparison():
+        compared.append(ComparedPackage(
+            name=package.name(language),
+            chosen=package.id == document.result.package.id,
+            support_fee=words.money(_support_fee(priced)) if priced else None,
+            total=words.money(priced.total) if priced else None,
+            hours=service_hours_text(package.service_hours, language),
+            responses=[duration_text(package.response_times[p.id], words)
+                       for p in card.priorities],
+            services=[s.id in package.services for s in card.services],
+            requests_per_year=(number(package.requests_per_year, language)
+                               if package.requests_per_year else ""),
+        ))
+    return compared
+
+
+def offer_context(document: OfferDocument, seller: Seller) -> dict:
+    """Everything the template shows, as plain values in the offer's language."""
+    language = document.language
+    card: RateCard = document.card
+    result = document.result
+    package: Package | None = card.package(result.package.id)
+    if package is None:
+        raise ValueError(f"the offer's card has no package {result.package.id!r}")
+    words = Describer(language, card.currency)
+    _ = translations(language, ("core", "pdf")).gettext
+
+    def cash(amount: Decimal) -> str:
+        return money(amount, result.currency, language)
+
+    lines = []
+    for index, line in enumerate(result.lines, start=1):
+        description, detail = describe_line(line, card, package, result.deployment,
+                                            result.term.years, language)
+        lines.append(ShownLine(index, description, detail, cash(line.amount)))
+
+    priorities = [
+        ShownPriority(
+            name=p.name(language), definition=p.definition(language),
+            response=duration_text(package.response_times[p.id], words),
+            resolution=(duration_text(package.resolution_times[p.id], words)
+                        if p.id in package.resolution_times else None),
+        )
+        for p in card.priorities
+    ]
+    request = document.request
+    environments = request.environments or package.environments.included
+    title = (_("Offer %(number)s") % {"number": document.number} if document.number
+             else _("Draft offer"))
+    return {
+        "language": language,
+        "title": title,
+        "draft": document.is_draft,
+        "number": document.number,
+        "seller": seller,
+        "customer": request.customer,
+        "issued_on": day(document.issued_on, language),
+        "valid_until": day(document.valid_until, language),
+        "card_name": card.name(language),
+        "card_vendor": card.vendor,
+        "card_version": card.version,
+        "card_effective": day(card.effective_from, language),
+        "example_prices": card.example_prices,
+        "package_name": package.name(language),
+        "package_summary": package.summary(language) if package.summary else "",
+        "deployment": words.deployment(result.deployment),
+        "term_start": day(result.term.start, language),
+        "term_end": day(result.term.end, language),
+        "term_years": words.years(result.term.years),
+        "existing_contract": result.existing_contract,
+        "license_value": cash(request.license_value),
+        "environments": number(environments, language),
+        "lines": lines,
+        "subtotal": cash(result.subtotal),
+        "discount": cash(result.discount) if result.discount_percent else None,
+        "discount_percent": percent(result.discount_percent, language),
+        "net": cash(result.net),
+        "tax": cash(result.tax),
+        "tax_percent": percent(result.tax_percent, language),
+        "total": cash(result.total),
+        "currency": result.currency,
+        "priority_label": (card.priority_label(language) if card.priority_label
+                           else _("Priority")),
+        "priorities": priorities,
+        "hours": service_hours_text(package.service_hours, language),
+        "requests_per_year": (number(package.requests_per_year, language)
+                              if package.requests_per_year else None),
+        "services": [s.name(language) for s in card.services if s.id in package.services],
+        "all_services": [s.name(language) for s in card.services],
+        "conditions": [c(language) for c in card.conditions],
+        "points": _points(card, words) if card.points else None,
+        "comparison": _comparison(document, words),
+        "priority_names": [p.name(language) for p in card.priorities],
+    }
+
+
+def _points(card: RateCard, words: Describer) -> dict:
+    points = card.points
+    assert points is not None
+    language = words.language
+    return {
+        "name": points.name(language),
+        "tiers": [(number(t.from_points, language), words.money(t.price))
+                  for t in points.tiers],
+        "catalogue": [(item.name(language), number(item.points, language))
+                      for item in points.catalogue],
+    }
+
+
+# -- rendering -----------------------------------------------------------------
+
+
+def offer_html(document: OfferDocument, seller: Seller | None = None) -> str:
+    context = offer_context(document, seller or Seller.from_env())
+    return _environment(document.language).get_template("offer.html").render(context)
+
+
+def render_offer(document: OfferDocument, language: str, seller: Seller | None = None) -> bytes:
+    """The offer as PDF/A-3b bytes written in ``language``, with its result as ``offer.json``."""
+    from weasyprint import HTML, Attachment
+
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; one of {', '.join(LANGUAGES)}")
+    if document.language != language:
+        document = document.model_copy(update={"language": language})
+    html = offer_html(document, seller)
+    result_json = document.result.model_dump_json(exclude_none=True).encode()
+    eng = engine()
+    with _lock:
+        attachment = Attachment(
+            string=result_json, name=ATTACHMENT_NAME, url_fetcher=eng.fetcher,
+            description="Priced quote (quote result JSON)", relationship="Data",
+            created=_timestamp(document.issued_on), modified=_timestamp(document.issued_on))
+        page = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=eng.fetcher)
+        return page.write_pdf(
+            stylesheets=[eng.stylesheet, eng.page_css(language)],
+            font_config=eng.font_config, pdf_variant=PDF_VARIANT,
+            attachments=[attachment])
+
+
+def _timestamp(day_: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day_, dt.time(0, 0))
+
+
+def offer_filename(document: OfferDocument, language: str) -> str:
+    """``offer-Q-2026-000042-de.pdf``; ``offer-draft-de.pdf`` for a draft."""
+    number = document.number or "draft"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "draft"
+    return f"offer-{safe}-{language}.pdf"
+
+
+def engine_warnings() -> list[str]:
+    """What on this machine makes PDF rendering slower or different than intended."""
+    import ctypes
+    import ctypes.util
+
+    warnings = []
+    try:
+        ctypes.CDLL("libharfbuzz-subset.so.0")
+    except OSError:
+        if not ctypes.util.find_library("harfbuzz-subset"):
+            warnings.append(
+                "libharfbuzz-subset0 is missing: PDF rendering falls back to a much slower "
+                "font subsetting path; install the Debian package libharfbuzz-subset0")
+    for font in FONT_FILES:
+        if not font.is_file():
+            warnings.append(f"the bundled font {font.relative_to(ROOT)} is missing: offers "
+                            "would be printed with whatever font the system has")
+    return warnings
