@@ -46,7 +46,7 @@ def _decimal_from_text(value: object) -> Decimal:
 DecimalText = Annotated[
     Decimal, BeforeValidator(_decimal_from_text), PlainSerializer(str, return_type=str)
 ]
-Percent = Annotated[DecimalText, Field(le=Decimal(100))]
+Percent = Annotated[DecimalText, Field(le=100)]  # an int, so errors read "100"
 
 
 class _Strict(BaseModel):

@@ -15,7 +15,7 @@ from .helpers import bpm, priced, refused_fields
     ("package", "deployment", "license_value", "fee", "minimum_applied"),
     [
         # Business on-site: 20 %, at least 500.00
-        ("business", "on_site", "2500.00", "500.00", False),  # 20 % × 2,500 = 500.00: at the minimum
+        ("business", "on_site", "2500.00", "500.00", False),  # 20 % × 2,500 = 500.00 (at)
         ("business", "on_site", "2000.00", "500.00", True),  # 20 % × 2,000 = 400.00 < 500.00
         ("business", "on_site", "3000.00", "600.00", False),  # 20 % × 3,000 = 600.00
         ("business", "on_site", "0", "500.00", True),  # nothing licensed: still the minimum
