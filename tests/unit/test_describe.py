@@ -1,0 +1,82 @@
+"""Lines in words: texts from the core catalogue, numbers and dates by Babel."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from babel.dates import format_date
+from babel.numbers import format_currency, format_percent
+
+from quote.core.describe import describe_line
+
+from .helpers import bpm, priced
+
+
+def eur(amount: str, locale: str) -> str:
+    return format_currency(Decimal(amount), "EUR", locale=locale)
+
+
+def test_babel_formats_euros_per_language():
+    assert eur("2400.00", "de_DE") == "2.400,00\xa0€"
+    assert eur("2400.00", "en_GB") == "€2,400.00"
+    # Russian groups with a (narrow) no-break space: take Babel's own output
+    assert eur("2400.00", "ru_RU").endswith("400,00\xa0€")
+
+
+def test_support_line_in_german(book):
+    result = priced(book, bpm(language="de"))
+    line = result.lines[0]
+    pct = format_percent(Decimal("0.20"), locale="de_DE")
+    assert line.description == "Support Business, On-Site-Lizenzen, 1 Jahr"
+    assert line.detail == (f"{pct} von {eur('12000.00', 'de_DE')} = {eur('2400.00', 'de_DE')}; "
+                           f"{eur('2400.00', 'de_DE')} pro Jahr × 1 Jahr")
+    assert "2.400,00\xa0€" in line.detail
+
+
+def test_minimum_in_russian(book):
+    result = priced(book, bpm(language="ru", license_value="2000.00", term_years=2))
+    line = result.lines[0]
+    assert line.description == "Поддержка «Бизнес», локальные лицензии (on-site), 2 года"
+    assert f"применяется минимум {eur('500.00', 'ru_RU')}" in line.detail
+    assert line.detail.endswith(f"{eur('500.00', 'ru_RU')} в год × 2 года")
+
+
+@pytest.mark.parametrize(("years", "words"), [(1, "1 год"), (2, "2 года"), (5, "5 лет")])
+def test_russian_plural_forms_of_years(book, years, words):
+    line = priced(book, bpm(language="ru", term_years=years)).lines[0]
+    assert line.description.endswith(words)
+
+
+def test_addition_in_russian(book):
+    result = priced(book, bpm(language="ru", additions=[
+        {"date": "2026-07-01", "license_value": "1000.00", "environments": 2}]))
+    addition, environments = result.lines[1:]
+    day = format_date(addition.date, format="long", locale="ru_RU")
+    assert addition.description == f"Дополнительные лицензии с {day}"
+    assert environments.description == f"2 дополнительные среды с {day}"
+    assert addition.detail == (
+        f"Годовая стоимость {eur('2400.00', 'ru_RU')} → {eur('2600.00', 'ru_RU')}: "
+        f"разница {eur('200.00', 'ru_RU')} × 184 из 365 дн. (год договора 1)")
+
+
+def test_describe_line_in_another_language(book):
+    result = priced(book, bpm(environments=3))  # priced in English
+    loaded = book.in_force("bpmonline", result.as_of)
+    package = loaded.card.package("business")
+    line = result.lines[1]
+    assert line.description == "2 extra environments"
+    description, detail = describe_line(line, loaded.card, package, "on_site", 1, "de")
+    assert description == "2 zusätzliche Umgebungen"
+    pct = format_percent(Decimal("0.10"), locale="de_DE")
+    assert detail == (f"2 Umgebungen zusätzlich zu den 1 enthaltenen, je {eur('240.00', 'de_DE')} "
+                      f"({pct} der Jahresgebühr {eur('2400.00', 'de_DE')}) pro Jahr × 1 Jahr")
+    description, _ = describe_line(line, loaded.card, package, "on_site", 1, "ru")
+    assert description == "2 дополнительные среды"
+
+
+def test_points_in_german(book):
+    result = priced(book, bpm(rate_card="maxence", package="basic", points=50, language="de"))
+    line = result.lines[1]
+    assert line.description == "Support-Punktekonto: 50 Punkte"
+    assert line.detail == f"50 Punkte × {eur('90.00', 'de_DE')} (Preis ab 50 Punkten)"
