@@ -1,0 +1,214 @@
+"""The app factory: configuration, extensions, blueprints, headers and error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..core.catalog import DEFAULT_RATES_DIR, RateBook, RateFileError, load_rates
+from ..i18n import TRANSLATIONS_DIR
+from . import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 64 * 1024
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # "production" unless QUOTE_ENV=development; testing counts as development for the key.
+    "ENV": "production",
+    "SECRET_KEY": None,
+    "RATES_DIR": str(DEFAULT_RATES_DIR),
+    # Stands in for staff sign-in: enables discounts in the form and the API preview.
+    "STAFF_MODE": False,
+    # The day the rate cards in force are chosen for; None: the server's today.
+    "TODAY": None,
+    "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+    "FORM_ADDITION_ROWS": 3,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DOMAIN": "web;core",
+    "BABEL_TRANSLATION_DIRECTORIES": f"{TRANSLATIONS_DIR};{TRANSLATIONS_DIR}",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # None: secure cookies except in development and testing.
+    "SESSION_COOKIE_SECURE": None,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "JSON_SORT_KEYS": False,
+}
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+csrf = CSRFProtect()
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start: the message says what to fix."""
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(
+        "quote",
+        root_path=str(ROOT / "quote"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("QUOTE")
+    if config:
+        app.config.update(config)
+
+    development = app.config["ENV"] == "development" or app.config.get("TESTING", False)
+    if not app.config.get("SECRET_KEY"):
+        if not development:
+            raise ConfigError(
+                "QUOTE_SECRET_KEY is not set. Set it to a long random value "
+                "(python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or set QUOTE_ENV=development for a local run."
+            )
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not development
+
+    app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"])
+    i18n.init_app(app)
+    csrf.init_app(app)
+    _log_pdf_warnings(app)
+
+    from .api import api
+    from .public import public
+    from .staff import staff
+
+    csrf.exempt(api)
+    app.register_blueprint(public)
+    app.register_blueprint(api, url_prefix=API_PREFIX)
+    app.register_blueprint(staff, url_prefix="/staff")
+
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    return app
+
+
+def _load_rates(directory: str) -> RateBook:
+    try:
+        return load_rates(directory)
+    except RateFileError as exc:
+        details = "\n".join(f"  {problem}" for problem in exc.problems)
+        raise ConfigError(f"the rate files are broken (RATES_DIR={directory}):\n{details}") from None
+
+
+def _log_pdf_warnings(app: Flask) -> None:
+    engine_warnings = pdf_interface()[1]
+    if engine_warnings is None:
+        app.logger.warning("PDF rendering unavailable: quote.pdf is not installed")
+        return
+    for warning in engine_warnings():
+        app.logger.warning("PDF engine: %s", warning)
+
+
+def pdf_interface():
+    """(render_offer, engine_warnings) from ``quote.pdf``, or (None, None) when absent."""
+    try:
+        from ..pdf import engine_warnings, render_offer
+    except ImportError:
+        return None, None
+    return render_offer, engine_warnings
+
+
+def rates() -> RateBook:
+    return current_app.extensions["quote.rates"]
+
+
+def today() -> dt.date:
+    configured = current_app.config["TODAY"]
+    if configured is None:
+        return dt.date.today()
+    return configured if isinstance(configured, dt.date) else dt.date.fromisoformat(configured)
+
+
+def is_api() -> bool:
+    return request.path.startswith(API_PREFIX + "/") or request.path == API_PREFIX
+
+
+def error_json(status: int, message: str, field: str = ""):
+    response = jsonify({"errors": [{"field": field, "message": message}]})
+    response.status_code = status
+    return response
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response
+
+
+def _http_error(error: HTTPException):
+    if is_api():
+        message = error.description or error.name
+        if error.code == 413:
+            limit = current_app.config["MAX_CONTENT_LENGTH"]
+            message = f"the body is larger than the limit of {limit} bytes"
+        response = error_json(error.code or 500, message)
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+    return render_template(
+        "web/error.html", code=error.code, title=str(error_title(error.code))
+    ), error.code
+
+
+def _server_error(error: InternalServerError):
+    original = getattr(error, "original_exception", None)
+    log.error("unhandled error on %s %s", request.method, request.path,
+              exc_info=original or error)
+    if is_api():
+        return error_json(500, "internal error; it has been logged")
+    return _http_error(error)
+
+
+def _csrf_error(error: CSRFError):
+    if is_api():
+        return error_json(400, error.description)
+    from flask_babel import gettext
+
+    return render_template(
+        "web/error.html", code=400,
+        title=gettext("The form has expired or was not sent from this site. "
+                      "Please reload the page and try again."),
+    ), 400
+
+
+def error_title(code: int | None) -> str:
+    from flask_babel import lazy_gettext as _l
+
+    titles = {
+        400: _l("The request could not be understood."),
+        404: _l("This page does not exist."),
+        405: _l("This page cannot be used that way."),
+        413: _l("The request is too large."),
+        415: _l("The request has an unsupported content type."),
+    }
+    return titles.get(code or 500, _l("Something went wrong on our side. It has been logged."))

@@ -1,0 +1,194 @@
+"""The quote form: fields, reading typed input into a quote request, placing errors.
+
+Numbers are typed in the page's language and read by ``parse_local_amount``;
+everything else is checked by the pricing core, whose errors are placed next to
+the field they name. Empty addition rows are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
+
+from ..core.errors import N_, FieldError
+from .i18n import AmountEntryError, format_amount_for_entry, parse_local_amount
+
+MAX_ROWS = 100
+
+
+class AdditionForm(Form):
+    date = StringField(_l("Date"), render_kw={"type": "date"})
+    license_value = StringField(_l("Added license value"), render_kw={"inputmode": "decimal"})
+    environments = StringField(_l("Added environments"), render_kw={"inputmode": "numeric"})
+
+    def is_empty(self) -> bool:
+        return not any((f.data or "").strip() for f in (self.date, self.license_value,
+                                                        self.environments))
+
+
+class CustomerForm(Form):
+    company = StringField(_l("Company"), render_kw={"autocomplete": "organization"})
+    contact = StringField(_l("Contact person"), render_kw={"autocomplete": "name"})
+    email = StringField(_l("E-mail"), render_kw={"type": "email", "autocomplete": "email"})
+    country = StringField(_l("Country"), render_kw={"autocomplete": "country-name"})
+
+
+class QuoteForm(FlaskForm):
+    entry_language = HiddenField()
+    rate_card = SelectField(_l("Rate card"), validate_choice=False)
+    package = SelectField(_l("Package"), validate_choice=False)
+    deployment = SelectField(_l("Deployment"), validate_choice=False, choices=[
+        ("on_site", _l("On-site licenses")), ("on_demand", _l("On-demand subscription"))])
+    license_value = StringField(_l("License value"), render_kw={"inputmode": "decimal"})
+    term_start = StringField(_l("Term start"), render_kw={"type": "date"})
+    term_years = StringField(_l("Years"), default="1", render_kw={"inputmode": "numeric"})
+    environments = StringField(_l("Environments in all"), render_kw={"inputmode": "numeric"})
+    additions = FieldList(FormField(AdditionForm), min_entries=3, max_entries=MAX_ROWS)
+    points = StringField(_l("Support points"), render_kw={"inputmode": "numeric"})
+    tax_percent = StringField(_l("Tax (%)"), default="0", render_kw={"inputmode": "decimal"})
+    discount_percent = StringField(_l("Discount (%)"), default="0",
+                                   render_kw={"inputmode": "decimal"})
+    language = SelectField(_l("Language of the offer"), validate_choice=False, choices=[
+        ("en", "English"), ("de", "Deutsch"), ("ru", "Русский")])
+    customer = FormField(CustomerForm)
+
+
+@dataclass
+class Reading:
+    """A form read into a quote request, or the problems that stop it."""
+
+    data: dict | None
+    problems: dict[str, list[str]] = field(default_factory=dict)  # field id -> messages
+    general: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # request addition index -> form row
+
+    def add(self, field_id: str | None, message: str) -> None:
+        if field_id is None:
+            self.general.append(message)
+        else:
+            self.problems.setdefault(field_id, []).append(message)
+
+
+def read_form(form: QuoteForm, page_language: str, staff: bool) -> Reading:
+    """Turn the typed form into a request dict for the core; amounts become decimal strings.
+
+    Amounts are read in the language they were typed in (``entry_language``), then shown
+    again in the page's language, so switching languages keeps every entry.
+    """
+    entry_language = form.entry_language.data or page_language
+    if entry_language not in ("en", "de", "ru"):
+        entry_language = page_language
+    reading = Reading(data=None)
+    data: dict = {
+        "rate_card": form.rate_card.data or "",
+        "package": form.package.data or "",
+        "deployment": form.deployment.data or "",
+        "language": form.language.data or page_language,
+    }
+
+    def amount(f, key_target: dict, key: str, required: bool = False) -> None:
+        try:
+            value = parse_local_amount(f.data or "", entry_language)
+        except AmountEntryError as exc:
+            reading.add(f.id, exc.translated(gettext))
+            return
+        if value is None:
+            if required:
+                reading.add(f.id, gettext("Please enter an amount."))
+            return
+        key_target[key] = str(value)
+        f.data = format_amount_for_entry(value, page_language)
+
+    def whole(f, key_target: dict, key: str, required: bool = False) -> None:
+        text = (f.data or "").strip()
+        if not text:
+            if required:
+                reading.add(f.id, gettext("Please enter a number."))
+            return
+        if not (text.isascii() and text.isdigit()) or len(text) > 9:
+            reading.add(f.id, gettext("Please enter a whole number such as 2."))
+            return
+        key_target[key] = int(text)
+
+    def day(f, key_target: dict, key: str, required: bool = False) -> None:
+        text = (f.data or "").strip()
+        if not text:
+            if required:
+                reading.add(f.id, gettext("Please enter a date."))
+            return
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            reading.add(f.id, gettext("Please enter a date such as 2026-03-01."))
+            return
+        key_target[key] = text
+
+    amount(form.license_value, data, "license_value", required=True)
+    day(form.term_start, data, "term_start", required=True)
+    whole(form.term_years, data, "term_years", required=True)
+    whole(form.environments, data, "environments")
+    whole(form.points, data, "points")
+    amount(form.tax_percent, data, "tax_percent")
+    if staff:
+        amount(form.discount_percent, data, "discount_percent")
+
+    additions = []
+    for row, entry in enumerate(form.additions.entries):
+        sub = entry.form
+        if sub.is_empty():
+            continue
+        addition: dict = {}
+        day(sub.date, addition, "date", required=True)
+        amount(sub.license_value, addition, "license_value")
+        whole(sub.environments, addition, "environments")
+        additions.append(addition)
+        reading.rows.append(row)
+    data["additions"] = additions
+
+    customer = {}
+    for name in ("company", "contact", "email", "country"):
+        text = (form.customer.form[name].data or "").strip()
+        if text:
+            customer[name] = text
+    data["customer"] = customer
+    form.entry_language.data = page_language
+    if not reading.problems:
+        reading.data = data
+    return reading
+
+
+def place_errors(form: QuoteForm, reading: Reading, errors: list[FieldError]) -> None:
+    """Put the core's errors next to the fields they name (in the page's language)."""
+    for error in errors:
+        reading.add(field_id(form, error.field, reading.rows), error.translated(gettext))
+
+
+def field_id(form: QuoteForm, path: str, rows: list[int]) -> str | None:
+    parts = path.split(".") if path else []
+    if not parts:
+        return None
+    head = parts[0]
+    if head == "additions":
+        if len(parts) == 1:
+            return "additions"
+        if not parts[1].isdigit() or int(parts[1]) >= len(rows):
+            return "additions"
+        entry = form.additions.entries[rows[int(parts[1])]]
+        if len(parts) >= 3 and parts[2] in entry.form._fields:
+            return entry.form[parts[2]].id
+        return entry.form.date.id
+    if head == "customer":
+        if len(parts) >= 2 and parts[1] in form.customer.form._fields:
+            return form.customer.form[parts[1]].id
+        return None
+    if head in form._fields and head not in ("csrf_token", "entry_language"):
+        return form[head].id
+    return None
+
+
+__all__ = ["N_", "QuoteForm", "Reading", "place_errors", "read_form"]

@@ -1,0 +1,122 @@
+"""The API's OpenAPI 3.1 document, generated from the pydantic models.
+
+The request schema is the pricing core's ``QuoteRequest``, the preview answer
+its ``QuoteResult``; nothing here is a hand-written schema.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic.json_schema import models_json_schema
+
+from ..core.request import QuoteRequest
+from ..core.result import QuoteResult
+from .schemas import Comparison, ErrorResponse, RateCardList, RateCardView
+
+MAX_BODY = "64 KiB"
+REF = "#/components/schemas/{model}"
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/"
+                                                                 "ErrorResponse"}}}}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+LANG_PARAMETER = {
+    "name": "lang", "in": "query", "required": False,
+    "description": "language of the texts; default: Accept-Language, then English",
+    "schema": {"type": "string", "enum": ["en", "de", "ru"]},
+}
+
+
+@cache
+def openapi_document() -> dict:
+    keys, top = models_json_schema(
+        [(QuoteRequest, "validation"), (QuoteResult, "serialization"),
+         (ErrorResponse, "serialization"), (RateCardList, "serialization"),
+         (RateCardView, "serialization"), (Comparison, "serialization")],
+        ref_template=REF,
+    )
+    ref = {model: keys[(model, mode)]["$ref"] for model, mode in keys}
+    schemas = top["$defs"]
+
+    body_errors = {
+        "400": _error("the body is not valid JSON"),
+        "413": _error(f"the body is larger than {MAX_BODY}"),
+        "415": _error("the body is not sent as application/json"),
+        "422": _error("the request cannot be priced; one error per field"),
+    }
+    quote_body = {"required": True,
+                  "content": {"application/json": {"schema": {"$ref": ref[QuoteRequest]}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "quote API",
+            "version": "1",
+            "description": (
+                "Support pricing and quotation. Amounts are decimal strings "
+                '("12000.50"); a JSON integer is accepted for an amount, a JSON number '
+                "with a fraction is refused. Nothing is stored by these endpoints. "
+                f"Request bodies are limited to {MAX_BODY}. A discount is refused "
+                "unless the service runs in staff mode."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/rate-cards": {"get": {
+                "operationId": "listRateCards",
+                "summary": "The rate cards in force today",
+                "parameters": [LANG_PARAMETER],
+                "responses": {"200": _json(ref[RateCardList], "the rate cards in force")},
+            }},
+            "/rate-cards/{card_id}": {"get": {
+                "operationId": "showRateCard",
+                "summary": "One rate card in force today: packages, prices, service levels",
+                "parameters": [
+                    {"name": "card_id", "in": "path", "required": True,
+                     "schema": {"type": "string"}},
+                    LANG_PARAMETER,
+                ],
+                "responses": {"200": _json(ref[RateCardView], "the rate card"),
+                              "404": _error("no such rate card is in force today")},
+            }},
+            "/quotes/preview": {"post": {
+                "operationId": "previewQuote",
+                "summary": "Price a request (nothing is stored)",
+                "parameters": [LANG_PARAMETER],
+                "requestBody": quote_body,
+                "responses": {"200": _json(ref[QuoteResult], "the priced quote"),
+                              **body_errors},
+            }},
+            "/quotes/compare": {"post": {
+                "operationId": "compareQuote",
+                "summary": "Price a request with every package of its rate card",
+                "parameters": [LANG_PARAMETER],
+                "requestBody": quote_body,
+                "responses": {"200": _json(ref[Comparison], "every package, priced"),
+                              **body_errors},
+            }},
+            "/quotes/preview.pdf": {"post": {
+                "operationId": "previewOfferPdf",
+                "summary": "The offer as a draft PDF (offer-draft-<lang>.pdf)",
+                "parameters": [LANG_PARAMETER],
+                "requestBody": quote_body,
+                "responses": {
+                    "200": {"description": "the offer PDF",
+                            "content": {"application/pdf": {
+                                "schema": {"type": "string", "contentMediaType":
+                                           "application/pdf"}}}},
+                    **body_errors,
+                    "503": _error("PDF rendering is unavailable on this server"),
+                },
+            }},
+        },
+        "components": {"schemas": schemas},
+    }

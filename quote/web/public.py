@@ -1,0 +1,155 @@
+"""The public quote form at ``/``: works without JavaScript, and previews live with it."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
+from flask_babel import gettext
+
+from ..core.catalog import LoadedCard
+from ..core.describe import day, money, percent
+from ..core.errors import QuoteInputError
+from ..core.offer import offer_document
+from ..core.pricing import price_quote
+from ..core.request import parse_request
+from ..i18n import LANGUAGES
+from .api import pdf_response
+from .app import pdf_interface, rates, today
+from .forms import QuoteForm, Reading, place_errors, read_form
+from .i18n import current_language, example_amount
+from .present import comparison, lines_in
+from .staff import staff_mode
+
+public = Blueprint("public", __name__)
+
+
+@public.before_app_request
+def _remember_language():
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and not request.path.startswith("/api/"):
+        session["lang"] = asked
+
+
+def _cards(on) -> list[LoadedCard]:
+    return rates().cards_in_force(on)
+
+
+def _build_form(language: str) -> QuoteForm:
+    form = QuoteForm()
+    if not staff_mode():
+        del form.discount_percent
+    cards = _cards(today())
+    form.rate_card.choices = [(c.card.id, c.card.name(language)) for c in cards]
+    if request.method == "GET":
+        form.rate_card.data = form.rate_card.data or (cards[0].card.id if cards else "")
+        form.term_start.data = form.term_start.data or today().isoformat()
+        form.language.data = language
+        form.entry_language.data = language
+    selected = rates().in_force(form.rate_card.data or "", today())
+    if selected is None and cards:
+        selected = cards[0]
+    packages = selected.card.packages if selected else []
+    form.points_available = bool(selected and selected.card.points)
+    form.package.choices = [(p.id, p.name(language)) for p in packages]
+    if request.method == "GET" and packages:
+        form.package.data = form.package.data or packages[0].id
+    rows = current_app.config["FORM_ADDITION_ROWS"]
+    while len(form.additions.entries) < rows:
+        form.additions.append_entry()
+    return form
+
+
+def _cards_data(language: str) -> str:
+    data = {}
+    for loaded in _cards(today()):
+        card = loaded.card
+        data[card.id] = {
+            "packages": [[p.id, p.name(language)] for p in card.packages],
+            "points": card.points is not None,
+        }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _price(form: QuoteForm, language: str):
+    """(reading, request, result, loaded) for a submitted form; result None on errors."""
+    reading = read_form(form, language, staff_mode())
+    if reading.data is None:
+        return reading, None, None, None
+    try:
+        quote_request = parse_request(reading.data)
+        result = price_quote(quote_request, rates(), today())
+    except QuoteInputError as exc:
+        place_errors(form, reading, exc.errors)
+        return reading, None, None, None
+    loaded = rates().in_force(quote_request.rate_card, result.as_of)
+    return reading, quote_request, result, loaded
+
+
+def _result_context(quote_request, result, loaded, language: str) -> dict:
+    currency = result.currency
+    compared = comparison(quote_request, loaded, result.as_of, language)
+    return {
+        "result": result,
+        "lines": lines_in(result, loaded, quote_request, language),
+        "comparison": compared,
+        "fmt_money": lambda amount: money(amount, currency, language),
+        "fmt_percent": lambda value: percent(value, language),
+        "fmt_day": lambda value: day(value, language),
+        "card": loaded.card,
+        "package_name": loaded.card.package(result.package.id).name(language),
+    }
+
+
+@public.route("/", methods=["GET", "POST"])
+def index():
+    language = current_language()
+    form = _build_form(language)
+    reading = Reading(data=None)
+    context: dict = {}
+    switching = request.form.get("switch") == "1"
+    if request.method == "POST":
+        reading, quote_request, result, loaded = _price(form, language)
+        if result is not None:
+            if request.form.get("action") == "pdf" and not switching:
+                return _pdf(quote_request, result, loaded)
+            context = _result_context(quote_request, result, loaded, language)
+        if switching:
+            reading = Reading(data=None)
+    status = 422 if reading.problems or reading.general else 200
+    return render_template(
+        "web/index.html", form=form, problems=reading.problems, general=reading.general,
+        cards_data=_cards_data(language), example=example_amount(language),
+        staff=staff_mode(), pdf_available=pdf_interface()[0] is not None, **context,
+    ), status
+
+
+@public.post("/preview")
+def preview():
+    """The live preview of the form (called by static/web/quote.js): JSON with HTML."""
+    language = current_language()
+    form = _build_form(language)
+    reading, quote_request, result, loaded = _price(form, language)
+    html = ""
+    if result is not None:
+        html = render_template("web/_result.html",
+                               **_result_context(quote_request, result, loaded, language))
+    return jsonify({"problems": reading.problems, "general": reading.general, "html": html,
+                    "packages": form.package.choices})
+
+
+def _pdf(quote_request, result, loaded):
+    render_offer = pdf_interface()[0]
+    if render_offer is None:
+        return render_template("web/error.html", code=503,
+                               title=gettext("PDF rendering is not available right now.")), 503
+    document = offer_document(quote_request, result, loaded)
+    return pdf_response(render_offer(document, document.language),
+                        f"offer-draft-{document.language}.pdf")
+
+
+@public.get("/health")
+def health():
+    if not rates().ids():
+        abort(503)
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+from quote import create_app; app = create_app()
