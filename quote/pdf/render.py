@@ -13,6 +13,7 @@ configuration and the parsed stylesheets are made once per process and reused.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import threading
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ STYLESHEET = STATIC_DIR / "pdf" / "offer.css"
 FONT_FILES = (STATIC_DIR / "fonts" / "DejaVuSans.ttf", STATIC_DIR / "fonts" / "DejaVuSans-Bold.ttf")
 PDF_VARIANT = "pdf/a-3b"
 ATTACHMENT_NAME = "offer.json"
+OUTPUT_INTENT = "offer-srgb"
 
 _lock = threading.Lock()
 
@@ -54,6 +56,7 @@ class _Engine:
         self.stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=self.fetcher,
                               font_config=self.font_config)
         self._page_css: dict[str, object] = {}
+        self.color_profile = _srgb_profile()
 
     def page_css(self, language: str):
         """The page-number margin box in ``language`` ("Seite 1 von 3")."""
@@ -68,6 +71,21 @@ class _Engine:
                 string=f"@page {{ @bottom-right {{ content: {content}; }} }}",
                 url_fetcher=self.fetcher, font_config=self.font_config)
         return self._page_css[language]
+
+
+def _srgb_profile():
+    """WeasyPrint's sRGB profile as the PDF/A output intent, its file read and closed once.
+
+    (Left to itself, WeasyPrint opens the profile for every PDF/A render and
+    never closes the file.)
+    """
+    from importlib.resources import files
+
+    from weasyprint.css import ColorProfile
+
+    icc = (files("weasyprint") / "pdf" / "sRGB2014.icc").read_bytes()
+    return ColorProfile(io.BytesIO(icc), "sRGB2014.icc", "relative-colorimetric",
+                        (["r"], ["g"], ["b"]))
 
 
 @cache
@@ -302,6 +320,7 @@ def render_offer(document: OfferDocument, language: str, seller: Seller | None =
         return page.write_pdf(
             stylesheets=[eng.stylesheet, eng.page_css(language)],
             font_config=eng.font_config, pdf_variant=PDF_VARIANT,
+            color_profiles={OUTPUT_INTENT: eng.color_profile}, output_intent=OUTPUT_INTENT,
             attachments=[attachment])
 
 

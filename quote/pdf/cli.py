@@ -1,0 +1,60 @@
+"""``quote pdf REQUEST.json --lang de -o offer.pdf``: a draft offer as a PDF file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_INPUT = 0, 1
+
+
+def add_pdf_command(commands, load, read_json) -> None:
+    """Add ``pdf`` to the ``quote`` command's subcommands.
+
+    ``load(args)`` gives the rate book, ``read_json(path)`` the decoded request;
+    both exit with the command line's usual messages on failure.
+    """
+    pdf = commands.add_parser(
+        "pdf", help="price a quote request (JSON) and write it as a draft offer PDF")
+    pdf.add_argument("request", help="request file, or - for standard input")
+    pdf.add_argument("--lang", choices=["en", "de", "ru"],
+                     help="language of the offer (default: the request's language)")
+    pdf.add_argument("-o", "--output",
+                     help="PDF file to write, - for standard output "
+                     "(default: offer-draft-<lang>.pdf)")
+    pdf.set_defaults(run=lambda args: cmd_pdf(args, load, read_json))
+
+
+def cmd_pdf(args, load, read_json) -> int:
+    from ..core.errors import QuoteInputError
+    from ..core.offer import offer_document
+    from ..core.pricing import price_quote
+    from ..core.request import parse_request
+    from . import engine_warnings, offer_filename, render_offer
+
+    book = load(args)
+    try:
+        request = parse_request(read_json(args.request))
+        result = price_quote(request, book, dt.date.today())
+    except QuoteInputError as exc:
+        json.dump({"errors": [e.as_dict() for e in exc.errors]}, sys.stderr, indent=2,
+                  ensure_ascii=False)
+        sys.stderr.write("\n")
+        return EXIT_INPUT
+    loaded = book.in_force(result.rate_card.id, result.as_of)
+    assert loaded is not None  # price_quote priced with it
+    language = args.lang or request.language
+    document = offer_document(request, result, loaded, language=language)
+    for warning in engine_warnings():
+        print(f"quote: warning: {warning}", file=sys.stderr)
+    pdf = render_offer(document, language)
+    if args.output == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+    else:
+        target = Path(args.output or offer_filename(document, language))
+        target.write_bytes(pdf)
+        print(f"wrote {target} ({len(pdf)} bytes)", file=sys.stderr)
+    return EXIT_OK

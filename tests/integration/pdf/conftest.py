@@ -1,0 +1,26 @@
+"""Offers made from request dicts with the shipped rate cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from quote.core.offer import offer_document
+from quote.core.pricing import price_quote
+from quote.core.request import parse_request
+
+AS_OF = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="session")
+def make_offer(book):
+    """Factory: (document, result) for a request dict."""
+
+    def make(data: dict, *, number: str | None = None, language: str | None = None):
+        request = parse_request(data)
+        result = price_quote(request, book, AS_OF)
+        loaded = book.in_force(result.rate_card.id, result.as_of)
+        return offer_document(request, result, loaded, number=number, language=language)
+
+    return make
