@@ -1,0 +1,310 @@
+"""Issuing offers and what happens to them afterwards.
+
+Every function takes the ``Session`` of the caller's transaction
+(``with store.session() as session: ...``); nothing commits on its own, so an
+exception anywhere in the block rolls back everything, the drawn offer number
+included.
+
+Numbers are ``Q-<year>-<6 digits>``, drawn from a per-year counter row by one
+upsert, ``INSERT ... ON CONFLICT (year) DO UPDATE SET value = value + 1
+RETURNING value``, in the same transaction as the offer. On PostgreSQL the
+upsert locks the year's counter row until the transaction ends, so concurrent
+issuers wait for each other: numbers are unique, gap-free and increase in
+commit order. On SQLite the writing transaction starts with ``BEGIN
+IMMEDIATE``, which serializes writers the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from quote.core.offer import OfferDocument
+
+from .errors import IdempotencyConflict, IllegalTransition, InvalidDraft
+from .models import IdempotencyKey, Offer, OfferCounter, OfferLine, OfferPdf
+
+NUMBER_PREFIX = "Q"
+LANGUAGES = ("en", "de", "ru")
+
+Renderer = Callable[[OfferDocument, str], bytes]
+
+
+@dataclass(frozen=True)
+class Issued:
+    """The outcome of ``issue``.
+
+    ``token`` is the public link's token (``/q/<token>``) of a self-service
+    offer. Only its hash is stored, so this is the one time it can be shown;
+    it is None for staff offers and for replays. ``replayed`` is True when an
+    idempotency key returned an offer issued earlier.
+    """
+
+    offer: Offer
+    token: str | None = None
+    replayed: bool = False
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def utc_today() -> dt.date:
+    return utc_now().date()
+
+
+def format_number(year: int, sequence: int) -> str:
+    return f"{NUMBER_PREFIX}-{year}-{sequence:06d}"
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a public or API token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def body_hash(body: bytes) -> str:
+    """The hash an idempotent request is recognised by: SHA-256 of its body, hex."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def _insert(session: Session, model):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {dialect}")
+
+
+def draw_number(session: Session, year: int) -> int:
+    """The next sequence number of ``year``; counted only if the transaction commits."""
+    statement = (
+        _insert(session, OfferCounter)
+        .values(year=year, value=1)
+        .on_conflict_do_update(index_elements=[OfferCounter.year],
+                               set_={"value": OfferCounter.value + 1})
+        .returning(OfferCounter.value)
+    )
+    return session.execute(statement).scalar_one()
+
+
+def _give_back_number(session: Session, year: int) -> None:
+    # Only called while this transaction holds the counter row, right after drawing.
+    session.execute(update(OfferCounter).where(OfferCounter.year == year)
+                    .values(value=OfferCounter.value - 1))
+
+
+def _replay(session: Session, user_id: int, key: str, request_hash: str) -> Offer | None:
+    earlier = session.get(IdempotencyKey, (user_id, key), populate_existing=True)
+    if earlier is None:
+        return None
+    offer = session.get(Offer, earlier.offer_id)
+    assert offer is not None
+    if earlier.body_hash != request_hash:
+        raise IdempotencyConflict(key, offer.number)
+    return offer
+
+
+def issue(session: Session, draft: OfferDocument, *, issuer_id: int | None = None,
+          public: bool = False, idempotency_key: str | None = None,
+          body_hash: str | None = None, now: dt.datetime | None = None,
+          replaces: Offer | None = None) -> Issued:
+    """Give ``draft`` a number and store it as an issued offer.
+
+    The offer is dated ``now`` (UTC; default: the moment the number is drawn)
+    and stays valid as many days as the draft's ``valid_until`` is after its
+    ``issued_on``. ``issuer_id`` is the issuing user, None for a public
+    self-service offer; ``public=True`` gives the offer a token for its public
+    link. With ``idempotency_key`` (which needs ``issuer_id`` and the request's
+    ``body_hash``) a repeated request returns the offer issued the first time,
+    and the same key with another body raises ``IdempotencyConflict``.
+    """
+    if draft.number is not None:
+        raise InvalidDraft(f"the document is numbered already ({draft.number})")
+    if idempotency_key is not None:
+        if issuer_id is None or body_hash is None:
+            raise ValueError("an idempotency key needs the issuer and the request's body hash")
+        earlier = _replay(session, issuer_id, idempotency_key, body_hash)
+        if earlier is not None:
+            return Issued(earlier, replayed=True)
+    if now is not None and now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+
+    year = (now or utc_now()).astimezone(dt.UTC).year
+    sequence = draw_number(session, year)
+    if idempotency_key is not None:
+        # A request with the same key may have committed while this one waited
+        # for the counter row: look again, now that it is ours.
+        assert issuer_id is not None and body_hash is not None
+        try:
+            earlier = _replay(session, issuer_id, idempotency_key, body_hash)
+        except IdempotencyConflict:
+            _give_back_number(session, year)
+            raise
+        if earlier is not None:
+            _give_back_number(session, year)
+            return Issued(earlier, replayed=True)
+
+    issued_at = (now or utc_now()).astimezone(dt.UTC)  # after the wait: follows number order
+    issued_on = issued_at.date()
+    document = draft.model_copy(update={
+        "number": format_number(year, sequence),
+        "issued_on": issued_on,
+        "valid_until": issued_on + (draft.valid_until - draft.issued_on),
+    })
+    token = secrets.token_urlsafe(32) if public else None
+    offer = _offer_row(document, issued_at)
+    offer.issuer_id = issuer_id
+    offer.public_token_hash = token_hash(token) if token else None
+    offer.replaces_id = replaces.id if replaces is not None else None
+    session.add(offer)
+    session.flush()
+    if idempotency_key is not None:
+        assert issuer_id is not None and body_hash is not None
+        session.add(IdempotencyKey(user_id=issuer_id, key=idempotency_key, body_hash=body_hash,
+                                   offer_id=offer.id, created_at=issued_at))
+        session.flush()
+    offer.__dict__["document"] = document  # the cached_property, already known
+    return Issued(offer, token=token)
+
+
+def _offer_row(document: OfferDocument, issued_at: dt.datetime) -> Offer:
+    result, customer = document.result, document.request.customer
+    assert document.number is not None
+    return Offer(
+        number=document.number, status="issued", issued_at=issued_at,
+        valid_until=document.valid_until, language=document.language,
+        currency=result.currency, rate_card_id=result.rate_card.id,
+        rate_card_version=result.rate_card.version, rate_card_sha256=document.card_sha256,
+        package_id=result.package.id, package_name=result.package.name,
+        customer_company=customer.company, customer_contact=customer.contact,
+        customer_email=customer.email, customer_country=customer.country,
+        customer_search="\n".join((customer.company, customer.contact,
+                                   customer.email)).casefold(),
+        subtotal=result.subtotal, discount=result.discount, net=result.net, tax=result.tax,
+        total=result.total, document_json=document.model_dump_json(),
+        lines=[OfferLine(position=position, code=line.code, description=line.description,
+                         amount=line.amount)
+               for position, line in enumerate(result.lines, start=1)],
+    )
+
+
+# Reading
+
+def get_offer(session: Session, offer_id: int) -> Offer | None:
+    return session.get(Offer, offer_id)
+
+
+def find_by_number(session: Session, number: str) -> Offer | None:
+    return session.scalars(select(Offer).where(Offer.number == number)).one_or_none()
+
+
+def find_by_token(session: Session, token: str) -> Offer | None:
+    """The public offer whose link carries ``token``; None for an unknown token.
+
+    Only the token's SHA-256 is stored and looked up, so the database never
+    holds a usable link and the lookup compares no secret byte by byte.
+    """
+    if not token or len(token) > 200:
+        return None
+    return session.scalars(
+        select(Offer).where(Offer.public_token_hash == token_hash(token))).one_or_none()
+
+
+def replacement_of(session: Session, offer: Offer) -> Offer | None:
+    """The revision that replaced ``offer``, if any."""
+    return session.scalars(select(Offer).where(Offer.replaces_id == offer.id)).one_or_none()
+
+
+# Status transitions
+
+def _locked(session: Session, offer: Offer | int) -> Offer:
+    offer_id = offer if isinstance(offer, int) else offer.id
+    row = session.get(Offer, offer_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        raise LookupError(f"no offer with id {offer_id}")
+    return row
+
+
+def _change(offer: Offer, status: str) -> None:
+    offer.status = status
+    offer.status_changed_at = utc_now()
+
+
+def accept(session: Session, offer: Offer | int, *, today: dt.date | None = None) -> Offer:
+    """Mark an issued, still valid offer as accepted."""
+    row = _locked(session, offer)
+    status = row.status_on(today or utc_today())
+    if status != "issued":
+        raise IllegalTransition(row.number, status, "accepted")
+    _change(row, "accepted")
+    session.flush()
+    return row
+
+
+def withdraw(session: Session, offer: Offer | int, *, today: dt.date | None = None) -> Offer:
+    """Withdraw an offer that was not accepted (an expired one may be withdrawn too)."""
+    row = _locked(session, offer)
+    status = row.status_on(today or utc_today())
+    if status not in ("issued", "expired"):
+        raise IllegalTransition(row.number, status, "withdrawn")
+    _change(row, "withdrawn")
+    session.flush()
+    return row
+
+
+def revise(session: Session, offer: Offer | int, draft: OfferDocument, *,
+           issuer_id: int | None = None, public: bool = False,
+           now: dt.datetime | None = None) -> Issued:
+    """Issue ``draft`` as a revision of ``offer``: a new number, ``replaces_id`` the old offer.
+
+    The old offer (issued or expired, never accepted or withdrawn) becomes
+    ``superseded``; an offer is revised at most once (revise the revision).
+    """
+    row = _locked(session, offer)
+    status = row.status_on((now or utc_now()).astimezone(dt.UTC).date())
+    if status not in ("issued", "expired"):
+        raise IllegalTransition(row.number, status, "revised")
+    issued = issue(session, draft, issuer_id=issuer_id, public=public, now=now, replaces=row)
+    _change(row, "superseded")
+    session.flush()
+    return issued
+
+
+# PDF cache
+
+def pdf_for(session: Session, offer: Offer, language: str, render: Renderer) -> bytes:
+    """The offer's PDF in ``language``, rendered by ``render(document, language)`` only once.
+
+    The render runs inside the caller's transaction: on SQLite a writing
+    session holds the write lock meanwhile (once per offer and language).
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"{language!r} is not one of {', '.join(LANGUAGES)}")
+    cached = session.get(OfferPdf, (offer.id, language))
+    if cached is not None:
+        return cached.pdf
+    pdf = render(offer.document, language)
+    if not isinstance(pdf, bytes):
+        raise TypeError(f"the renderer returned {type(pdf).__name__}, not bytes")
+    session.execute(
+        _insert(session, OfferPdf)
+        .values(offer_id=offer.id, language=language, pdf=pdf, created_at=utc_now())
+        .on_conflict_do_nothing(index_elements=[OfferPdf.offer_id, OfferPdf.language])
+    )
+    return pdf
+
+
+def forget_pdfs(session: Session, offer: Offer | None = None) -> int:
+    """Drop cached PDFs (of one offer, or all after a renderer change); returns how many."""
+    statement = delete(OfferPdf)
+    if offer is not None:
+        statement = statement.where(OfferPdf.offer_id == offer.id)
+    return session.execute(statement).rowcount
