@@ -1,0 +1,30 @@
+"""``quote pdf`` prices a request file and writes the draft offer."""
+
+from __future__ import annotations
+
+import json
+
+from pdf_reading import BPMONLINE, read, text_of
+
+from quote.cli import main
+
+
+def test_quote_pdf_writes_a_valid_offer(tmp_path):
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(BPMONLINE), encoding="utf-8")
+    output = tmp_path / "offer.pdf"
+    assert main(["pdf", str(request), "--lang", "ru", "-o", str(output)]) == 0
+    pdf = output.read_bytes()
+    assert pdf.startswith(b"%PDF-1.7")
+    reader = read(pdf)
+    assert "Черновик предложения" in text_of(reader, 0)
+    assert reader.trailer["/Root"]["/Lang"] == "ru"
+
+
+def test_quote_pdf_reports_field_errors(tmp_path, capsys):
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({**BPMONLINE, "term_years": 0}), encoding="utf-8")
+    assert main(["pdf", str(request), "-o", str(tmp_path / "x.pdf")]) == 1
+    errors = json.loads(capsys.readouterr().err)["errors"]
+    assert [e["field"] for e in errors] == ["term_years"]
+    assert not (tmp_path / "x.pdf").exists()
