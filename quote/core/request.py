@@ -171,7 +171,7 @@ class QuoteRequest(_Input):
     additions: list[Addition] = Field(default_factory=list, max_length=MAX_ADDITIONS)
     points: int | None = Field(default=None, ge=1, le=1_000_000, strict=True)
     existing_contract: bool = Field(
-        default=False,
+        default=False, strict=True,
         description="true: price only the additions to a running contract "
         "that started on term_start and runs term_years years",
     )
