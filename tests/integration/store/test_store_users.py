@@ -1,0 +1,102 @@
+"""Users: password hashing and policy, disabling, API tokens."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from quote.store import (
+    ApiToken,
+    DuplicateEmail,
+    InvalidEmail,
+    InvalidRole,
+    PasswordTooShort,
+    UnknownUser,
+    User,
+    add_user,
+    create_api_token,
+    disable_user,
+    list_users,
+    user_for_api_token,
+    verify_password,
+)
+from quote.store.users import check_password, hash_password
+
+PASSWORD = "correct horse battery"
+
+
+def test_a_password_is_stored_as_a_salted_scrypt_hash():
+    first, second = hash_password(PASSWORD), hash_password(PASSWORD)
+    assert first.startswith("scrypt$32768$8$1$") and PASSWORD not in first
+    assert first != second  # a salt of its own
+    assert check_password(first, PASSWORD) and check_password(second, PASSWORD)
+    assert not check_password(first, PASSWORD + "!")
+    assert not check_password("garbage", PASSWORD)
+
+
+def test_a_user_signs_in_with_the_right_password_only(store):
+    with store.session() as session:
+        add_user(session, "  Ada@Example.COM ", "Ada Lovelace", PASSWORD, role="finance")
+    with store.session() as session:
+        user = verify_password(session, "ada@example.com", PASSWORD)
+        assert (user.email, user.display_name, user.role, user.active) == (
+            "ada@example.com", "Ada Lovelace", "finance", True)
+        assert verify_password(session, "ADA@example.com", PASSWORD).id == user.id
+        assert verify_password(session, "ada@example.com", "wrong password!!") is None
+        assert verify_password(session, "nobody@example.com", PASSWORD) is None
+        assert session.scalar(select(User.password_hash)) != PASSWORD
+
+
+@pytest.mark.parametrize("password", ["", "short", "elevenchars"])
+def test_a_password_shorter_than_twelve_characters_is_refused(store, password):
+    with pytest.raises(PasswordTooShort, match="at least 12"), store.session() as session:
+        add_user(session, "ada@example.com", "Ada", password)
+
+
+def test_an_email_address_is_taken_once(store):
+    with store.session() as session:
+        add_user(session, "ada@example.com", "Ada", PASSWORD)
+    with pytest.raises(DuplicateEmail), store.session() as session:
+        add_user(session, "ADA@example.com", "Another Ada", PASSWORD)
+    with store.session() as session:
+        assert [u.display_name for u in list_users(session)] == ["Ada"]
+
+
+def test_a_role_and_an_email_address_must_be_real(store):
+    with pytest.raises(InvalidRole, match="sales, finance, admin"), store.session() as session:
+        add_user(session, "ada@example.com", "Ada", PASSWORD, role="boss")
+    with pytest.raises(InvalidEmail), store.session() as session:
+        add_user(session, "not an address", "Ada", PASSWORD)
+
+
+def test_a_disabled_user_can_neither_sign_in_nor_use_a_token(store):
+    with store.session() as session:
+        ada = add_user(session, "ada@example.com", "Ada", PASSWORD, role="admin")
+        add_user(session, "bob@example.com", "Bob", PASSWORD)
+        token = create_api_token(session, ada, "ci").token
+    with store.session() as session:
+        assert disable_user(session, "ada@example.com").active is False
+        with pytest.raises(UnknownUser):
+            disable_user(session, "carol@example.com")
+    with store.session() as session:
+        assert verify_password(session, "ada@example.com", PASSWORD) is None
+        assert user_for_api_token(session, token) is None
+        assert [u.email for u in list_users(session)] == ["ada@example.com", "bob@example.com"]
+        assert [u.email for u in list_users(session, include_disabled=False)] == [
+            "bob@example.com"]
+
+
+def test_an_api_token_names_its_user_and_is_stored_only_as_a_hash(store):
+    with store.session() as session:
+        ada = add_user(session, "ada@example.com", "Ada", PASSWORD)
+        bob = add_user(session, "bob@example.com", "Bob", PASSWORD)
+        ada_token = create_api_token(session, ada, "laptop").token
+        bob_token = create_api_token(session, bob).token
+    assert ada_token.startswith("qt_") and len(ada_token) > 40 and ada_token != bob_token
+    with store.session() as session:
+        assert user_for_api_token(session, ada_token).email == "ada@example.com"
+        assert user_for_api_token(session, bob_token).email == "bob@example.com"
+        assert user_for_api_token(session, ada_token + "x") is None
+        assert user_for_api_token(session, "") is None
+        stored = session.scalars(select(ApiToken.token_hash)).all()
+        assert ada_token not in stored and len(stored) == 2
