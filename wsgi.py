@@ -1,1 +1,5 @@
-from quote import create_app; app = create_app()
+"""WSGI entry point: ``gunicorn wsgi:app`` or ``flask --app wsgi run``."""
+
+from quote import create_app
+
+app = create_app()

@@ -112,7 +112,9 @@ def _load_rates(directory: str) -> RateBook:
         return load_rates(directory)
     except RateFileError as exc:
         details = "\n".join(f"  {problem}" for problem in exc.problems)
-        raise ConfigError(f"the rate files are broken (RATES_DIR={directory}):\n{details}") from None
+        raise ConfigError(
+            f"the rate files are broken (RATES_DIR={directory}):\n{details}"
+        ) from None
 
 
 def _log_pdf_warnings(app: Flask) -> None:

@@ -14,6 +14,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from ..core.errors import N_, FieldError
 from .i18n import AmountEntryError, format_amount_for_entry, parse_local_amount
@@ -43,7 +44,8 @@ class QuoteForm(FlaskForm):
     rate_card = SelectField(_l("Rate card"), validate_choice=False)
     package = SelectField(_l("Package"), validate_choice=False)
     deployment = SelectField(_l("Deployment"), validate_choice=False, choices=[
-        ("on_site", _l("On-site licenses")), ("on_demand", _l("On-demand subscription"))])
+        SelectChoice("on_site", _l("On-site licenses")),
+        SelectChoice("on_demand", _l("On-demand subscription"))])
     license_value = StringField(_l("License value"), render_kw={"inputmode": "decimal"})
     term_start = StringField(_l("Term start"), render_kw={"type": "date"})
     term_years = StringField(_l("Years"), default="1", render_kw={"inputmode": "numeric"})
@@ -54,7 +56,8 @@ class QuoteForm(FlaskForm):
     discount_percent = StringField(_l("Discount (%)"), default="0",
                                    render_kw={"inputmode": "decimal"})
     language = SelectField(_l("Language of the offer"), validate_choice=False, choices=[
-        ("en", "English"), ("de", "Deutsch"), ("ru", "Русский")])
+        SelectChoice("en", "English"), SelectChoice("de", "Deutsch"),
+        SelectChoice("ru", "Русский")])
     customer = FormField(CustomerForm)
 
 

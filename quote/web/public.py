@@ -6,6 +6,7 @@ import json
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
 from flask_babel import gettext
+from wtforms.fields.choices import SelectChoice
 
 from ..core.catalog import LoadedCard
 from ..core.describe import day, money, percent
@@ -40,7 +41,7 @@ def _build_form(language: str) -> QuoteForm:
     if not staff_mode():
         del form.discount_percent
     cards = _cards(today())
-    form.rate_card.choices = [(c.card.id, c.card.name(language)) for c in cards]
+    form.rate_card.choices = [SelectChoice(c.card.id, c.card.name(language)) for c in cards]
     if request.method == "GET":
         form.rate_card.data = form.rate_card.data or (cards[0].card.id if cards else "")
         form.term_start.data = form.term_start.data or today().isoformat()
@@ -51,7 +52,7 @@ def _build_form(language: str) -> QuoteForm:
         selected = cards[0]
     packages = selected.card.packages if selected else []
     form.points_available = bool(selected and selected.card.points)
-    form.package.choices = [(p.id, p.name(language)) for p in packages]
+    form.package.choices = [SelectChoice(p.id, p.name(language)) for p in packages]
     if request.method == "GET" and packages:
         form.package.data = form.package.data or packages[0].id
     rows = current_app.config["FORM_ADDITION_ROWS"]
@@ -135,7 +136,7 @@ def preview():
         html = render_template("web/_result.html",
                                **_result_context(quote_request, result, loaded, language))
     return jsonify({"problems": reading.problems, "general": reading.general, "html": html,
-                    "packages": form.package.choices})
+                    "packages": [[c.value, c.label] for c in form.package.choices]})
 
 
 def _pdf(quote_request, result, loaded):

@@ -1,0 +1,94 @@
+"""Start-up and configuration: secrets, rate files, headers, entry points."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quote import create_app
+from quote.web.app import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_production_without_a_secret_key_does_not_start():
+    with pytest.raises(ConfigError, match="QUOTE_SECRET_KEY is not set"):
+        create_app({"ENV": "production"})
+
+
+def test_development_starts_with_a_generated_key():
+    app = create_app({"ENV": "development"})
+    assert len(app.config["SECRET_KEY"]) == 64
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_cookies_are_secure_unless_configured_otherwise():
+    app = create_app({"SECRET_KEY": "s" * 32})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    relaxed = create_app({"SECRET_KEY": "s" * 32, "SESSION_COOKIE_SECURE": False})
+    assert relaxed.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_settings_come_from_prefixed_environment_variables(monkeypatch):
+    monkeypatch.setenv("QUOTE_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("QUOTE_STAFF_MODE", "true")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["STAFF_MODE"] is True
+
+
+def test_a_broken_rate_file_stops_start_up_naming_file_and_field(tmp_path):
+    good = (ROOT / "rates" / "otrs.toml").read_text(encoding="utf-8")
+    (tmp_path / "otrs.toml").write_text(good.replace('currency = "EUR"', 'currency = "EURO"'),
+                                        encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        create_app({"TESTING": True, "RATES_DIR": str(tmp_path)})
+    message = str(caught.value)
+    assert "otrs.toml" in message
+    assert "currency" in message
+
+
+def test_security_headers_on_pages_and_api(client):
+    for path in ("/", "/api/v1/rate-cards"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_carry_no_inline_script(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "<script>" not in page
+    assert "onclick" not in page and "style=" not in page
+
+
+def test_the_pricing_core_imports_without_flask():
+    code = ("import sys; import quote, quote.core.pricing, quote.core.offer; "
+            "assert 'flask' not in sys.modules, 'flask imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_wsgi_module_builds_the_app():
+    env = {**os.environ, "QUOTE_ENV": "development"}
+    code = "import wsgi; print(wsgi.app.name)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == "quote"
+
+
+def test_health(client):
+    assert client.get("/health").json == {"status": "ok"}
+
+
+def test_staff_pages_are_hidden_outside_staff_mode(client, make_app):
+    assert client.get("/staff/").status_code == 404
+    assert make_app(STAFF_MODE=True).test_client().get("/staff/").status_code == 302
