@@ -14,6 +14,7 @@ from ..core.errors import N_, FieldError, QuoteInputError
 from ..core.offer import offer_document
 from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, parse_request
+from ..i18n import LANGUAGES
 from .app import error_json, pdf_interface, rates, today
 from .i18n import current_language
 from .openapi import openapi_document
@@ -64,6 +65,14 @@ def _quote_request() -> QuoteRequest:
     if quote_request.discount_percent and not current_app.config["STAFF_MODE"]:
         raise QuoteInputError([FieldError("discount_percent", DISCOUNT_REFUSED)])
     return quote_request
+
+
+@api.before_request
+def _known_language():
+    asked = request.args.getlist("lang")
+    if any(value not in LANGUAGES for value in asked) or len(asked) > 1:
+        return error_json(400, "lang must be one of en, de, ru", field="lang")
+    return None
 
 
 @api.get("/rate-cards")

@@ -16,6 +16,7 @@ from .schemas import Comparison, ErrorResponse, RateCardList, RateCardView
 
 MAX_BODY = "64 KiB"
 REF = "#/components/schemas/{model}"
+BAD_LANG = "lang is not en, de or ru (or given twice)"
 
 
 def _error(description: str) -> dict:
@@ -48,7 +49,7 @@ def openapi_document() -> dict:
     schemas = top["$defs"]
 
     body_errors = {
-        "400": _error("the body is not valid JSON"),
+        "400": _error("the body is not valid JSON, or lang is not en, de or ru"),
         "413": _error(f"the body is larger than {MAX_BODY}"),
         "415": _error("the body is not sent as application/json"),
         "422": _error("the request cannot be priced; one error per field"),
@@ -74,7 +75,8 @@ def openapi_document() -> dict:
                 "operationId": "listRateCards",
                 "summary": "The rate cards in force today",
                 "parameters": [LANG_PARAMETER],
-                "responses": {"200": _json(ref[RateCardList], "the rate cards in force")},
+                "responses": {"200": _json(ref[RateCardList], "the rate cards in force"),
+                              "400": _error(BAD_LANG)},
             }},
             "/rate-cards/{card_id}": {"get": {
                 "operationId": "showRateCard",
@@ -85,6 +87,7 @@ def openapi_document() -> dict:
                     LANG_PARAMETER,
                 ],
                 "responses": {"200": _json(ref[RateCardView], "the rate card"),
+                              "400": _error(BAD_LANG),
                               "404": _error("no such rate card is in force today")},
             }},
             "/quotes/preview": {"post": {
