@@ -128,8 +128,11 @@ class Offer(Base):
     # OfferDocument.model_dump_json(): request, result and rate card as issued
     document_json: Mapped[str] = mapped_column(Text)
 
+    # loaded with the offer, so that an offer read in a session still has its
+    # lines after the session ends
     lines: Mapped[list[OfferLine]] = relationship(
-        back_populates="offer", order_by="OfferLine.position", cascade="all, delete-orphan")
+        back_populates="offer", order_by="OfferLine.position", cascade="all, delete-orphan",
+        lazy="selectin")
     replaces: Mapped[Offer | None] = relationship(remote_side=[id])
     issuer: Mapped[User | None] = relationship()
 

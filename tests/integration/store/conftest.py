@@ -11,9 +11,7 @@ built.
 
 from __future__ import annotations
 
-import datetime as dt
 import glob
-import itertools
 import os
 import pwd
 import shutil
@@ -26,14 +24,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from store_helpers import BACKENDS, TEMPLATE_DB, draft_from, fresh_database
 
-from quote.core.offer import OfferDocument, offer_document
-from quote.core.pricing import price_quote
-from quote.core.request import parse_request
+from quote.core.offer import OfferDocument
 from quote.store import Store, migrate
 
 PG_USER = "quote"
-TEMPLATE_DB = "quote_template"
 
 
 @dataclass
@@ -113,24 +109,11 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-_database_numbers = itertools.count(1)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def store_url(request, tmp_path) -> Iterator[str]:
     """The URL of an empty, migrated database of each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'quote.db'}"
-        migrate(url)
+    with fresh_database(request.param, request, tmp_path) as url:
         yield url
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = f"test_{os.getpid()}_{next(_database_numbers)}"
-    with server.admin() as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
-    yield server.url(name)
-    with server.admin() as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -142,14 +125,9 @@ def store(store_url) -> Iterator[Store]:
 
 @pytest.fixture
 def make_draft(book, make_request):
-    """Factory: an unnumbered OfferDocument priced by the core from request overrides."""
+    """Factory: an unnumbered OfferDocument of a bpm'online request with any field overridden."""
 
     def make(valid_days: int = 30, **overrides) -> OfferDocument:
-        request = parse_request(make_request(**overrides))
-        as_of = request.as_of or dt.date(2026, 1, 1)
-        result = price_quote(request, book, as_of)
-        loaded = book.in_force(request.rate_card, as_of)
-        assert loaded is not None
-        return offer_document(request, result, loaded, valid_days=valid_days)
+        return draft_from(book, make_request(**overrides), valid_days)
 
     return make

@@ -3,11 +3,53 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from quote.core.catalog import RateBook
+from quote.core.offer import OfferDocument, offer_document
+from quote.core.pricing import price_quote
+from quote.core.request import parse_request
+from quote.store import migrate
+
+BACKENDS = ["sqlite", "postgresql"]
+TEMPLATE_DB = "quote_template"
+_database_numbers = itertools.count(1)
 
 
 def at(text: str) -> dt.datetime:
     """An aware UTC datetime from 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM'."""
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def draft_from(book: RateBook, request_data: dict, valid_days: int = 30) -> OfferDocument:
+    """An unnumbered OfferDocument priced by the core."""
+    request = parse_request(request_data)
+    as_of = request.as_of or dt.date(2026, 1, 1)
+    loaded = book.in_force(request.rate_card, as_of)
+    assert loaded is not None
+    return offer_document(request, price_quote(request, book, as_of), loaded,
+                          valid_days=valid_days)
+
+
+@contextmanager
+def fresh_database(backend: str, request, folder: Path) -> Iterator[str]:
+    """The URL of an empty, migrated database of ``backend``, dropped afterwards."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'quote.db'}"
+        migrate(url)
+        yield url
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"test_{os.getpid()}_{next(_database_numbers)}"
+    with server.admin() as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+    yield server.url(name)
+    with server.admin() as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def issue_many(url: str, draft_json: str, count: int, fail_every: int, ready, start,

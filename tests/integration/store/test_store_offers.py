@@ -321,3 +321,16 @@ def test_the_same_idempotency_key_and_body_return_the_first_offer(store, make_dr
     with store.session() as session:
         assert count(session, Offer) == 2
         assert session.get(OfferCounter, 2026).value == 2
+
+
+# Configuration
+
+def test_the_url_comes_from_the_environment_else_the_instance_folder():
+    from quote.store.db import DEFAULT_SQLITE_PATH, database_url
+
+    assert database_url({}) == f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    assert str(DEFAULT_SQLITE_PATH).endswith("instance/quote.db")
+    assert database_url({"DATABASE_URL": "postgres://u@h/db"}) == "postgresql+psycopg://u@h/db"
+    assert database_url({"DATABASE_URL": "postgresql://u@h/a",
+                         "QUOTE_DATABASE_URL": "postgresql://u@h/b"}) == (
+        "postgresql+psycopg://u@h/b")
