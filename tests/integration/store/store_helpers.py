@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from quote.core.catalog import RateBook
 from quote.core.offer import OfferDocument, offer_document
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
 from quote.store import migrate
 
-BACKENDS = ["sqlite", "postgresql"]
+# every store test runs on both; the PostgreSQL runs carry the "postgres" marker
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 TEMPLATE_DB = "quote_template"
 _database_numbers = itertools.count(1)
 

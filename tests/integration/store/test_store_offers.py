@@ -334,3 +334,31 @@ def test_the_url_comes_from_the_environment_else_the_instance_folder():
     assert database_url({"DATABASE_URL": "postgresql://u@h/a",
                          "QUOTE_DATABASE_URL": "postgresql://u@h/b"}) == (
         "postgresql+psycopg://u@h/b")
+
+
+def test_a_concurrent_request_with_the_same_key_gets_the_first_offer(store, make_draft):
+    import threading
+
+    with store.session() as session:
+        user_id = add_user(session, "api@example.com", "API", "a long password!").id
+    draft, digest = make_draft(), body_hash(b"{}")
+    second: dict = {}
+
+    def repeat():
+        with store.session() as session:  # waits for the first transaction
+            second["issued"] = issue(session, draft, issuer_id=user_id, idempotency_key="k",
+                                     body_hash=digest, now=at("2026-03-01"))
+
+    with store.session() as session:
+        first = issue(session, draft, issuer_id=user_id, idempotency_key="k", body_hash=digest,
+                      now=at("2026-03-01"))
+        thread = threading.Thread(target=repeat)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive()  # blocked behind this transaction
+    thread.join(timeout=30)
+    assert second["issued"].replayed and second["issued"].offer.id == first.offer.id
+    with store.session() as session:
+        assert count(session, Offer) == 1
+        assert session.get(OfferCounter, 2026).value == 1
+        assert issue(session, draft, now=at("2026-03-02")).offer.number == "Q-2026-000002"
