@@ -1,0 +1,142 @@
+"""Web benchmark: the quote preview endpoint against a trivial Flask endpoint.
+
+Both run under the same gunicorn settings (2 sync workers, loopback, access log
+off) and are loaded by the same bounded client: a few threads with keep-alive
+http.client connections for a fixed number of seconds. The ratio says how much
+of a request's cost is pricing (validation, the core, serialization) rather
+than the server and Flask themselves.
+
+    python -m bench web            # or: .venv/bin/python bench/web.py
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DURATION = float(os.environ.get("BENCH_SECONDS", "8"))  # per server, at most 10
+THREADS = 4
+WORKERS = 2
+
+PREVIEW_BODY = json.dumps({
+    "rate_card": "bpmonline", "package": "business", "deployment": "on_site",
+    "license_value": "120000.00", "term_start": "2026-01-01", "term_years": 3,
+    "environments": 3, "tax_percent": "19", "language": "de",
+    "additions": [{"date": "2026-07-01", "license_value": "30000"},
+                  {"date": "2027-03-15", "environments": 1}],
+}).encode()
+
+TRIVIAL_APP = textwrap.dedent("""
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @app.post("/ping")
+    def ping():
+        return {"ok": True}
+""")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(app: str, port: int, cwd: Path, env: dict) -> subprocess.Popen:
+    command = [str(Path(sys.executable).parent / "gunicorn"), app, "--bind",
+               f"127.0.0.1:{port}", "--workers", str(WORKERS), "--worker-class", "sync",
+               "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=cwd, env=env)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn {app} exited with {process.returncode}") from None
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit(f"gunicorn {app} did not start")
+
+
+def _load(port: int, path: str, body: bytes, seconds: float) -> tuple[int, int]:
+    """(completed requests, failed requests) in ``seconds``, with THREADS clients."""
+    done = [0] * THREADS
+    failed = [0] * THREADS
+    stop = time.monotonic() + seconds
+    headers = {"Content-Type": "application/json"}
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop:
+            try:
+                connection.request("POST", path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status == 200:
+                    done[index] += 1
+                else:
+                    failed[index] += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            except (OSError, http.client.HTTPException):
+                failed[index] += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done), sum(failed)
+
+
+def _measure(app: str, cwd: Path, env: dict, path: str, body: bytes) -> float:
+    port = _free_port()
+    process = _start(app, port, cwd, env)
+    try:
+        _load(port, path, body, 1.0)  # warm-up: workers import and load the rate cards
+        seconds = min(DURATION, 10.0)
+        done, failed = _load(port, path, body, seconds)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    if failed:
+        print(f"  {app}: {failed} requests failed")
+    return done / seconds
+
+
+def main() -> int:
+    env = {**os.environ, "QUOTE_ENV": "development", "QUOTE_TODAY": '"2026-01-15"'}
+    print(f"bench web: gunicorn {WORKERS} sync workers, {THREADS} client threads, "
+          f"{min(DURATION, 10.0):.0f} s each, loopback")
+    preview = _measure("wsgi:app", ROOT, env, "/api/v1/quotes/preview", PREVIEW_BODY)
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "trivial.py").write_text(TRIVIAL_APP, encoding="utf-8")
+        trivial = _measure("trivial:app", Path(folder), env, "/ping", b"{}")
+    print(f"  POST /api/v1/quotes/preview (3 years, 2 additions): {preview:8.0f} requests/s")
+    print(f"  POST /ping (trivial Flask JSON endpoint):            {trivial:8.0f} requests/s")
+    if preview:
+        print(f"  ratio trivial/preview: {trivial / preview:.1f}× "
+              f"(a preview costs about {1000 * WORKERS / preview:.1f} ms of a worker)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
