@@ -31,8 +31,8 @@ system:
 	scripts/install-system-packages
 
 run: install
-	$(BIN)/quote rates check
-	$(BIN)/quote rates show bpmonline
+	@echo "quote: starting in development mode; open http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	QUOTE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: system install
 	$(BIN)/ruff check .
