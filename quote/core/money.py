@@ -21,6 +21,8 @@ from functools import cache
 
 from babel.numbers import get_currency_precision
 
+from .errors import N_
+
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
@@ -68,21 +70,21 @@ def parse_decimal(text: str, *, max_decimals: int | None = None) -> Decimal:
     they are allowed.
     """
     if not isinstance(text, str):
-        raise AmountError("must be a decimal string such as \"1200.50\"")
+        raise AmountError(N_('must be a decimal string such as "1200.50"'))
     stripped = text.strip()
     if not stripped:
-        raise AmountError("must not be empty")
+        raise AmountError(N_("must not be empty"))
     body = stripped[1:] if stripped[0] == "-" else stripped
     integer, dot, fraction = body.partition(".")
     if not body or not (integer or fraction) or not all(
         part.isascii() and (part.isdigit() or part == "") for part in (integer, fraction)
     ) or (dot and not fraction):
-        raise AmountError(
+        raise AmountError(N_(
             "must be a plain decimal number with a dot for decimals, such as \"1200.50\""
-        )
+        ))
     if max_decimals is not None and len(fraction) > max_decimals:
         if max_decimals == 0:
-            raise AmountError("must be a whole number")
+            raise AmountError(N_("must be a whole number"))
         raise AmountError(f"must have at most {max_decimals} decimals")
     return Decimal(stripped)
 

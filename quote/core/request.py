@@ -35,7 +35,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import FieldError, QuoteInputError
+from .errors import N_, FieldError, QuoteInputError
 from .money import AmountError, parse_decimal
 
 MAX_AMOUNT = Decimal("999999999999")
@@ -51,31 +51,31 @@ PERCENT_PATTERN = r"^[0-9]{1,3}(\.[0-9]{1,4})?$"
 
 def _amount(value: object) -> Decimal:
     if isinstance(value, (bool, float)):
-        raise ValueError(
+        raise ValueError(N_(
             'write amounts as decimal strings such as "12000.50"; '
             "a JSON number with a fraction may already have lost digits"
-        )
+        ))
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError('must be a decimal string such as "12000.50"')
+        raise ValueError(N_('must be a decimal string such as "12000.50"'))
     try:
         number = parse_decimal(value)
     except AmountError as exc:
         raise ValueError(str(exc)) from None
     if number < 0:
-        raise ValueError("must not be negative")
+        raise ValueError(N_("must not be negative"))
     if number > MAX_AMOUNT:
-        raise ValueError("must be at most 999999999999")
+        raise ValueError(N_("must be at most 999999999999"))
     return number.copy_abs()  # "-0" is 0, never a negative zero
 
 
 def _percent(value: object) -> Decimal:
     number = _amount(value)
     if number > 100:
-        raise ValueError("must be between 0 and 100")
+        raise ValueError(N_("must be between 0 and 100"))
     if -number.as_tuple().exponent > 4:
-        raise ValueError("must have at most 4 decimals")
+        raise ValueError(N_("must have at most 4 decimals"))
     return number
 
 
@@ -86,11 +86,11 @@ def _iso_date(value: object) -> dt.date:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a date of the calendar") from None
+            raise ValueError(N_("is not a date of the calendar")) from None
     else:
-        raise ValueError('must be a date written as YYYY-MM-DD, such as "2026-03-01"')
+        raise ValueError(N_('must be a date written as YYYY-MM-DD, such as "2026-03-01"'))
     if not EARLIEST <= day <= LATEST:
-        raise ValueError("must lie between 2000-01-01 and 2099-12-31")
+        raise ValueError(N_("must lie between 2000-01-01 and 2099-12-31"))
     return day
 
 
@@ -98,13 +98,22 @@ Amount = Annotated[
     Decimal,
     BeforeValidator(_amount),
     PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "examples": ["12000.50"]}),
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "pattern": AMOUNT_PATTERN},
+                  {"type": "integer", "minimum": 0, "maximum": int(MAX_AMOUNT)}],
+        "description": "a decimal string; a JSON integer is accepted, a fraction is not",
+        "examples": ["12000.50"],
+    }),
 ]
 PercentText = Annotated[
     Decimal,
     BeforeValidator(_percent),
     PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": PERCENT_PATTERN, "examples": ["19"]}),
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "pattern": PERCENT_PATTERN},
+                  {"type": "integer", "minimum": 0, "maximum": 100}],
+        "examples": ["19"],
+    }),
 ]
 IsoDate = Annotated[
     dt.date,
@@ -130,14 +139,14 @@ class Customer(_Input):
     def _plausible_email(cls, email: str) -> str:
         if email and (email.count("@") != 1 or "." not in email.split("@")[1]
                       or any(c.isspace() for c in email)):
-            raise ValueError("is not an e-mail address")
+            raise ValueError(N_("is not an e-mail address"))
         return email
 
     @field_validator("company", "contact", "email", "country")
     @classmethod
     def _printable(cls, text: str) -> str:
         if any(ord(c) < 32 or ord(c) == 127 for c in text):
-            raise ValueError("must not contain control characters")
+            raise ValueError(N_("must not contain control characters"))
         return text
 
 
@@ -151,7 +160,7 @@ class Addition(_Input):
     @model_validator(mode="after")
     def _adds_something(self) -> Addition:
         if self.license_value == 0 and self.environments == 0:
-            raise ValueError("an addition must add licenses or environments")
+            raise ValueError(N_("an addition must add licenses or environments"))
         return self
 
 
@@ -194,14 +203,42 @@ def parse_request(data: object) -> QuoteRequest:
         raise QuoteInputError(field_errors(exc)) from None
 
 
+# Pydantic's error types, as messages of our own catalogue (so they translate).
+# The parameters come from the error's context.
+_MESSAGES = {
+    "missing": N_("is required"),
+    "extra_forbidden": N_("is not a field of a quote request"),
+    "literal_error": N_("must be one of %(expected)s"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "string_type": N_("must be a text"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("must be at most %(max_length)s characters long"),
+    "less_than_equal": N_("must be at most %(le)s"),
+    "greater_than_equal": N_("must be at least %(ge)s"),
+    "too_long": N_("must have at most %(max_length)s entries"),
+    "list_type": N_("must be a list"),
+    "model_type": N_("must be an object"),
+    "model_attributes_type": N_("must be an object"),
+    "dict_type": N_("must be an object"),
+}
+
+
 def field_errors(exc: ValidationError) -> list[FieldError]:
-    """Pydantic's errors as ``FieldError``s with dotted field paths."""
+    """Pydantic's errors as ``FieldError``s with dotted field paths and catalogue messages."""
     errors = []
     for error in exc.errors(include_url=False):
-        location = [str(part) for part in error["loc"]]
-        # A model-level check (an addition that adds nothing) has no field of its own.
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "is not a field of a quote request"
-        errors.append(FieldError(".".join(location), message))
+        field = ".".join(str(part) for part in error["loc"])
+        context = error.get("ctx") or {}
+        template = _MESSAGES.get(error["type"])
+        if template is not None:
+            params = {name: str(context[name]) for name in ("expected", "max_length", "le", "ge")
+                      if name in context and f"%({name})s" in template}
+            errors.append(FieldError(field, template, params))
+        else:
+            # Our validators raise ValueError(N_(...)): the text is the catalogue's msgid.
+            errors.append(FieldError(field, error["msg"].removeprefix("Value error, ")))
     return errors
