@@ -69,7 +69,8 @@ def test_describe_line_in_another_language(book):
     description, detail = describe_line(line, loaded.card, package, "on_site", 1, "de")
     assert description == "2 zusätzliche Umgebungen"
     pct = format_percent(Decimal("0.10"), locale="de_DE")
-    assert detail == (f"2 Umgebungen über die im Paket enthaltenen (1) hinaus, je {eur('240.00', 'de_DE')} "
+    assert detail == ("2 Umgebungen über die im Paket enthaltenen (1) hinaus, "
+                      f"je {eur('240.00', 'de_DE')} "
                       f"({pct} der Jahresgebühr {eur('2400.00', 'de_DE')}) pro Jahr × 1 Jahr")
     description, _ = describe_line(line, loaded.card, package, "on_site", 1, "ru")
     assert description == "2 дополнительные среды"
