@@ -175,3 +175,18 @@ def test_unknown_language_is_refused(make_offer):
 
 def test_engine_has_fast_font_subsetting_here():
     assert engine_warnings() == []
+
+
+def test_slimmer_user_agent_stylesheet_keeps_list_markers_and_bookmarks(rendered):
+    """Only the footnote and note rules are left out of WeasyPrint's HTML defaults."""
+    reader = read(rendered["en"])
+    conditions = text_of(reader, 1)
+    assert re.search(r"^1\. ", conditions, re.M) and re.search(r"^2\. ", conditions, re.M)
+    assert "•" in conditions  # the services list
+
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    assert {"Offer Q-2026-000042", "Prices", "The packages compared"} <= set(
+        titles(reader.outline))
