@@ -1,13 +1,14 @@
-"""The JSON API, ``/api/v1``: rate cards, quote previews, package comparison, offer PDF.
+"""The JSON API, ``/api/v1``: rate cards, quote previews, package comparison, offer PDF,
+and for staff with an API token issued offers.
 
-Nothing is stored. Errors always have the body ``{"errors": [{"field", "message"}]}``.
+Previews store nothing. Errors always have the body ``{"errors": [{"field", "message"}]}``.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, g, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
 from ..core.errors import N_, FieldError, QuoteInputError
@@ -15,14 +16,19 @@ from ..core.offer import offer_document
 from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, parse_request
 from ..i18n import LANGUAGES
-from .app import error_json, pdf_interface, rates, today
+from ..store import IdempotencyConflict
+from .app import error_json, limit, pdf_interface, pdf_response, rates, today
+from .auth import api_user_from_token
 from .i18n import current_language
+from .auth import requires
+from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
 from .openapi import openapi_document
 from .present import card_summary, card_view, comparison
 from .schemas import RateCardList
 
 api = Blueprint("api", __name__)
 
+MAX_IDEMPOTENCY_KEY = 200
 DISCOUNT_REFUSED = N_("a discount can only be given by staff")
 
 
@@ -62,9 +68,23 @@ def _refuse_constant(name: str):
 
 def _quote_request() -> QuoteRequest:
     quote_request = parse_request(_json_body())
-    if quote_request.discount_percent and not current_app.config["STAFF_MODE"]:
+    if quote_request.discount_percent and not _token_may("issue"):
         raise QuoteInputError([FieldError("discount_percent", DISCOUNT_REFUSED)])
     return quote_request
+
+
+def _token_may(permission: str) -> bool:
+    user = api_user_from_token()
+    return user is not None and user.can(permission)
+
+
+def _has_token() -> bool:
+    return api_user_from_token() is not None
+
+
+def _preview_limit():
+    """Previews are public and rate-limited; requests with a valid API token are not."""
+    return limit("LIMIT_PREVIEW", exempt_when=_has_token)
 
 
 @api.before_request
@@ -94,6 +114,7 @@ def show_rate_card(card_id: str):
 
 
 @api.post("/quotes/preview")
+@_preview_limit()
 def preview():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
@@ -101,6 +122,7 @@ def preview():
 
 
 @api.post("/quotes/compare")
+@_preview_limit()
 def compare():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())  # refuses what no package can price
@@ -110,6 +132,7 @@ def compare():
 
 
 @api.post("/quotes/preview.pdf")
+@_preview_limit()
 def preview_pdf():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
@@ -122,11 +145,52 @@ def preview_pdf():
                         f"offer-draft-{document.language}.pdf")
 
 
-def pdf_response(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
+# Issued offers (API token: Authorization: Bearer <token>)
+
+@api.post("/quotes")
+@requires("issue")
+def issue_quote():
+    """Issue an offer. ``Idempotency-Key``: the same key and body give the same offer (200)."""
+    raw = request.get_data(cache=True)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        return error_json(400, f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} "
+                               "characters", field="Idempotency-Key")
+    quote_request = _quote_request()
+    result = price_quote(quote_request, rates(), today())
+    loaded = rates().in_force(quote_request.rate_card, result.as_of)
+    try:
+        issued = issue_offer(quote_request, result, loaded, issuer=g.api_user,
+                             idempotency_key=key, body=raw)
+    except IdempotencyConflict as exc:
+        return error_json(422, f"the Idempotency-Key {exc.key!r} was used before with another "
+                               f"request body (offer {exc.number}); use a new key for a new "
+                               "request", field="Idempotency-Key")
+    response = jsonify(offer_snapshot(issued.offer))
+    response.status_code = 200 if issued.replayed else 201
+    response.headers["Location"] = url_for("api.show_quote", number=issued.offer.number)
+    if issued.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+@api.get("/quotes/<number>")
+@requires("read")
+def show_quote(number: str):
+    offer = readable_offer(number, g.api_user)
+    if offer is None:
+        return error_json(404, f"there is no offer {number}")
+    return offer_snapshot(offer)
+
+
+@api.get("/quotes/<number>.pdf")
+@requires("read")
+def quote_pdf(number: str):
+    offer = readable_offer(number, g.api_user)
+    if offer is None:
+        return error_json(404, f"there is no offer {number}")
+    language = request.args.get("lang") or offer.language
+    return offer_pdf_response(offer, language)
 
 
 @api.get("/openapi.json")

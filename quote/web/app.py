@@ -7,12 +7,16 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..core.catalog import DEFAULT_RATES_DIR, RateBook, RateFileError, load_rates
 from ..i18n import TRANSLATIONS_DIR
+from ..store import Store, database_url
 from . import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,8 +30,22 @@ DEFAULTS = {
     "ENV": "production",
     "SECRET_KEY": None,
     "RATES_DIR": str(DEFAULT_RATES_DIR),
-    # Stands in for staff sign-in: enables discounts in the form and the API preview.
-    "STAFF_MODE": False,
+    # The database of issued offers and users; None: QUOTE_DATABASE_URL, else
+    # DATABASE_URL, else the SQLite file instance/quote.db (see docs/store.md).
+    "DATABASE_URL": None,
+    # Bring the schema up to date (alembic upgrade head) when the app starts.
+    "DATABASE_AUTO_MIGRATE": True,
+    # Days an issued offer stays valid.
+    "OFFER_VALID_DAYS": 30,
+    "FINANCE_PER_PAGE": 50,
+    # Rate limits (Flask-Limiter); memory:// per process, redis://... to share them.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LIMIT_PREVIEW": "120 per minute",
+    "LIMIT_PUBLIC_REQUEST": "10 per hour",
+    "LIMIT_PUBLIC_LINK": "60 per minute",
+    "LIMIT_SIGN_IN": "10 per minute",
     # The day the rate cards in force are chosen for; None: the server's today.
     "TODAY": None,
     "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
@@ -55,6 +73,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+
+
+TOO_MANY = lazy_gettext("Too many requests from your address. Please wait a minute and try again.")
 
 
 class ConfigError(RuntimeError):
@@ -87,18 +109,29 @@ def create_app(config=None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = not development
 
     app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"])
+    app.extensions["quote.store"] = _open_store(app)
     i18n.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     _log_pdf_warnings(app)
 
+    from . import auth, cli
+    from .admin import admin
     from .api import api
+    from .finance import finance
+    from .offers import offers
     from .public import public
     from .staff import staff
 
+    auth.init_app(app)
+    cli.init_app(app)
     csrf.exempt(api)
     app.register_blueprint(public)
+    app.register_blueprint(offers)
     app.register_blueprint(api, url_prefix=API_PREFIX)
     app.register_blueprint(staff, url_prefix="/staff")
+    app.register_blueprint(finance, url_prefix="/finance")
+    app.register_blueprint(admin, url_prefix="/admin")
 
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
@@ -115,6 +148,15 @@ def _load_rates(directory: str) -> RateBook:
         raise ConfigError(
             f"the rate files are broken (RATES_DIR={directory}):\n{details}"
         ) from None
+
+
+def _open_store(app: Flask) -> Store:
+    """The store of the configured database; migrated to the latest schema unless told not to."""
+    url = app.config["DATABASE_URL"] or database_url()
+    store = Store(url)
+    if app.config["DATABASE_AUTO_MIGRATE"]:
+        store.migrate()
+    return store
 
 
 def _log_pdf_warnings(app: Flask) -> None:
@@ -135,8 +177,33 @@ def pdf_interface():
     return render_offer, engine_warnings
 
 
+def pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def rates() -> RateBook:
     return current_app.extensions["quote.rates"]
+
+
+def store() -> Store:
+    return current_app.extensions["quote.store"]
+
+
+def limit(setting: str, **options):
+    """A Flask-Limiter limit read from the configuration ``setting`` at request time."""
+    return limiter.limit(lambda: current_app.config[setting],
+                         error_message=lambda: str(TOO_MANY), **options)
+
+
+def now() -> dt.datetime:
+    """The moment of issue: ``TODAY`` (when configured) at the current UTC time of day."""
+    moment = dt.datetime.now(dt.UTC)
+    if current_app.config["TODAY"] is None:
+        return moment
+    return dt.datetime.combine(today(), moment.timetz())
 
 
 def today() -> dt.date:
@@ -208,9 +275,11 @@ def error_title(code: int | None) -> str:
 
     titles = {
         400: _l("The request could not be understood."),
+        403: _l("You may not use this page."),
         404: _l("This page does not exist."),
         405: _l("This page cannot be used that way."),
         413: _l("The request is too large."),
         415: _l("The request has an unsupported content type."),
+        429: TOO_MANY,
     }
     return titles.get(code or 500, _l("Something went wrong on our side. It has been logged."))

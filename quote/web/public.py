@@ -15,12 +15,11 @@ from ..core.offer import offer_document
 from ..core.pricing import price_quote
 from ..core.request import parse_request
 from ..i18n import LANGUAGES
-from .api import pdf_response
-from .app import pdf_interface, rates, today
+from .app import limit, pdf_interface, pdf_response, rates, today
 from .forms import QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
 from .present import comparison, lines_in
-from .staff import staff_mode
+from .auth import can
 
 public = Blueprint("public", __name__)
 
@@ -32,13 +31,23 @@ def _remember_language():
         session["lang"] = asked
 
 
+def limiter_exempt_staff(setting: str, methods: list[str] | None = None):
+    """The public limit ``setting``; signed-in staff are not limited."""
+    return limit(setting, methods=methods, exempt_when=_signed_in)
+
+
 def _cards(on) -> list[LoadedCard]:
     return rates().cards_in_force(on)
 
 
-def _build_form(language: str) -> QuoteForm:
+def discount_allowed() -> bool:
+    """Only sales and admin may give a discount (the rate card sets its limit)."""
+    return can("issue")
+
+
+def build_form(language: str) -> QuoteForm:
     form = QuoteForm()
-    if not staff_mode():
+    if not discount_allowed():
         del form.discount_percent
     cards = _cards(today())
     form.rate_card.choices = [SelectChoice(c.card.id, c.card.name(language)) for c in cards]
@@ -72,9 +81,9 @@ def _cards_data(language: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _price(form: QuoteForm, language: str):
+def price_form(form: QuoteForm, language: str):
     """(reading, request, result, loaded) for a submitted form; result None on errors."""
-    reading = read_form(form, language, staff_mode())
+    reading = read_form(form, language, discount_allowed())
     if reading.data is None:
         return reading, None, None, None
     try:
@@ -87,7 +96,7 @@ def _price(form: QuoteForm, language: str):
     return reading, quote_request, result, loaded
 
 
-def _result_context(quote_request, result, loaded, language: str) -> dict:
+def result_context(quote_request, result, loaded, language: str) -> dict:
     currency = result.currency
     compared = comparison(quote_request, loaded, result.as_of, language)
     return {
@@ -102,39 +111,52 @@ def _result_context(quote_request, result, loaded, language: str) -> dict:
     }
 
 
+def render_form(form, reading, language: str, context: dict, status: int | None = None,
+                revises: str | None = None):
+    if status is None:
+        status = 422 if reading.problems or reading.general else 200
+    return render_template(
+        "web/index.html", form=form, problems=reading.problems, general=reading.general,
+        cards_data=_cards_data(language), example=example_amount(language),
+        can_issue=can("issue"), can_request=not can("read"), revises=revises,
+        pdf_available=pdf_interface()[0] is not None, **context,
+    ), status
+
+
+def _signed_in() -> bool:
+    return can("read")
+
+
 @public.route("/", methods=["GET", "POST"])
+@limiter_exempt_staff("LIMIT_PREVIEW", methods=["POST"])
 def index():
     language = current_language()
-    form = _build_form(language)
+    form = build_form(language)
     reading = Reading(data=None)
     context: dict = {}
     switching = request.form.get("switch") == "1"
     if request.method == "POST":
-        reading, quote_request, result, loaded = _price(form, language)
+        reading, quote_request, result, loaded = price_form(form, language)
         if result is not None:
             if request.form.get("action") == "pdf" and not switching:
                 return _pdf(quote_request, result, loaded)
-            context = _result_context(quote_request, result, loaded, language)
+            context = result_context(quote_request, result, loaded, language)
         if switching:
             reading = Reading(data=None)
-    status = 422 if reading.problems or reading.general else 200
-    return render_template(
-        "web/index.html", form=form, problems=reading.problems, general=reading.general,
-        cards_data=_cards_data(language), example=example_amount(language),
-        staff=staff_mode(), pdf_available=pdf_interface()[0] is not None, **context,
-    ), status
+    return render_form(form, reading, language, context)
 
 
 @public.post("/preview")
+@limiter_exempt_staff("LIMIT_PREVIEW")
 def preview():
     """The live preview of the form (called by static/web/quote.js): JSON with HTML."""
     language = current_language()
-    form = _build_form(language)
-    reading, quote_request, result, loaded = _price(form, language)
+    form = build_form(language)
+    reading, quote_request, result, loaded = price_form(form, language)
     html = ""
     if result is not None:
         html = render_template("web/_result.html",
-                               **_result_context(quote_request, result, loaded, language))
+                               **result_context(quote_request, result, loaded, language))
     return jsonify({"problems": reading.problems, "general": reading.general, "html": html,
                     "packages": [[c.value, c.label] for c in form.package.choices]})
 

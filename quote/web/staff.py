@@ -1,25 +1,16 @@
-"""Staff pages (skeleton). Sign-in arrives with the offer store; until then the
-``STAFF_MODE`` setting stands in for a signed-in staff member."""
+"""``/staff/``: where a signed-in user starts (their role's main page)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, redirect
+from flask_login import current_user
+
+from .auth import home_for, requires
 
 staff = Blueprint("staff", __name__)
 
 
-def staff_mode() -> bool:
-    return bool(current_app.config["STAFF_MODE"])
-
-
-@staff.before_request
-def _staff_only():
-    if not staff_mode():
-        abort(404)
-
-
 @staff.get("/")
+@requires("read")
 def index():
-    from flask import redirect, url_for
-
-    return redirect(url_for("public.index"))
+    return redirect(home_for(current_user))

@@ -1,0 +1,340 @@
+"""Issued offers: issuing from the form, the offer page and its actions, PDFs, and the
+customers' self-service links ``/q/<token>``.
+
+Every page and PDF of an issued offer is made from its stored snapshot
+(``offer.document``), never from the current rate files.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from flask_wtf import FlaskForm
+
+from ..core.describe import day, money
+from ..core.errors import QuoteInputError
+from ..core.offer import offer_document
+from ..i18n import LANGUAGES
+from ..store import (
+    IllegalTransition,
+    Issued,
+    Offer,
+    accept,
+    body_hash,
+    find_by_number,
+    find_by_token,
+    issue,
+    pdf_for,
+    replacement_of,
+    revise,
+    withdraw,
+)
+from .app import error_json, is_api, limit, now, pdf_interface, pdf_response, store, today
+from .auth import requires, staff_user
+from .i18n import current_language, format_amount_for_entry
+from .public import build_form, price_form, render_form, result_context
+
+offers = Blueprint("offers", __name__)
+
+def status_name(status: str) -> str:
+    names = {
+        "issued": gettext("Issued"), "accepted": gettext("Accepted"),
+        "expired": gettext("Expired"), "withdrawn": gettext("Withdrawn"),
+        "superseded": gettext("Superseded"),
+    }
+    return names.get(status, status)
+
+
+class ActionForm(FlaskForm):
+    """A button that changes an offer: only its CSRF token."""
+
+
+# Services shared by the pages and the API
+
+def issue_offer(quote_request, result, loaded, *, issuer=None, public: bool = False,
+                idempotency_key: str | None = None, body: bytes | None = None,
+                revises: Offer | None = None) -> Issued:
+    draft = offer_document(quote_request, result, loaded,
+                           valid_days=current_app.config["OFFER_VALID_DAYS"])
+    issuer_id = issuer.id if issuer is not None else None
+    with store().session() as db:
+        if revises is not None:
+            issued = revise(db, revises.id, draft, issuer_id=issuer_id, now=now())
+        else:
+            issued = issue(db, draft, issuer_id=issuer_id, public=public, now=now(),
+                           idempotency_key=idempotency_key,
+                           body_hash=body_hash(body) if idempotency_key else None)
+    current_app.logger.info("offer %s issued%s by %s", issued.offer.number,
+                            " (replayed)" if issued.replayed else "",
+                            issuer.email if issuer is not None else "a customer")
+    return issued
+
+
+def find_offer(number: str) -> Offer | None:
+    if len(number) > 20:
+        return None
+    with store().session(read_only=True) as db:
+        return find_by_number(db, number)
+
+
+def readable_offer(number: str, user) -> Offer | None:
+    """The offer ``number`` if it exists; aborts with 403 when ``user`` may not read it."""
+    offer = find_offer(number)
+    if offer is not None and not user.may_read(offer):
+        if is_api():
+            abort(error_json(403, "your role may not read this offer"))
+        abort(403)
+    return offer
+
+
+def relations(offer: Offer) -> dict:
+    """The numbers of the offer this one replaces and of its revision, and who issued it."""
+    with store().session(read_only=True) as db:
+        row = db.get(Offer, offer.id)
+        assert row is not None
+        successor = replacement_of(db, row)
+        return {"replaces": row.replaces.number if row.replaces is not None else None,
+                "successor": successor.number if successor is not None else None,
+                "issuer": row.issuer.display_name if row.issuer is not None else None}
+
+
+def offer_snapshot(offer: Offer) -> dict:
+    """What the API says about an issued offer: the stored request and result as issued."""
+    document = offer.document
+    return {
+        "number": offer.number,
+        "status": offer.status_on(today()),
+        "issued_on": document.issued_on.isoformat(),
+        "valid_until": document.valid_until.isoformat(),
+        "language": document.language,
+        "replaces": relations(offer)["replaces"],
+        "request": document.request.model_dump(mode="json", exclude_none=True),
+        "result": document.result.model_dump(mode="json", exclude_none=True),
+    }
+
+
+def offer_pdf_response(offer: Offer, language: str):
+    if language not in LANGUAGES:
+        if is_api():
+            return error_json(400, "lang must be one of en, de, ru", field="lang")
+        abort(404)
+    render_offer = pdf_interface()[0]
+    if render_offer is None:
+        if is_api():
+            return error_json(503, "PDF rendering unavailable")
+        abort(503)
+    from ..pdf import offer_filename
+
+    with store().session() as db:
+        data = pdf_for(db, offer, language, render_offer)
+    return pdf_response(data, offer_filename(offer.document, language))
+
+
+def _page(offer: Offer, *, public_token: str | None = None, new_link: str | None = None):
+    document = offer.document
+    language = current_language()
+    status = offer.status_on(today())
+    context = result_context(document.request, document.result, document.loaded_card(),
+                             language)
+    if public_token is not None:
+        pdf_links = {lang: url_for("offers.public_pdf", token=public_token, language=lang)
+                     for lang in LANGUAGES}
+    else:
+        pdf_links = {lang: url_for("offers.offer_pdf", number=offer.number, language=lang)
+                     for lang in LANGUAGES}
+    user = staff_user()
+    return render_template(
+        "web/offer.html", offer=offer, document=document, status=status,
+        status_label=status_name(status), **relations(offer),
+        pdf_links=pdf_links, public=public_token is not None, new_link=new_link,
+        may_act=public_token is None and user.can("issue"),
+        action_form=ActionForm(),
+        issued_on=day(document.issued_on, language),
+        valid_until=day(document.valid_until, language),
+        total=money(document.result.total, document.result.currency, language),
+        **context,
+    )
+
+
+# Staff pages
+
+@offers.post("/offers/issue")
+@requires("issue")
+def issue_from_form():
+    """The form's "Issue offer" button (sales, admin): price, store, show the offer."""
+    language = current_language()
+    form = build_form(language)
+    revises_number = request.form.get("revises") or None
+    revises = None
+    if revises_number:
+        revises = readable_offer(revises_number, staff_user())
+        if revises is None:
+            abort(404)
+    reading, quote_request, result, loaded = price_form(form, language)
+    if result is None:
+        return render_form(form, reading, language, {}, revises=revises_number)
+    try:
+        issued = issue_offer(quote_request, result, loaded, issuer=staff_user(),
+                             revises=revises)
+    except IllegalTransition as exc:
+        reading.general.append(_transition_message(exc))
+        return render_form(form, reading, language, {}, status=409, revises=revises_number)
+    return redirect(url_for("offers.offer_page", number=issued.offer.number))
+
+
+@offers.get("/offers/<number>")
+@requires("read")
+def offer_page(number: str):
+    offer = readable_offer(number, staff_user())
+    if offer is None:
+        abort(404)
+    return _page(offer)
+
+
+@offers.get("/offers/<number>/offer-<language>.pdf")
+@requires("read")
+def offer_pdf(number: str, language: str):
+    offer = readable_offer(number, staff_user())
+    if offer is None:
+        abort(404)
+    return offer_pdf_response(offer, language)
+
+
+def _transition_message(exc: IllegalTransition) -> str:
+    messages = {
+        "accepted": gettext("Offer %(number)s is %(status)s and cannot be accepted."),
+        "withdrawn": gettext("Offer %(number)s is %(status)s and cannot be withdrawn."),
+        "revised": gettext("Offer %(number)s is %(status)s and cannot be revised."),
+    }
+    return messages[exc.action] % {"number": exc.number, "status": status_name(exc.status)}
+
+
+def _transition(number: str, change) -> object:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    offer = readable_offer(number, staff_user())
+    if offer is None:
+        abort(404)
+    try:
+        with store().session() as db:
+            change(db, offer.id, today=today())
+    except IllegalTransition as exc:
+        flash(_transition_message(exc), "error")
+        return redirect(url_for("offers.offer_page", number=number), 303)
+    return redirect(url_for("offers.offer_page", number=number), 303)
+
+
+@offers.post("/offers/<number>/accept")
+@requires("issue")
+def accept_offer(number: str):
+    return _transition(number, accept)
+
+
+@offers.post("/offers/<number>/withdraw")
+@requires("issue")
+def withdraw_offer(number: str):
+    return _transition(number, withdraw)
+
+
+@offers.get("/offers/<number>/revise")
+@requires("issue")
+def revise_offer(number: str):
+    """The form, filled in with the offer's request; issuing it replaces the offer."""
+    offer = readable_offer(number, staff_user())
+    if offer is None:
+        abort(404)
+    language = current_language()
+    form = build_form(language)
+    prefill(form, offer.document.request, language)
+    from .forms import Reading
+
+    return render_form(form, Reading(data=None), language, {}, revises=offer.number)
+
+
+def prefill(form, quote_request, language: str) -> None:
+    """Put a stored request back into the form, amounts written the page's way."""
+    form.rate_card.data = quote_request.rate_card
+    form.package.data = quote_request.package
+    form.deployment.data = quote_request.deployment
+    form.license_value.data = format_amount_for_entry(quote_request.license_value, language)
+    form.term_start.data = quote_request.term_start.isoformat()
+    form.term_years.data = str(quote_request.term_years)
+    form.environments.data = (str(quote_request.environments)
+                              if quote_request.environments is not None else "")
+    form.points.data = str(quote_request.points) if quote_request.points else ""
+    form.tax_percent.data = format_amount_for_entry(quote_request.tax_percent, language)
+    if form.discount_percent:
+        form.discount_percent.data = format_amount_for_entry(quote_request.discount_percent,
+                                                             language)
+    form.language.data = quote_request.language
+    form.entry_language.data = language
+    while len(form.additions.entries) < len(quote_request.additions):
+        form.additions.append_entry()
+    for entry, addition in zip(form.additions.entries, quote_request.additions, strict=False):
+        entry.form.date.data = addition.date.isoformat()
+        entry.form.license_value.data = (
+            format_amount_for_entry(addition.license_value, language)
+            if addition.license_value else "")
+        entry.form.environments.data = str(addition.environments) if addition.environments \
+            else ""
+    customer = quote_request.customer
+    for name in ("company", "contact", "email", "country"):
+        form.customer.form[name].data = getattr(customer, name) or ""
+
+
+# Customers: requesting an offer, and the self-service link
+
+@offers.post("/request")
+@limit("LIMIT_PUBLIC_REQUEST")
+def request_offer():
+    """The public form's "Request this offer": stored without discount, link shown once."""
+    language = current_language()
+    form = build_form(language)
+    reading, quote_request, result, loaded = price_form(form, language)
+    discount = (request.form.get("discount_percent") or "").strip()
+    if discount and discount not in ("0", "0,00", "0.00"):
+        reading.general.append(gettext("A discount can only be given by staff."))
+        return render_form(form, reading, language, {}, status=422)
+    if result is None:
+        return render_form(form, reading, language, {})
+    if result.discount_percent:
+        abort(422)
+    issued = issue_offer(quote_request, result, loaded, public=True)
+    link = url_for("offers.public_offer", token=issued.token, _external=True)
+    response = current_app.make_response(_page(issued.offer, public_token=issued.token,
+                                               new_link=link))
+    response.status_code = 201
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _public(token: str) -> Offer:
+    with store().session(read_only=True) as db:
+        offer = find_by_token(db, token)
+    if offer is None:
+        abort(404)
+    return offer
+
+
+@offers.get("/q/<token>")
+@limit("LIMIT_PUBLIC_LINK")
+def public_offer(token: str):
+    response = current_app.make_response(_page(_public(token), public_token=token))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@offers.get("/q/<token>/offer-<language>.pdf")
+@limit("LIMIT_PUBLIC_LINK")
+def public_pdf(token: str, language: str):
+    return offer_pdf_response(_public(token), language)
