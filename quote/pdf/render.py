@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import threading
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -324,28 +325,43 @@ def offer_html(document: OfferDocument, seller: Seller | None = None) -> str:
     return _environment(document.language).get_template("offer.html").render(context)
 
 
-def render_offer(document: OfferDocument, language: str, seller: Seller | None = None) -> bytes:
-    """The offer as PDF/A-3b bytes written in ``language``, with its result as ``offer.json``."""
+def render_offer(document: OfferDocument, language: str, seller: Seller | None = None, *,
+                 timings: dict[str, float] | None = None) -> bytes:
+    """The offer as PDF/A-3b bytes written in ``language``, with its result as ``offer.json``.
+
+    ``timings``, if given, gets the seconds spent on the HTML ("html"), on
+    WeasyPrint's layout ("layout": parsing, cascade, boxes, pagination) and on
+    writing the PDF ("write": drawing, fonts, PDF/A, attachment) added to it.
+    """
     from weasyprint import Attachment
 
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; one of {', '.join(LANGUAGES)}")
+    started = time.perf_counter()
     if document.language != language:
         document = document.model_copy(update={"language": language})
     html = offer_html(document, seller)
     result_json = document.result.model_dump_json(exclude_none=True).encode()
     eng = engine()
     with _lock:
+        laid_out = time.perf_counter()
+        page = eng.html(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=eng.fetcher)
+        pages = page.render(
+            stylesheets=[eng.stylesheet, eng.page_css(language)],
+            font_config=eng.font_config, pdf_variant=PDF_VARIANT,
+            color_profiles={OUTPUT_INTENT: eng.color_profile}, output_intent=OUTPUT_INTENT)
+        written = time.perf_counter()
         attachment = Attachment(
             string=result_json, name=ATTACHMENT_NAME, url_fetcher=eng.fetcher,
             description="Priced quote (quote result JSON)", relationship="Data",
             created=_timestamp(document.issued_on), modified=_timestamp(document.issued_on))
-        page = eng.html(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=eng.fetcher)
-        return page.write_pdf(
-            stylesheets=[eng.stylesheet, eng.page_css(language)],
-            font_config=eng.font_config, pdf_variant=PDF_VARIANT,
-            color_profiles={OUTPUT_INTENT: eng.color_profile}, output_intent=OUTPUT_INTENT,
-            attachments=[attachment])
+        pdf = pages.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT,
+                              attachments=[attachment])
+        if timings is not None:
+            for name, seconds in (("html", laid_out - started), ("layout", written - laid_out),
+                                  ("write", time.perf_counter() - written)):
+                timings[name] = timings.get(name, 0.0) + seconds
+        return pdf
 
 
 def _timestamp(day_: dt.date) -> dt.datetime:
