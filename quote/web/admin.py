@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from ..store import ROLES, DuplicateEmail, InvalidEmail, PasswordTooShort, add_user, list_users
 from ..store.users import MIN_PASSWORD_LENGTH, get_user, revoke_api_tokens
@@ -17,17 +18,20 @@ from .auth import ROLE_NAMES, requires
 admin = Blueprint("admin", __name__)
 
 
+ROLE_CHOICES = [SelectChoice(role, ROLE_NAMES[role]) for role in ROLES]
+
+
 class UserForm(FlaskForm):
     email = StringField(_l("E-mail"), render_kw={"type": "email", "autocomplete": "off"})
     display_name = StringField(_l("Name"))
-    role = SelectField(_l("Role"), choices=[(role, ROLE_NAMES[role]) for role in ROLES])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})
     password_again = PasswordField(_l("Password again"),
                                    render_kw={"autocomplete": "new-password"})
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(role, ROLE_NAMES[role]) for role in ROLES])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
 class DisableForm(FlaskForm):

@@ -174,7 +174,7 @@ def issue_quote():
     return response
 
 
-@api.get("/quotes/<number>")
+@api.get("/quotes/<offer:number>")
 @requires("read")
 def show_quote(number: str):
     offer = readable_offer(number, g.api_user)
@@ -183,7 +183,7 @@ def show_quote(number: str):
     return offer_snapshot(offer)
 
 
-@api.get("/quotes/<number>.pdf")
+@api.get("/quotes/<offer:number>.pdf")
 @requires("read")
 def quote_pdf(number: str):
     offer = readable_offer(number, g.api_user)

@@ -13,6 +13,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import BaseConverter
 
 from ..core.catalog import DEFAULT_RATES_DIR, RateBook, RateFileError, load_rates
 from ..i18n import TRANSLATIONS_DIR
@@ -79,6 +80,12 @@ limiter = Limiter(key_func=get_remote_address)
 TOO_MANY = lazy_gettext("Too many requests from your address. Please wait a minute and try again.")
 
 
+class OfferNumberConverter(BaseConverter):
+    """An offer number in a URL: Q-2026-000042."""
+
+    regex = r"[A-Z]{1,5}-[0-9]{4}-[0-9]{6}"
+
+
 class ConfigError(RuntimeError):
     """The app cannot start: the message says what to fix."""
 
@@ -108,6 +115,7 @@ def create_app(config=None) -> Flask:
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not development
 
+    app.url_map.converters["offer"] = OfferNumberConverter
     app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"])
     app.extensions["quote.store"] = _open_store(app)
     i18n.init_app(app)

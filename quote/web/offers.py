@@ -191,7 +191,7 @@ def issue_from_form():
     return redirect(url_for("offers.offer_page", number=issued.offer.number))
 
 
-@offers.get("/offers/<number>")
+@offers.get("/offers/<offer:number>")
 @requires("read")
 def offer_page(number: str):
     offer = readable_offer(number, staff_user())
@@ -200,7 +200,7 @@ def offer_page(number: str):
     return _page(offer)
 
 
-@offers.get("/offers/<number>/offer-<language>.pdf")
+@offers.get("/offers/<offer:number>/offer-<language>.pdf")
 @requires("read")
 def offer_pdf(number: str, language: str):
     offer = readable_offer(number, staff_user())
@@ -233,19 +233,19 @@ def _transition(number: str, change) -> object:
     return redirect(url_for("offers.offer_page", number=number), 303)
 
 
-@offers.post("/offers/<number>/accept")
+@offers.post("/offers/<offer:number>/accept")
 @requires("issue")
 def accept_offer(number: str):
     return _transition(number, accept)
 
 
-@offers.post("/offers/<number>/withdraw")
+@offers.post("/offers/<offer:number>/withdraw")
 @requires("issue")
 def withdraw_offer(number: str):
     return _transition(number, withdraw)
 
 
-@offers.get("/offers/<number>/revise")
+@offers.get("/offers/<offer:number>/revise")
 @requires("issue")
 def revise_offer(number: str):
     """The form, filled in with the offer's request; issuing it replaces the offer."""

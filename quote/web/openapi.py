@@ -12,7 +12,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..core.request import QuoteRequest
 from ..core.result import QuoteResult
-from .schemas import Comparison, ErrorResponse, RateCardList, RateCardView
+from .schemas import Comparison, ErrorResponse, OfferSnapshot, RateCardList, RateCardView
 
 MAX_BODY = "64 KiB"
 REF = "#/components/schemas/{model}"
@@ -37,12 +37,25 @@ LANG_PARAMETER = {
 }
 
 
+NUMBER_PARAMETER = {
+    "name": "number", "in": "path", "required": True,
+    "description": "the offer number, e.g. Q-2026-000042",
+    "schema": {"type": "string"},
+}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "any string of 1 to 200 characters, new for every new offer",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
+
 @cache
 def openapi_document() -> dict:
     keys, top = models_json_schema(
         [(QuoteRequest, "validation"), (QuoteResult, "serialization"),
          (ErrorResponse, "serialization"), (RateCardList, "serialization"),
-         (RateCardView, "serialization"), (Comparison, "serialization")],
+         (RateCardView, "serialization"), (Comparison, "serialization"),
+         (OfferSnapshot, "serialization")],
         ref_template=REF,
     )
     ref = {model: keys[(model, mode)]["$ref"] for model, mode in keys}
@@ -64,9 +77,11 @@ def openapi_document() -> dict:
             "description": (
                 "Support pricing and quotation. Amounts are decimal strings "
                 '("12000.50"); a JSON integer is accepted for an amount, a JSON number '
-                "with a fraction is refused. Nothing is stored by these endpoints. "
+                "with a fraction is refused. Previews store nothing; the endpoints of issued "
+                "offers need a staff API token (Authorization: Bearer). "
                 f"Request bodies are limited to {MAX_BODY}. A discount is refused "
-                "unless the service runs in staff mode."
+                "without the token of a sales or admin user. Public endpoints are "
+                "rate-limited (429)."
             ),
         },
         "servers": [{"url": "/api/v1"}],
@@ -120,6 +135,64 @@ def openapi_document() -> dict:
                     "503": _error("PDF rendering is unavailable on this server"),
                 },
             }},
+            "/quotes": {"post": {
+                "operationId": "issueOffer",
+                "summary": "Issue an offer (roles sales, admin): priced, numbered and stored",
+                "description": (
+                    "With an `Idempotency-Key` header, repeating the request with the same key "
+                    "and the same body returns the offer issued the first time (200, header "
+                    "`Idempotent-Replayed: true`) instead of a new one; the same key with "
+                    "another body is refused (422). Keys are per user."),
+                "security": [{"bearer": []}],
+                "parameters": [LANG_PARAMETER, IDEMPOTENCY_KEY],
+                "requestBody": quote_body,
+                "responses": {
+                    "201": _json(ref[OfferSnapshot], "the offer, issued now"),
+                    "200": _json(ref[OfferSnapshot], "the offer issued earlier with this "
+                                                     "Idempotency-Key and body"),
+                    **body_errors,
+                    "401": _error("no valid API token"),
+                    "403": _error("the token's role may not issue offers"),
+                    "422": _error("the request cannot be priced (one error per field), or "
+                                  "the Idempotency-Key was used with another body"),
+                },
+            }},
+            "/quotes/{number}": {"get": {
+                "operationId": "showOffer",
+                "summary": "An issued offer: number, status, request and result as issued",
+                "security": [{"bearer": []}],
+                "parameters": [NUMBER_PARAMETER, LANG_PARAMETER],
+                "responses": {
+                    "200": _json(ref[OfferSnapshot], "the offer"),
+                    "400": _error(BAD_LANG),
+                    "401": _error("no valid API token"),
+                    "403": _error("the token's user may not read this offer"),
+                    "404": _error("there is no such offer"),
+                },
+            }},
+            "/quotes/{number}.pdf": {"get": {
+                "operationId": "showOfferPdf",
+                "summary": "An issued offer as PDF, in lang (default: the offer's language)",
+                "security": [{"bearer": []}],
+                "parameters": [NUMBER_PARAMETER, LANG_PARAMETER],
+                "responses": {
+                    "200": {"description": "the offer PDF (offer-<number>-<lang>.pdf)",
+                            "content": {"application/pdf": {
+                                "schema": {"type": "string", "contentMediaType":
+                                           "application/pdf"}}}},
+                    "400": _error(BAD_LANG),
+                    "401": _error("no valid API token"),
+                    "403": _error("the token's user may not read this offer"),
+                    "404": _error("there is no such offer"),
+                    "503": _error("PDF rendering is unavailable on this server"),
+                },
+            }},
         },
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "a staff user's API token (flask --app wsgi users token EMAIL)",
+            }},
+        },
     }

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..core.request import QuoteRequest
 from ..core.result import Money, PackageRef, QuoteResult
 
 
@@ -161,3 +162,16 @@ class Comparison(_View):
     language: Literal["en", "de", "ru"]
     selected: str
     packages: list[ComparisonEntry]
+
+
+class OfferSnapshot(_View):
+    """An issued offer as stored: the request and the priced result as issued."""
+
+    number: str = Field(examples=["Q-2026-000042"])
+    status: Literal["issued", "accepted", "expired", "withdrawn", "superseded"]
+    issued_on: dt.date
+    valid_until: dt.date
+    language: Literal["en", "de", "ru"]
+    replaces: str | None = Field(description="the number of the offer this one revises")
+    request: QuoteRequest
+    result: QuoteResult

@@ -133,7 +133,7 @@ def test_a_body_over_64_kib_is_413(client):
 
 
 def test_unknown_route_is_json_404(client):
-    response = client.get("/api/v1/quotes")
+    response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.is_json and response.json["errors"][0]["message"]
 
@@ -145,19 +145,19 @@ def test_wrong_method_is_json_405(client):
     assert "POST" in response.headers["Allow"]
 
 
-def test_a_discount_is_refused_outside_staff_mode(client, make_request):
+def test_a_discount_is_refused_without_a_sales_token(client, make_request):
     response = client.post(PREVIEW, json=make_request(discount_percent="5"))
     assert response.status_code == 422
     assert response.json["errors"] == [{"field": "discount_percent",
                                         "message": "a discount can only be given by staff"}]
 
 
-def test_staff_mode_allows_a_discount_within_the_card_limit(make_app, make_request):
-    client = make_app(STAFF_MODE=True).test_client()
-    response = client.post(PREVIEW, json=make_request(discount_percent="5"))
+def test_a_sales_token_allows_a_discount_within_the_card_limit(client, tokens, make_request):
+    auth = {"Authorization": f"Bearer {tokens['sales']}"}
+    response = client.post(PREVIEW, json=make_request(discount_percent="5"), headers=auth)
     assert response.status_code == 200
     assert response.json["discount"] == "120.00"
-    too_much = client.post(PREVIEW, json=make_request(discount_percent="50"))
+    too_much = client.post(PREVIEW, json=make_request(discount_percent="50"), headers=auth)
     assert too_much.json["errors"][0]["field"] == "discount_percent"
 
 

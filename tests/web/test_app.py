@@ -37,10 +37,10 @@ def test_production_cookies_are_secure_unless_configured_otherwise():
 
 def test_settings_come_from_prefixed_environment_variables(monkeypatch):
     monkeypatch.setenv("QUOTE_SECRET_KEY", "from-the-environment")
-    monkeypatch.setenv("QUOTE_STAFF_MODE", "true")
+    monkeypatch.setenv("QUOTE_OFFER_VALID_DAYS", "14")
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-the-environment"
-    assert app.config["STAFF_MODE"] is True
+    assert app.config["OFFER_VALID_DAYS"] == 14
 
 
 def test_a_broken_rate_file_stops_start_up_naming_file_and_field(tmp_path):
@@ -77,8 +77,9 @@ def test_the_pricing_core_imports_without_flask():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def test_wsgi_module_builds_the_app():
-    env = {**os.environ, "QUOTE_ENV": "development"}
+def test_wsgi_module_builds_the_app(tmp_path):
+    env = {**os.environ, "QUOTE_ENV": "development",
+           "QUOTE_DATABASE_URL": f"sqlite:///{tmp_path / 'quote.db'}"}
     code = "import wsgi; print(wsgi.app.name)"
     out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
                          capture_output=True, text=True)
@@ -89,6 +90,7 @@ def test_health(client):
     assert client.get("/health").json == {"status": "ok"}
 
 
-def test_staff_pages_are_hidden_outside_staff_mode(client, make_app):
-    assert client.get("/staff/").status_code == 404
-    assert make_app(STAFF_MODE=True).test_client().get("/staff/").status_code == 302
+def test_staff_home_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get("/staff/")
+    assert response.status_code == 302
+    assert response.location.startswith("/sign-in")

@@ -128,9 +128,14 @@ def test_the_language_switcher_is_on_every_page(client, language):
         assert f'href="?lang={code}"' in page
 
 
-def test_discount_only_in_staff_mode(client, make_app, form_data):
-    assert 'id="discount_percent"' not in text_of(client.get("/"))
-    staff = make_app(STAFF_MODE=True).test_client()
+@pytest.mark.parametrize("role", ["finance", None])
+def test_no_discount_field_for_customers_and_finance(sign_in, role):
+    assert 'id="discount_percent"' not in text_of(sign_in(role).get("/"))
+
+
+@pytest.mark.parametrize("role", ["sales", "admin"])
+def test_discount_field_for_sales_and_admin(sign_in, form_data, role):
+    staff = sign_in(role)
     page = text_of(staff.post("/", data=form_data(discount_percent="5")))
     assert 'id="discount_percent"' in page
     assert total_of(page) == "€2,280.00"

@@ -1,0 +1,69 @@
+"""``flask users add/list/disable/token`` and ``flask db upgrade``."""
+
+from __future__ import annotations
+
+from quote.store import find_user, verify_password
+
+PASSWORD = "a long enough password"
+
+
+def test_users_add_asks_for_the_password_twice(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "add", "Anna@Example.com", "--role", "finance",
+                                 "--name", "Anna Berg"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "added anna@example.com (finance)" in result.output
+    with app.extensions["quote.store"].session(read_only=True) as session:
+        user = verify_password(session, "anna@example.com", PASSWORD)
+    assert user is not None and user.role == "finance" and user.display_name == "Anna Berg"
+
+
+def test_users_add_refuses_different_passwords(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "add", "anna@example.com"],
+        input=f"{PASSWORD}\nsomething else entirely\n{PASSWORD}\n{PASSWORD}\n")
+    assert "do not match" in result.output
+
+
+def test_users_add_from_stdin_and_a_short_password_is_refused(app):
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["users", "add", "bo@example.com", "--password-stdin"],
+                       input=PASSWORD + "\n")
+    assert ok.exit_code == 0
+    short = runner.invoke(args=["users", "add", "cy@example.com", "--password-stdin"],
+                          input="short\n")
+    assert short.exit_code == 1
+    assert "at least 12 characters" in short.output
+    duplicate = runner.invoke(args=["users", "add", "BO@example.com", "--password-stdin"],
+                              input=PASSWORD + "\n")
+    assert duplicate.exit_code == 1 and "exists already" in duplicate.output
+
+
+def test_users_list_disable_and_token(app, client):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "add", "bo@example.com", "--role", "sales", "--name", "Bo",
+                        "--password-stdin"], input=PASSWORD + "\n")
+    token = runner.invoke(args=["users", "token", "bo@example.com"]).output.strip()
+    assert token.startswith("qt_")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/quotes/Q-2026-000001", headers=headers).status_code == 404
+    listed = runner.invoke(args=["users", "list"]).output
+    assert listed == "bo@example.com\tsales\tactive\tBo\n"
+    disabled = runner.invoke(args=["users", "disable", "bo@example.com"])
+    assert disabled.exit_code == 0
+    assert "1 API token(s) revoked" in disabled.output
+    assert runner.invoke(args=["users", "list"]).output == "bo@example.com\tsales\tdisabled\tBo\n"
+    assert client.get("/api/v1/quotes/Q-2026-000001", headers=headers).status_code == 401
+    with app.extensions["quote.store"].session(read_only=True) as session:
+        assert find_user(session, "bo@example.com").active is False
+
+
+def test_unknown_users_are_reported(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["users", "disable", "nobody@example.com"]).exit_code == 1
+    assert runner.invoke(args=["users", "token", "nobody@example.com"]).exit_code == 1
+
+
+def test_db_upgrade(app):
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0 and "up to date" in result.output
