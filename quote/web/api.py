@@ -18,9 +18,8 @@ from ..core.request import QuoteRequest, parse_request
 from ..i18n import LANGUAGES
 from ..store import IdempotencyConflict
 from .app import error_json, limit, pdf_interface, pdf_response, rates, today
-from .auth import api_user_from_token
+from .auth import api_user_from_token, requires
 from .i18n import current_language
-from .auth import requires
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
 from .openapi import openapi_document
 from .present import card_summary, card_view, comparison

@@ -21,7 +21,6 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from ..core.describe import day, money
-from ..core.errors import QuoteInputError
 from ..core.offer import offer_document
 from ..i18n import LANGUAGES
 from ..store import (

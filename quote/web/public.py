@@ -16,10 +16,10 @@ from ..core.pricing import price_quote
 from ..core.request import parse_request
 from ..i18n import LANGUAGES
 from .app import limit, pdf_interface, pdf_response, rates, today
+from .auth import can
 from .forms import QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
 from .present import comparison, lines_in
-from .auth import can
 
 public = Blueprint("public", __name__)
 
