@@ -10,16 +10,28 @@ import pytest
 from werkzeug.serving import make_server
 
 from quote import create_app
+from quote.store import add_user
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
+STAFF_PASSWORD = "correct horse battery"
+STAFF = {"sales": "sales@example.com", "finance": "finance@example.com"}
+
+
 @pytest.fixture(scope="session")
-def live_server():
-    """The app (development settings, CSRF on) on a free loopback port; yields its URL."""
-    app = create_app({"ENV": "development", "TODAY": "2026-01-15"})
+def live_server(tmp_path_factory):
+    """The app (development settings, CSRF on, a fresh SQLite database with a sales and a
+    finance user) on a free loopback port; yields its URL."""
+    database = tmp_path_factory.mktemp("browser") / "quote.db"
+    app = create_app({"ENV": "development", "TODAY": "2026-01-15",
+                      "DATABASE_URL": f"sqlite:///{database}",
+                      "LIMIT_PREVIEW": "10000 per minute"})
+    with app.extensions["quote.store"].session() as session:
+        for role, email in STAFF.items():
+            add_user(session, email, f"{role.title()} Person", STAFF_PASSWORD, role=role)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

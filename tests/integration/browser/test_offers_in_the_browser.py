@@ -1,0 +1,72 @@
+"""A salesperson issues an offer with a discount; finance finds it, downloads its PDF and
+the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(page, live_server, email: str) -> None:
+    page.goto(f"{live_server}/sign-in?lang=en")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#signed-in-as")).to_be_visible()
+
+
+def test_sales_issue_and_finance_finds_downloads_and_exports(browser, live_server):
+    sales = browser.new_context(locale="en-GB")
+    page = sales.new_page()
+    sign_in(page, live_server, "sales@example.com")
+    page.goto(f"{live_server}/?lang=en")
+    page.select_option("#rate_card", "bpmonline")
+    page.select_option("#package", "business")
+    page.fill("#term_start", "2026-01-01")
+    page.fill("#license_value", "12,000")
+    page.fill("#discount_percent", "5")
+    page.fill("#customer-company", "Browser Test GmbH")
+    expect(page.locator("#total")).to_have_text("€2,280.00")
+    page.click("#issue-offer")
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Offer Q-2026-\d{6}$"))
+    number = page.locator("h1").inner_text().removeprefix("Offer ")
+    expect(page.locator("#offer-status")).to_have_text("Issued")
+    expect(page.locator("#offer-total")).to_have_text("€2,280.00")
+    sales.close()
+
+    finance = browser.new_context(locale="en-GB", accept_downloads=True)
+    page = finance.new_page()
+    sign_in(page, live_server, "finance@example.com")
+    page.goto(f"{live_server}/finance/offers?lang=en")
+    page.fill("#customer", "browser test")
+    page.get_by_role("button", name="Filter").click()
+    row = page.locator(f'tr[data-number="{number}"]')
+    expect(row).to_be_visible()
+
+    with page.expect_download() as pdf_download:
+        row.locator('a[data-pdf="en"]').click()
+    pdf = Path(pdf_download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert number in text
+    assert pdf_download.value.suggested_filename == f"offer-{number}-en.pdf"
+
+    with page.expect_download() as csv_download:
+        page.click("#csv-de")
+    data = Path(csv_download.value.path()).read_bytes()
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    lines = [r for r in rows if r[0] == number]
+    assert len(lines) == 1
+    assert lines[0][4] == "Browser Test GmbH"
+    assert lines[0][6] == "support" and lines[0][8] == "2400,00" and lines[0][12] == "2280,00"
+    finance.close()
