@@ -230,3 +230,9 @@ def test_the_sign_in_page_is_rate_limited(make_app, users):
     client = make_app(RATELIMIT_ENABLED=True, LIMIT_SIGN_IN="2 per minute").test_client()
     data = {"email": users["sales"], "password": "wrong password!"}
     assert [client.post("/sign-in", data=data).status_code for _ in range(3)] == [401, 401, 429]
+
+
+def test_public_requests_are_rate_limited(make_app, form_data):
+    client = make_app(RATELIMIT_ENABLED=True, LIMIT_PUBLIC_REQUEST="1 per hour").test_client()
+    assert client.post("/request", data=form_data()).status_code == 201
+    assert client.post("/request", data=form_data()).status_code == 429
