@@ -208,7 +208,7 @@ def home_for(user) -> str:
 
 
 @auth.route("/sign-in", methods=["GET", "POST"])
-@limit("LIMIT_SIGN_IN")
+@limit("LIMIT_SIGN_IN", methods=["POST"])
 def sign_in():
     form = SignInForm()
     error = None
