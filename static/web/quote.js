@@ -141,6 +141,14 @@
     addButton.focus();
     schedule();
   });
+  // Without JavaScript the page offers a few blank rows; with it, rows come on
+  // demand: keep the first row and every row that holds something.
+  rows.querySelectorAll("[data-row]").forEach(function (row, position) {
+    var blank = Array.prototype.every.call(row.querySelectorAll("input"), function (input) {
+      return !input.value;
+    });
+    if (position > 0 && blank) { row.remove(); }
+  });
   renumber();
 
   // Switching the language keeps everything typed: the form is sent along.
