@@ -149,8 +149,11 @@ def preview_pdf():
 @api.post("/quotes")
 @requires("issue")
 def issue_quote():
-    """Issue an offer. ``Idempotency-Key``: the same key and body give the same offer (200)."""
-    raw = request.get_data(cache=True)
+    """Issue an offer. ``Idempotency-Key``: the same key and request give the same offer (200).
+
+    The request is compared as validated, so the same JSON written with other
+    white space or key order is the same request.
+    """
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         return error_json(400, f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} "
@@ -160,7 +163,7 @@ def issue_quote():
     loaded = rates().in_force(quote_request.rate_card, result.as_of)
     try:
         issued = issue_offer(quote_request, result, loaded, issuer=g.api_user,
-                             idempotency_key=key, body=raw)
+                             idempotency_key=key, body=quote_request.model_dump_json().encode())
     except IdempotencyConflict as exc:
         return error_json(422, f"the Idempotency-Key {exc.key!r} was used before with another "
                                f"request body (offer {exc.number}); use a new key for a new "

@@ -77,6 +77,18 @@ def test_the_same_idempotency_key_and_body_give_the_same_offer(client, tokens, m
     assert other_key.json["number"] == "Q-2026-000002"
 
 
+def test_the_same_request_in_other_json_layout_is_the_same_body(client, tokens, make_request):
+    headers = {**bearer(tokens["sales"]), "Idempotency-Key": "order-17"}
+    data = make_request()
+    first = client.post("/api/v1/quotes", data=json.dumps(data),
+                        content_type="application/json", headers=headers)
+    reordered = json.dumps(dict(reversed(list(data.items()))), indent=4)
+    second = client.post("/api/v1/quotes", data=reordered, content_type="application/json",
+                         headers=headers)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.json["number"] == first.json["number"]
+
+
 def test_the_same_idempotency_key_with_another_body_is_refused(client, tokens, make_request):
     headers = {**bearer(tokens["sales"]), "Idempotency-Key": "order-17"}
     client.post("/api/v1/quotes", json=make_request(), headers=headers)
