@@ -15,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext
@@ -43,6 +44,8 @@ from .i18n import current_language, format_amount_for_entry
 from .public import build_form, price_form, render_form, result_context
 
 offers = Blueprint("offers", __name__)
+
+NEW_LINK = "new_public_link"  # session key: the token of the offer just requested
 
 def status_name(status: str) -> str:
     names = {
@@ -308,12 +311,10 @@ def request_offer():
     if result.discount_percent:
         abort(422)
     issued = issue_offer(quote_request, result, loaded, public=True)
-    link = url_for("offers.public_offer", token=issued.token, _external=True)
-    response = current_app.make_response(_page(issued.offer, public_token=issued.token,
-                                               new_link=link))
-    response.status_code = 201
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # Post/redirect/get: reloading the confirmation never requests a second offer.
+    # The session remembers, once, that this link is new, so the page can say so.
+    session[NEW_LINK] = issued.token
+    return redirect(url_for("offers.public_offer", token=issued.token), code=303)
 
 
 def _public(token: str) -> Offer:
@@ -327,7 +328,12 @@ def _public(token: str) -> Offer:
 @offers.get("/q/<token>")
 @limit("LIMIT_PUBLIC_LINK")
 def public_offer(token: str):
-    response = current_app.make_response(_page(_public(token), public_token=token))
+    offer = _public(token)
+    is_new = session.get(NEW_LINK) == token
+    if is_new:
+        session.pop(NEW_LINK)
+    new_link = url_for("offers.public_offer", token=token, _external=True) if is_new else None
+    response = current_app.make_response(_page(offer, public_token=token, new_link=new_link))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

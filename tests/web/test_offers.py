@@ -76,8 +76,9 @@ def test_revising_issues_a_new_offer_that_replaces_the_old(sign_in, app, users, 
 
 def test_a_customer_requests_an_offer_and_gets_a_link_once(client, form_data, app):
     response = client.post("/request", data=form_data(**{"customer-company": "ACME"}))
-    assert response.status_code == 201
-    page = response.get_data(as_text=True)
+    assert response.status_code == 303  # a reload of the confirmation requests nothing
+    assert response.headers["Location"].startswith("/q/")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
     link = re.search(r'id="public-link">([^<]+)<', page).group(1)
     path = link.removeprefix("http://localhost")
     assert path.startswith("/q/")

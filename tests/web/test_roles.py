@@ -234,5 +234,5 @@ def test_the_sign_in_page_is_rate_limited(make_app, users):
 
 def test_public_requests_are_rate_limited(make_app, form_data):
     client = make_app(RATELIMIT_ENABLED=True, LIMIT_PUBLIC_REQUEST="1 per hour").test_client()
-    assert client.post("/request", data=form_data()).status_code == 201
+    assert client.post("/request", data=form_data()).status_code == 303
     assert client.post("/request", data=form_data()).status_code == 429
