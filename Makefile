@@ -32,6 +32,7 @@ system:
 
 run: install
 	@echo "quote: starting in development mode; open http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "quote: staff accounts: $(BIN)/flask --app wsgi users add EMAIL --role sales|finance|admin --name NAME"
 	QUOTE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: system install
