@@ -28,7 +28,7 @@ import pytest
 
 from quote.store import migrate
 
-TEMPLATE_DB = "quote_template"  # the same name as in store/store_helpers.py
+TEMPLATE_DB = "quote_template"
 
 PG_USER = "quote"
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from store_helpers import BACKENDS, draft_from, fresh_database
+from database_helpers import BACKENDS, fresh_database
+from store_helpers import draft_from
 
 from quote.core.offer import OfferDocument
 from quote.store import Store

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-import pytest
 
 from quote.core.catalog import RateBook
 from quote.core.offer import OfferDocument, offer_document
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
-from quote.store import migrate
-
-# every store test runs on both; the PostgreSQL runs carry the "postgres" marker
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-TEMPLATE_DB = "quote_template"
-_database_numbers = itertools.count(1)
 
 
 def at(text: str) -> dt.datetime:
@@ -38,23 +26,6 @@ def draft_from(book: RateBook, request_data: dict, valid_days: int = 30) -> Offe
                           valid_days=valid_days)
 
 
-@contextmanager
-def fresh_database(backend: str, request, folder: Path) -> Iterator[str]:
-    """The URL of an empty, migrated database of ``backend``, dropped afterwards."""
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'quote.db'}"
-        migrate(url)
-        yield url
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = f"test_{os.getpid()}_{next(_database_numbers)}"
-    with server.admin() as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
-    yield server.url(name)
-    with server.admin() as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-
-
 def issue_many(url: str, draft_json: str, count: int, fail_every: int, ready, start,
                results) -> None:
     """A worker: say ``ready``, wait for ``start``, issue ``count`` offers, one transaction each.
@@ -62,7 +33,6 @@ def issue_many(url: str, draft_json: str, count: int, fail_every: int, ready, st
     Every ``fail_every``-th transaction raises after drawing its number, so it
     must leave no trace. Puts (pid, [(id, number, issued_at), ...]) on ``results``.
     """
-    import os
 
     from quote.core.offer import OfferDocument
     from quote.store import Offer, Store, issue

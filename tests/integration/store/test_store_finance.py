@@ -7,7 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from store_helpers import BACKENDS, at, draft_from, fresh_database
+from database_helpers import BACKENDS, fresh_database
+from store_helpers import at, draft_from
 
 from quote.core.catalog import load_rates
 from quote.store import (
