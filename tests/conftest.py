@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from request_samples import bpm_request
 
 from quote.core.catalog import DEFAULT_RATES_DIR, RateBook, load_rates
 from quote.core.pricing import price_quote
@@ -28,21 +29,8 @@ def book(rates_dir) -> RateBook:
 
 @pytest.fixture
 def make_request():
-    """Factory: a valid bpm'online request, with any field overridden."""
-
-    def make(**overrides) -> dict:
-        data = {
-            "rate_card": "bpmonline",
-            "package": "business",
-            "deployment": "on_site",
-            "license_value": "12000.00",
-            "term_start": "2026-01-01",
-            "as_of": "2026-01-01",
-        }
-        data.update(overrides)
-        return data
-
-    return make
+    """Factory: a valid bpm'online request dict, with any field overridden."""
+    return bpm_request
 
 
 @pytest.fixture

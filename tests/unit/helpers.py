@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from request_samples import bpm_request
+
 from quote.core.catalog import RateBook
 from quote.core.errors import QuoteInputError
 from quote.core.pricing import price_quote
@@ -13,18 +15,7 @@ from quote.core.result import QuoteResult
 TODAY = dt.date(2026, 11, 22)
 
 
-def bpm(**overrides) -> dict:
-    """A bpm'online request (Business, on-site, 12,000.00, 2026), with overrides."""
-    data = {
-        "rate_card": "bpmonline",
-        "package": "business",
-        "deployment": "on_site",
-        "license_value": "12000.00",
-        "term_start": "2026-01-01",
-        "as_of": "2026-01-01",
-    }
-    data.update(overrides)
-    return data
+bpm = bpm_request  # a bpm'online request (Business, on-site, 12,000.00, 2026), with overrides
 
 
 def priced(book: RateBook, data: dict) -> QuoteResult:
