@@ -12,12 +12,12 @@ from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from ..i18n import translations
 from .errors import N_
-from .rates import Package, RateCard
+from .rates import WEEKDAYS, Package, RateCard, ServiceHours
 
 LOCALES = {"en": "en_GB", "de": "de_DE", "ru": "ru_RU"}
 
@@ -42,6 +42,29 @@ def day(value: dt.date, language: str) -> str:
 
 def number(value: int | Decimal, language: str) -> str:
     return format_decimal(value, locale=locale_of(language), decimal_quantization=False)
+
+
+def service_hours_text(hours: ServiceHours, language: str) -> str:
+    """Service hours in words: "Mon–Fri, 09:00–18:00 (Europe/Moscow, UTC+03:00)"."""
+    _ = translations(language).gettext
+    if hours.around_the_clock:
+        return _("24 hours a day, 7 days a week (%(zone)s, %(offset)s)") % {
+            "zone": hours.time_zone, "offset": hours.utc_offset}
+    locale = locale_of(language)
+    names = get_day_names("abbreviated", locale=locale)
+    runs: list[list[int]] = []  # consecutive weekdays, written as "Mon–Fri"
+    for index in (WEEKDAYS.index(d) for d in hours.days):
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    days = ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}–{names[r[-1]]}"
+                     for r in runs)
+    return _("%(days)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % {
+        "days": days,
+        "start": format_time(hours.start, "HH:mm", locale=locale),
+        "end": format_time(hours.end, "HH:mm", locale=locale),
+        "zone": hours.time_zone, "offset": hours.utc_offset}
 
 
 DEPLOYMENTS = {"on_site": N_("on-site licenses"), "on_demand": N_("on-demand subscription")}

@@ -22,11 +22,18 @@ from decimal import Decimal
 from functools import cache
 
 import jinja2
-from babel.dates import format_time, get_day_names
 
-from ..core.describe import Describer, day, describe_line, locale_of, money, number, percent
+from ..core.describe import (
+    Describer,
+    day,
+    describe_line,
+    money,
+    number,
+    percent,
+    service_hours_text,
+)
 from ..core.offer import OfferDocument
-from ..core.rates import WEEKDAYS, Package, RateCard, ServiceHours
+from ..core.rates import Package, RateCard
 from ..core.show import duration_text
 from ..i18n import LANGUAGES, translations
 from .fetcher import ROOT, STATIC_DIR, StaticFetcher
@@ -176,29 +183,6 @@ class ComparedPackage:
     responses: list[str]
     services: list[bool]
     requests_per_year: str
-
-
-def service_hours_text(hours: ServiceHours, language: str) -> str:
-    _ = translations(language, ("core", "pdf")).gettext
-    if hours.around_the_clock:
-        return _("24 hours a day, 7 days a week (%(zone)s, %(offset)s)") % {
-            "zone": hours.time_zone, "offset": hours.utc_offset}
-    names = get_day_names("abbreviated", locale=locale_of(language))
-    indexes = [WEEKDAYS.index(d) for d in hours.days]
-    runs: list[list[int]] = []
-    for i in indexes:
-        if runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    days = ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}–{names[r[-1]]}"
-                     for r in runs)
-    locale = locale_of(language)
-    return _("%(days)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % {
-        "days": days,
-        "start": format_time(hours.start, "HH:mm", locale=locale),
-        "end": format_time(hours.end, "HH:mm", locale=locale),
-        "zone": hours.time_zone, "offset": hours.utc_offset}
 
 
 def _support_fee(result) -> Decimal:

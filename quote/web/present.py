@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_time, get_day_names
-
 from ..core.catalog import LoadedCard
-from ..core.describe import Describer, describe_line, locale_of, percent
+from ..core.describe import Describer, describe_line, percent, service_hours_text
 from ..core.pricing import compare_packages
 from ..core.rates import (
-    WEEKDAYS,
     FixedEnvironmentPrice,
     FlatPrice,
     IncludedPrice,
@@ -60,22 +57,6 @@ def price_view(price, words: Describer) -> PriceView:
 def duration_view(duration, words: Describer) -> DurationView:
     return DurationView(amount=duration.amount, unit=duration.unit,
                         text=duration_text(duration, words))
-
-
-def service_hours_text(hours, language: str) -> str:
-    if hours.around_the_clock:
-        return _web_text(language, N_("around the clock, every day (%(zone)s)"),
-                         zone=hours.utc_offset)
-    locale = locale_of(language)
-    names = get_day_names("abbreviated", locale=locale, context="stand-alone")
-    indexes = [WEEKDAYS.index(day) for day in hours.days]
-    if indexes == list(range(indexes[0], indexes[-1] + 1)) and len(indexes) > 2:
-        days = f"{names[indexes[0]]}–{names[indexes[-1]]}"
-    else:
-        days = ", ".join(names[i] for i in indexes)
-    span = (f"{format_time(hours.start, 'short', locale=locale)}–"
-            f"{format_time(hours.end, 'short', locale=locale)}")
-    return f"{days} {span} ({hours.time_zone}, {hours.utc_offset})"
 
 
 def response_times(card: RateCard, package: Package, words: Describer) -> list[ResponseTimeView]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -81,3 +82,20 @@ def test_points_in_german(book):
     line = result.lines[1]
     assert line.description == "Support-Punktekonto: 50 Punkte"
     assert line.detail == f"50 Punkte × {eur('90.00', 'de_DE')} (Preis ab 50 Punkten)"
+
+
+def test_service_hours_read_as_runs_of_days_in_each_language(book):
+    from quote.core.describe import service_hours_text
+    from quote.core.rates import ServiceHours
+
+    card = book.in_force("bpmonline", dt.date(2026, 1, 1)).card
+    business = card.package("business").service_hours
+    assert service_hours_text(business, "en") == "Mon–Sun, 09:00–18:00 (Europe/Moscow, UTC+03:00)"
+    assert service_hours_text(business, "de") == \
+        "Mo.–So., 09:00–18:00 Uhr (Europe/Moscow, UTC+03:00)"
+    premium = card.package("premium").service_hours
+    assert service_hours_text(premium, "ru") == \
+        "круглосуточно, 7 дней в неделю (Europe/Moscow, UTC+03:00)"
+    gaps = ServiceHours(days=["mon", "tue", "wed", "fri"], start=dt.time(8), end=dt.time(17),
+                        time_zone="Europe/Berlin", utc_offset="UTC+01:00")
+    assert service_hours_text(gaps, "en") == "Mon–Wed, Fri, 08:00–17:00 (Europe/Berlin, UTC+01:00)"
