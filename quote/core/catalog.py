@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .rates import RateCard
+from .rates import CardFieldError, RateCard
 
 DEFAULT_RATES_DIR = Path(__file__).resolve().parents[2] / "rates"
 
@@ -87,7 +87,11 @@ def parse_card(data: bytes, path: str) -> tuple[LoadedCard | None, list[Problem]
         problems = []
         for error in exc.errors(include_url=False):
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(Problem(path, _field_path(error["loc"]), message))
+            field = _field_path(error["loc"])
+            cause = (error.get("ctx") or {}).get("error")
+            if isinstance(cause, CardFieldError):  # a rule across fields names its own
+                field = ".".join(filter(None, (field, cause.field)))
+            problems.append(Problem(path, field, message))
         return None, problems
     return LoadedCard(card, path, hashlib.sha256(data).hexdigest()), []
 

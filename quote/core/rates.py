@@ -321,31 +321,34 @@ class RateCard(_Strict):
         _unique("services", [s.id for s in self.services])
         _unique("packages", [p.id for p in self.packages])
         if self.maximum_term_years < self.minimum_term_years:
-            raise ValueError("maximum_term_years must be at least minimum_term_years")
+            raise CardFieldError("maximum_term_years",
+                                 "must be at least minimum_term_years")
         priorities = {p.id for p in self.priorities}
         services = {s.id for s in self.services}
         decimals = minor_units(self.currency)
-        for package in self.packages:
-            where = f"package {package.id!r}"
+        for index, package in enumerate(self.packages):
+            where = f"packages.{index}"
             for table in ("response_times", "resolution_times"):
                 unknown = set(getattr(package, table)) - priorities
                 if unknown:
-                    raise ValueError(f"{where}: {table} names unknown priorities {sorted(unknown)}")
+                    raise CardFieldError(f"{where}.{table}",
+                                         f"names unknown priorities {sorted(unknown)}")
             missing = priorities - set(package.response_times)
             if missing:
-                raise ValueError(f"{where}: no response time for priorities {sorted(missing)}")
+                raise CardFieldError(f"{where}.response_times",
+                                     f"no response time for priorities {sorted(missing)}")
             unknown = set(package.services) - services
             if unknown:
-                raise ValueError(f"{where}: unknown services {sorted(unknown)}")
+                raise CardFieldError(f"{where}.services", f"unknown services {sorted(unknown)}")
             for name, amount in _money_of(package):
                 if -amount.as_tuple().exponent > decimals:
-                    raise ValueError(
-                        f"{where}: {name} {amount} has more decimals than {self.currency} has"
-                    )
+                    raise CardFieldError(f"{where}.{name}",
+                                         f"{amount} has more decimals than {self.currency} has")
         if self.points:
-            for tier in self.points.tiers:
+            for index, tier in enumerate(self.points.tiers):
                 if -tier.price.as_tuple().exponent > decimals:
-                    raise ValueError(f"points: {tier.price} has more decimals than {self.currency}")
+                    raise CardFieldError(f"points.tiers.{index}.price",
+                                         f"{tier.price} has more decimals than {self.currency}")
         return self
 
     def package(self, package_id: str) -> Package | None:
@@ -358,11 +361,19 @@ class RateCard(_Strict):
         return next((s for s in self.services if s.id == service_id), None)
 
 
+class CardFieldError(ValueError):
+    """A rule across fields of a card broken at ``field`` (a dotted path)."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
 def _unique(what: str, ids: list[str]) -> None:
     seen: set[str] = set()
-    for item in ids:
+    for index, item in enumerate(ids):
         if item in seen:
-            raise ValueError(f"{what}: id {item!r} is used twice")
+            raise CardFieldError(f"{what}.{index}.id", f"id {item!r} is used twice")
         seen.add(item)
 
 
