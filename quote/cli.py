@@ -47,15 +47,20 @@ def _load(args):
         raise SystemExit(EXIT_INPUT) from None
 
 
+def print_input_errors(exc: QuoteInputError) -> int:
+    """The request's errors, field by field, as JSON on standard error; the exit code."""
+    json.dump({"errors": [e.as_dict() for e in exc.errors]}, sys.stderr, indent=2,
+              ensure_ascii=False)
+    sys.stderr.write("\n")
+    return EXIT_INPUT
+
+
 def cmd_price(args) -> int:
     book = _load(args)
     try:
         result = price_quote(parse_request(_read_json(args.request)), book, dt.date.today())
     except QuoteInputError as exc:
-        json.dump({"errors": [e.as_dict() for e in exc.errors]}, sys.stderr, indent=2,
-                  ensure_ascii=False)
-        sys.stderr.write("\n")
-        return EXIT_INPUT
+        return print_input_errors(exc)
     sys.stdout.write(result.model_dump_json(indent=2, exclude_none=True) + "\n")
     return EXIT_OK
 
@@ -100,17 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--as-of", help="date whose version to show (YYYY-MM-DD)")
     show.set_defaults(run=cmd_rates_show)
 
-    _add_extra_commands(commands)
-    return parser
+    # The PDF command loads WeasyPrint: imported only when the parser is built.
+    from .pdf.cli import add_pdf_command
 
-
-def _add_extra_commands(commands) -> None:
-    """Commands whose code lives outside the core (the PDF renderer)."""
-    try:
-        from .pdf.cli import add_pdf_command
-    except ImportError:
-        return
     add_pdf_command(commands, _load, _read_json)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,9 @@ import datetime as dt
 import re
 from decimal import Decimal
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.numbers import list_currencies
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -180,8 +182,6 @@ class ServiceHours(_Strict):
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, zone: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -309,8 +309,6 @@ class RateCard(_Strict):
     @field_validator("currency")
     @classmethod
     def _known_currency(cls, code: str) -> str:
-        from babel.numbers import list_currencies
-
         if code not in list_currencies():
             raise ValueError(f"unknown currency {code!r}")
         return code

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INPUT = 0, 1
+from ..cli import EXIT_OK, print_input_errors
+from ..core.errors import QuoteInputError
+from ..core.offer import offer_document
+from ..core.pricing import price_quote
+from ..core.request import parse_request
+from .render import engine_warnings, offer_filename, render_offer
 
 
 def add_pdf_command(commands, load, read_json) -> None:
@@ -28,21 +32,12 @@ def add_pdf_command(commands, load, read_json) -> None:
 
 
 def cmd_pdf(args, load, read_json) -> int:
-    from ..core.errors import QuoteInputError
-    from ..core.offer import offer_document
-    from ..core.pricing import price_quote
-    from ..core.request import parse_request
-    from . import engine_warnings, offer_filename, render_offer
-
     book = load(args)
     try:
         request = parse_request(read_json(args.request))
         result = price_quote(request, book, dt.date.today())
     except QuoteInputError as exc:
-        json.dump({"errors": [e.as_dict() for e in exc.errors]}, sys.stderr, indent=2,
-                  ensure_ascii=False)
-        sys.stderr.write("\n")
-        return EXIT_INPUT
+        return print_input_errors(exc)
     loaded = book.in_force(result.rate_card.id, result.as_of)
     assert loaded is not None  # price_quote priced with it
     language = args.lang or request.language

@@ -16,8 +16,9 @@ from ..core.offer import offer_document
 from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, parse_request
 from ..i18n import LANGUAGES
+from ..pdf import offer_filename, render_offer
 from ..store import IdempotencyConflict
-from .app import error_json, limit, pdf_interface, pdf_response, rates, today
+from .app import error_json, limit, pdf_response, rates, today
 from .auth import api_user_from_token, requires
 from .i18n import current_language
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
@@ -135,13 +136,10 @@ def compare():
 def preview_pdf():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
-    render_offer = pdf_interface()[0]
-    if render_offer is None:
-        return error_json(503, "PDF rendering unavailable")
     loaded = rates().in_force(quote_request.rate_card, result.as_of)
     document = offer_document(quote_request, result, loaded)
     return pdf_response(render_offer(document, document.language),
-                        f"offer-draft-{document.language}.pdf")
+                        offer_filename(document, document.language))
 
 
 # Issued offers (API token: Authorization: Bearer <token>)
@@ -180,8 +178,6 @@ def issue_quote():
 @requires("read")
 def show_quote(number: str):
     offer = readable_offer(number, g.api_user)
-    if offer is None:
-        return error_json(404, f"there is no offer {number}")
     return offer_snapshot(offer)
 
 
@@ -189,8 +185,6 @@ def show_quote(number: str):
 @requires("read")
 def quote_pdf(number: str):
     offer = readable_offer(number, g.api_user)
-    if offer is None:
-        return error_json(404, f"there is no offer {number}")
     language = request.args.get("lang") or offer.language
     return offer_pdf_response(offer, language)
 

@@ -8,7 +8,8 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -17,6 +18,7 @@ from werkzeug.routing import BaseConverter
 
 from ..core.catalog import DEFAULT_RATES_DIR, RateBook, RateFileError, load_rates
 from ..i18n import TRANSLATIONS_DIR
+from ..pdf import engine_warnings
 from ..store import Store, database_url
 from . import i18n
 
@@ -168,21 +170,8 @@ def _open_store(app: Flask) -> Store:
 
 
 def _log_pdf_warnings(app: Flask) -> None:
-    engine_warnings = pdf_interface()[1]
-    if engine_warnings is None:
-        app.logger.warning("PDF rendering unavailable: quote.pdf is not installed")
-        return
     for warning in engine_warnings():
         app.logger.warning("PDF engine: %s", warning)
-
-
-def pdf_interface():
-    """(render_offer, engine_warnings) from ``quote.pdf``, or (None, None) when absent."""
-    try:
-        from ..pdf import engine_warnings, render_offer
-    except ImportError:
-        return None, None
-    return render_offer, engine_warnings
 
 
 def pdf_response(data: bytes, filename: str) -> Response:
@@ -269,8 +258,6 @@ def _server_error(error: InternalServerError):
 def _csrf_error(error: CSRFError):
     if is_api():
         return error_json(400, error.description)
-    from flask_babel import gettext
-
     return render_template(
         "web/error.html", code=400,
         title=gettext("The form has expired or was not sent from this site. "
@@ -279,8 +266,6 @@ def _csrf_error(error: CSRFError):
 
 
 def error_title(code: int | None) -> str:
-    from flask_babel import lazy_gettext as _l
-
     titles = {
         400: _l("The request could not be understood."),
         403: _l("You may not use this page."),

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale, gettext
 
 from ..core.describe import day, money
@@ -130,8 +130,6 @@ def offer_list():
 
 
 def _per_page() -> int:
-    from flask import current_app
-
     return int(current_app.config["FINANCE_PER_PAGE"])
 
 

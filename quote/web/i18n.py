@@ -24,6 +24,8 @@ from babel.numbers import (
     get_group_symbol,
     parse_decimal,
 )
+from flask import has_request_context, request, session
+from flask_babel import Babel
 
 from ..core.describe import locale_of
 from ..core.errors import N_
@@ -108,8 +110,6 @@ def pick_language(args, session, accept_languages) -> str:
 
 
 def current_language() -> str:
-    from flask import has_request_context, request, session
-
     if not has_request_context():
         return DEFAULT_LANGUAGE
     public = not request.path.startswith("/api/")
@@ -117,8 +117,6 @@ def current_language() -> str:
 
 
 def init_app(app) -> None:
-    from flask_babel import Babel
-
     Babel(app, locale_selector=current_language)
 
     @app.context_processor

@@ -24,6 +24,7 @@ from flask_wtf import FlaskForm
 from ..core.describe import day, money
 from ..core.offer import offer_document
 from ..i18n import LANGUAGES
+from ..pdf import offer_filename, render_offer
 from ..store import (
     IllegalTransition,
     Issued,
@@ -38,8 +39,9 @@ from ..store import (
     revise,
     withdraw,
 )
-from .app import error_json, is_api, limit, now, pdf_interface, pdf_response, store, today
+from .app import error_json, is_api, limit, now, pdf_response, store, today
 from .auth import requires, staff_user
+from .forms import Reading
 from .i18n import current_language, format_amount_for_entry
 from .public import build_form, price_form, render_form, result_context
 
@@ -88,10 +90,14 @@ def find_offer(number: str) -> Offer | None:
         return find_by_number(db, number)
 
 
-def readable_offer(number: str, user) -> Offer | None:
-    """The offer ``number`` if it exists; aborts with 403 when ``user`` may not read it."""
+def readable_offer(number: str, user) -> Offer:
+    """The offer ``number``; aborts with 404 if there is none, 403 if ``user`` may not read it."""
     offer = find_offer(number)
-    if offer is not None and not user.may_read(offer):
+    if offer is None:
+        if is_api():
+            abort(error_json(404, f"there is no offer {number}"))
+        abort(404)
+    if not user.may_read(offer):
         if is_api():
             abort(error_json(403, "your role may not read this offer"))
         abort(403)
@@ -129,13 +135,6 @@ def offer_pdf_response(offer: Offer, language: str):
         if is_api():
             return error_json(400, "lang must be one of en, de, ru", field="lang")
         abort(404)
-    render_offer = pdf_interface()[0]
-    if render_offer is None:
-        if is_api():
-            return error_json(503, "PDF rendering unavailable")
-        abort(503)
-    from ..pdf import offer_filename
-
     with store().session() as db:
         data = pdf_for(db, offer, language, render_offer)
     return pdf_response(data, offer_filename(offer.document, language))
@@ -179,8 +178,6 @@ def issue_from_form():
     revises = None
     if revises_number:
         revises = readable_offer(revises_number, staff_user())
-        if revises is None:
-            abort(404)
     reading, quote_request, result, loaded = price_form(form, language)
     if result is None:
         return render_form(form, reading, language, {}, revises=revises_number)
@@ -197,8 +194,6 @@ def issue_from_form():
 @requires("read")
 def offer_page(number: str):
     offer = readable_offer(number, staff_user())
-    if offer is None:
-        abort(404)
     return _page(offer)
 
 
@@ -206,8 +201,6 @@ def offer_page(number: str):
 @requires("read")
 def offer_pdf(number: str, language: str):
     offer = readable_offer(number, staff_user())
-    if offer is None:
-        abort(404)
     return offer_pdf_response(offer, language)
 
 
@@ -224,14 +217,11 @@ def _transition(number: str, change) -> object:
     if not ActionForm().validate_on_submit():
         abort(400)
     offer = readable_offer(number, staff_user())
-    if offer is None:
-        abort(404)
     try:
         with store().session() as db:
             change(db, offer.id, today=today())
     except IllegalTransition as exc:
         flash(_transition_message(exc), "error")
-        return redirect(url_for("offers.offer_page", number=number), 303)
     return redirect(url_for("offers.offer_page", number=number), 303)
 
 
@@ -252,13 +242,9 @@ def withdraw_offer(number: str):
 def revise_offer(number: str):
     """The form, filled in with the offer's request; issuing it replaces the offer."""
     offer = readable_offer(number, staff_user())
-    if offer is None:
-        abort(404)
     language = current_language()
     form = build_form(language)
     prefill(form, offer.document.request, language)
-    from .forms import Reading
-
     return render_form(form, Reading(data=None), language, {}, revises=offer.number)
 
 

@@ -132,7 +132,6 @@ def openapi_document() -> dict:
                                 "schema": {"type": "string", "contentMediaType":
                                            "application/pdf"}}}},
                     **body_errors,
-                    "503": _error("PDF rendering is unavailable on this server"),
                 },
             }},
             "/quotes": {"post": {
@@ -184,7 +183,6 @@ def openapi_document() -> dict:
                     "401": _error("no valid API token"),
                     "403": _error("the token's user may not read this offer"),
                     "404": _error("there is no such offer"),
-                    "503": _error("PDF rendering is unavailable on this server"),
                 },
             }},
         },

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
-from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
 from ..core.catalog import LoadedCard
@@ -15,7 +14,8 @@ from ..core.offer import offer_document
 from ..core.pricing import price_quote
 from ..core.request import parse_request
 from ..i18n import LANGUAGES
-from .app import limit, pdf_interface, pdf_response, rates, today
+from ..pdf import offer_filename, render_offer
+from .app import limit, pdf_response, rates, today
 from .auth import can
 from .forms import QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
@@ -119,7 +119,7 @@ def render_form(form, reading, language: str, context: dict, status: int | None 
         "web/index.html", form=form, problems=reading.problems, general=reading.general,
         cards_data=_cards_data(language), example=example_amount(language),
         can_issue=can("issue"), can_request=not can("read"), revises=revises,
-        pdf_available=pdf_interface()[0] is not None, **context,
+        **context,
     ), status
 
 
@@ -162,13 +162,9 @@ def preview():
 
 
 def _pdf(quote_request, result, loaded):
-    render_offer = pdf_interface()[0]
-    if render_offer is None:
-        return render_template("web/error.html", code=503,
-                               title=gettext("PDF rendering is not available right now.")), 503
     document = offer_document(quote_request, result, loaded)
     return pdf_response(render_offer(document, document.language),
-                        f"offer-draft-{document.language}.pdf")
+                        offer_filename(document, document.language))
 
 
 @public.get("/health")
