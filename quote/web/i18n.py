@@ -29,11 +29,13 @@ from flask_babel import Babel
 
 from ..core.describe import locale_of
 from ..core.errors import N_
+from ..core.request import MAX_AMOUNT
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "ru": "Русский"}
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009\u2007]")
 EXAMPLE = Decimal("12000.50")
+MAX_ENTRY_DECIMALS = 4
 
 
 class AmountEntryError(ValueError):
@@ -79,14 +81,23 @@ def parse_local_amount(text: str, language: str) -> Decimal | None:
         raise AmountEntryError(N_("is not a number; write it like %(example)s"),
                           example=example_amount(language))
     try:
-        return parse_decimal(entry, locale=locale, strict=True)
+        value = parse_decimal(entry, locale=locale, strict=True)
     except NumberFormatError:
         raise AmountEntryError(
             N_("is ambiguous: the separators are not where they belong; "
                "write it like %(example)s"), example=example_amount(language),
         ) from None
+    return _within_entry_bounds(value)
 
 
+def _within_entry_bounds(value: Decimal) -> Decimal:
+    """``value`` if it has at most 12 whole digits and 4 decimals (what any amount or
+    percentage can have); bounded here, before anything formats it again."""
+    if value > MAX_AMOUNT:
+        raise AmountEntryError(N_("must be at most 999999999999"))
+    if -value.as_tuple().exponent > MAX_ENTRY_DECIMALS:
+        raise AmountEntryError(N_("must have at most 4 decimals"))
+    return value
 
 
 def format_amount_for_entry(value: Decimal, language: str) -> str:

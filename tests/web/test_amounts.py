@@ -83,3 +83,21 @@ def test_a_refusal_shows_how_to_write_the_amount():
     ("en", "12,000.50"), ("de", "12.000,50"), ("ru", "12\u00a0000,50")])
 def test_amounts_are_written_back_in_the_page_language(language, text):
     assert format_amount_for_entry(Decimal("12000.50"), language) == text
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("1" * 13, "en"), ("1" * 29, "de"), ("1" * 400, "ru"), ("1.000.000.000.000", "de")])
+def test_an_amount_beyond_the_largest_is_refused_before_it_is_formatted(text, language):
+    with pytest.raises(AmountEntryError, match="at most 999999999999"):
+        parse_local_amount(text, language)
+
+
+@pytest.mark.parametrize("text", ["0.00001", "0." + "0" * 28 + "1"])
+def test_an_amount_with_more_than_four_decimals_is_refused(text):
+    with pytest.raises(AmountEntryError, match="at most 4 decimals"):
+        parse_local_amount(text, "en")
+
+
+def test_the_largest_amount_is_read():
+    assert parse_local_amount("999,999,999,999", "en") == Decimal("999999999999")
+    assert parse_local_amount("0,0001", "de") == Decimal("0.0001")
