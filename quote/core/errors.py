@@ -30,9 +30,21 @@ class FieldError:
         return {"field": self.field, "message": self.message}
 
 
+MAX_LISTED_ERRORS = 20
+
+
 class QuoteInputError(ValueError):
-    """The request cannot be priced; ``errors`` says why, field by field."""
+    """The request cannot be priced; ``errors`` says why, field by field.
+
+    At most ``MAX_LISTED_ERRORS`` are listed; a last entry counts the rest, so
+    that a body of thousands of wrong fields gets an answer of bounded size.
+    """
 
     def __init__(self, errors: list[FieldError]):
+        if len(errors) > MAX_LISTED_ERRORS:
+            rest = len(errors) - MAX_LISTED_ERRORS
+            errors = [*errors[:MAX_LISTED_ERRORS],
+                      FieldError("", N_("%(count)s further errors are not listed"),
+                                 {"count": rest})]
         self.errors = errors
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))

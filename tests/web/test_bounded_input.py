@@ -27,3 +27,15 @@ def test_an_amount_no_contract_can_have_is_refused_on_every_form_path(
     else:
         assert response.status_code == 422
         assert "at most" in response.get_data(as_text=True)
+
+
+def test_thousands_of_wrong_fields_get_a_short_answer(client):
+    body = {"rate_card": "bpmonline", "package": "business", "deployment": "on_site",
+            "license_value": "1000", "term_start": "2026-01-01"}
+    body.update({f"x{n}": 0 for n in range(5000)})  # about 40 KB, under the body limit
+    response = client.post("/api/v1/quotes/preview", json=body)
+    assert response.status_code == 422
+    errors = response.json["errors"]
+    assert len(errors) == 21
+    assert errors[-1] == {"field": "", "message": "4980 further errors are not listed"}
+    assert len(response.get_data()) < 4096
