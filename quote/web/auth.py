@@ -10,6 +10,7 @@ Roles and what they allow (least privilege: every view names what it needs):
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -189,12 +190,18 @@ class SignOutForm(FlaskForm):
     pass
 
 
+# A local path with an optional query: RFC 3986 characters only, so no control
+# character, space or backslash reaches the Location header.
+_URL_CHARS = r"A-Za-z0-9\-._~!$&'()*+,;=:@/%"
+_LOCAL_PATH = re.compile(rf"/(?!/)[{_URL_CHARS}]*(\?[{_URL_CHARS}?]*)?")
+
+
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    """``target`` if it is a path on this site, else None (then the user's home page)."""
+    if not target or len(target) > 2000 or not _LOCAL_PATH.fullmatch(target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    if parts.scheme or parts.netloc:
         return None
     return target
 

@@ -4,6 +4,7 @@ are sent to the sign-in page (pages) or get 401 (API)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from offer_helpers import store_offer
@@ -130,6 +131,23 @@ def test_sign_in_goes_back_to_the_page_asked_for_but_never_elsewhere(client, use
     client.post("/sign-out")
     elsewhere = client.post("/sign-in?next=//evil.example/", data=data)
     assert elsewhere.location == "/finance/offers"  # finance's home, not the other site
+
+
+@pytest.mark.parametrize("target", [
+    "/\r\nX:1", "/\nSet-Cookie:x=1", "/\\evil.example", "https://evil.example/",
+    "/\t/evil.example", "/a b", "javascript:alert(1)", "/" + "a" * 3000])
+def test_a_next_parameter_that_is_not_a_plain_local_path_is_ignored(client, users, target):
+    data = {"email": users["finance"], "password": "correct horse battery"}
+    response = client.post(f"/sign-in?next={quote(target, safe='')}", data=data)
+    assert response.status_code == 302
+    assert response.location == "/finance/offers"
+
+
+def test_a_next_parameter_with_a_query_is_kept(client, users):
+    data = {"email": users["finance"], "password": "correct horse battery"}
+    response = client.post("/sign-in", query_string={"next": "/finance/offers?status=issued"},
+                           data=data)
+    assert response.location == "/finance/offers?status=issued"
 
 
 def test_signing_out_ends_the_session(sign_in):
