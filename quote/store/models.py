@@ -76,6 +76,21 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class StaffSession(Base):
+    """A signed-in browser session. The cookie carries a random token; only its SHA-256
+    is stored. Signing out, a new password or disabling the user deletes the row, and
+    with it every copy of the cookie stops working."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+
+    user: Mapped[User] = relationship()
+
+
 class OfferCounter(Base):
     """The last offer number drawn in a year."""
 

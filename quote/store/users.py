@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from .errors import DuplicateEmail, InvalidEmail, InvalidRole, PasswordTooShort, UnknownUser
 from .models import ROLES, ApiToken, User
 from .offers import token_hash, utc_now
+from .sessions import end_sessions_of
 
 MIN_PASSWORD_LENGTH = 12
 API_TOKEN_PREFIX = "qt_"
@@ -130,6 +131,7 @@ def disable_user(session: Session, email: str) -> User:
         raise UnknownUser(email)
     user.active = False
     session.flush()
+    end_sessions_of(session, user)
     return user
 
 
@@ -140,6 +142,7 @@ def set_password(session: Session, email: str, password: str) -> User:
         raise UnknownUser(email)
     user.password_hash = hash_password(password)
     session.flush()
+    end_sessions_of(session, user)
     return user
 
 

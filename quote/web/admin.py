@@ -11,7 +11,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from ..store import ROLES, DuplicateEmail, InvalidEmail, PasswordTooShort, add_user, list_users
-from ..store.users import MIN_PASSWORD_LENGTH, get_user, revoke_api_tokens
+from ..store.users import MIN_PASSWORD_LENGTH, disable_user, get_user, revoke_api_tokens
 from .app import store
 from .auth import ROLE_NAMES, requires
 
@@ -109,7 +109,7 @@ def disable(user_id: int):
         user = get_user(db, user_id)
         if user is None:
             abort(404)
-        user.active = False
+        disable_user(db, user.email)
         revoke_api_tokens(db, user)
     flash(gettext("User %(email)s disabled.", email=user.email), "info")
     return redirect(url_for("admin.users"), 303)

@@ -56,6 +56,9 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DOMAIN": "web;core",
     "BABEL_TRANSLATION_DIRECTORIES": f"{TRANSLATIONS_DIR};{TRANSLATIONS_DIR}",
+    # Hours a staff sign-in lasts (a working day); the server-side record and the
+    # cookie expire together.
+    "STAFF_SESSION_HOURS": 10,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # None: secure cookies except in development and testing.
@@ -114,6 +117,7 @@ def create_app(config=None) -> Flask:
                 "or set QUOTE_ENV=development for a local run."
             )
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.permanent_session_lifetime = dt.timedelta(hours=app.config["STAFF_SESSION_HOURS"])
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not development
 

@@ -10,6 +10,7 @@ Roles and what they allow (least privilege: every view names what it needs):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import wraps
 from urllib.parse import urlsplit
@@ -31,7 +32,8 @@ from flask_login import AnonymousUserMixin, LoginManager, current_user, login_us
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
-from ..store.users import get_user, user_for_api_token, verify_password
+from ..store.sessions import end_session, start_session, user_for_session
+from ..store.users import user_for_api_token, verify_password
 from .app import error_json, is_api, limit, store
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -93,13 +95,21 @@ class Anonymous(AnonymousUserMixin):
 login_manager.anonymous_user = Anonymous
 
 
+SESSION_TOKEN = "sid"  # session key: the token of the server-side session record
+
+
 @login_manager.user_loader
 def _load_user(user_id: str):
-    if not user_id.isdigit():
+    """The user of this browser session, while its server-side record lives (see
+    ``quote.store.sessions``): a cookie replayed after sign-out is anonymous."""
+    token = session.get(SESSION_TOKEN)
+    if not token or not isinstance(token, str):
         return None
     with store().session(read_only=True) as db:
-        user = get_user(db, int(user_id))
-    return StaffUser(user) if user is not None and user.active else None
+        user = user_for_session(db, token)
+    if user is None or str(user.id) != user_id:
+        return None
+    return StaffUser(user)
 
 
 def init_app(app) -> None:
@@ -225,10 +235,12 @@ def sign_in():
             with store().session(read_only=True) as db:
                 user = verify_password(db, form.email.data or "", form.password.data or "")
             if user is not None:
-                language = session.get("lang")
-                session.clear()  # no session fixation: a fresh session for the signed-in user
-                if language:
-                    session["lang"] = language
+                lifetime = dt.timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+                with store().session() as db:
+                    token = start_session(db, user, lifetime)
+                _fresh_session()  # no session fixation: a fresh session for the signed-in user
+                session[SESSION_TOKEN] = token
+                session.permanent = True
                 login_user(StaffUser(user))
                 current_app.logger.info("sign-in: %s (%s)", user.email, user.role)
                 return redirect(_safe_next(request.args.get("next")) or home_for(StaffUser(user)))
@@ -243,9 +255,18 @@ def sign_out():
     form = SignOutForm()
     if not form.validate_on_submit():
         abort(400)
+    token = session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        with store().session() as db:
+            end_session(db, token)
     logout_user()
+    _fresh_session()
+    return redirect(url_for("public.index"))
+
+
+def _fresh_session() -> None:
+    """Empty the session, keeping only the chosen language."""
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
-    return redirect(url_for("public.index"))

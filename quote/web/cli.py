@@ -3,6 +3,7 @@
     flask --app wsgi users add EMAIL --role sales --name "Anna Berg"   # password prompted twice
     printf '%s\\n' "$PASSWORD" | flask --app wsgi users add EMAIL --password-stdin
     flask --app wsgi users list
+    flask --app wsgi users password EMAIL                              # ends their sessions
     flask --app wsgi users disable EMAIL
     flask --app wsgi users token EMAIL [--name laptop]                  # shown once
 """
@@ -16,7 +17,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..store import ROLES, StoreError, UnknownUser, add_user, disable_user, find_user, list_users
-from ..store.users import create_api_token, revoke_api_tokens
+from ..store.users import create_api_token, revoke_api_tokens, set_password
 
 users = AppGroup("users", help="Staff users and their API tokens.")
 db = AppGroup("db", help="The database of offers and users.")
@@ -34,16 +35,19 @@ def _store():
               help="read the password from the first line of standard input")
 def add(email: str, role: str, display_name: str, password_stdin: bool) -> None:
     """Add a user; the password is asked twice (at least 12 characters)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         with _store().session() as session:
             user = add_user(session, email, display_name, password, role=role)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"added {user.email} ({user.role})")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @users.command("list")
@@ -54,6 +58,21 @@ def list_command() -> None:
     for user in found:
         state = "active" if user.active else "disabled"
         click.echo(f"{user.email}\t{user.role}\t{state}\t{user.display_name}")
+
+
+@users.command("password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True,
+              help="read the password from the first line of standard input")
+def password(email: str, password_stdin: bool) -> None:
+    """Set a user's password (asked twice); every session of the user ends."""
+    new = _read_password(password_stdin)
+    try:
+        with _store().session() as session:
+            user = set_password(session, email, new)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"password of {user.email} changed; their sessions have ended")
 
 
 @users.command("disable")

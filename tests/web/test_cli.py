@@ -67,3 +67,22 @@ def test_unknown_users_are_reported(app):
 def test_db_upgrade(app):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_users_password_sets_a_new_one_and_ends_the_sessions(app, sign_in, users):
+    signed_in = sign_in("finance")
+    result = app.test_cli_runner().invoke(
+        args=["users", "password", users["finance"], "--password-stdin"],
+        input="a brand new passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert "sessions have ended" in result.output
+    assert signed_in.get("/finance/offers").status_code == 302
+    with app.extensions["quote.store"].session(read_only=True) as session:
+        assert verify_password(session, users["finance"], "a brand new passphrase")
+
+
+def test_users_password_of_an_unknown_user_is_refused(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "password", "nobody@example.com", "--password-stdin"],
+        input=PASSWORD + "\n")
+    assert result.exit_code == 1
