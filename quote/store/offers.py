@@ -21,6 +21,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +31,9 @@ from quote.core.offer import OfferDocument
 
 from .errors import IdempotencyConflict, IllegalTransition, InvalidDraft
 from .models import IdempotencyKey, Offer, OfferCounter, OfferLine, OfferPdf
+
+if TYPE_CHECKING:
+    from .db import Store
 
 NUMBER_PREFIX = "Q"
 LANGUAGES = ("en", "de", "ru")
@@ -280,25 +284,41 @@ def revise(session: Session, offer: Offer | int, draft: OfferDocument, *,
 
 # PDF cache
 
-def pdf_for(session: Session, offer: Offer, language: str, render: Renderer) -> bytes:
-    """The offer's PDF in ``language``, rendered by ``render(document, language)`` only once.
-
-    The render runs inside the caller's transaction: on SQLite a writing
-    session holds the write lock meanwhile (once per offer and language).
-    """
+def cached_pdf(session: Session, offer: Offer, language: str) -> bytes | None:
+    """The offer's PDF in ``language`` if it was rendered before."""
     if language not in LANGUAGES:
         raise ValueError(f"{language!r} is not one of {', '.join(LANGUAGES)}")
     cached = session.get(OfferPdf, (offer.id, language))
-    if cached is not None:
-        return cached.pdf
-    pdf = render(offer.document, language)
+    return cached.pdf if cached is not None else None
+
+
+def keep_pdf(session: Session, offer: Offer, language: str, pdf: bytes) -> None:
+    """Cache a rendered PDF; when another process cached it first, theirs stays."""
     if not isinstance(pdf, bytes):
-        raise TypeError(f"the renderer returned {type(pdf).__name__}, not bytes")
+        raise TypeError(f"a PDF is bytes, not {type(pdf).__name__}")
     session.execute(
         _insert(session, OfferPdf)
         .values(offer_id=offer.id, language=language, pdf=pdf, created_at=utc_now())
         .on_conflict_do_nothing(index_elements=[OfferPdf.offer_id, OfferPdf.language])
     )
+
+
+def pdf_for(store: Store, offer: Offer, language: str, render: Renderer) -> bytes:
+    """The offer's PDF in ``language``, rendered by ``render(document, language)`` only once.
+
+    The render runs outside any transaction: no lock is held while it takes its
+    time (on SQLite, issuing goes on meanwhile), and the PDF is stored after it in
+    a short writing transaction of its own. Two processes rendering the same PDF
+    at once both render; the first to store it wins, and both answer the same
+    document.
+    """
+    with store.session(read_only=True) as session:
+        cached = cached_pdf(session, offer, language)
+    if cached is not None:
+        return cached
+    pdf = render(offer.document, language)
+    with store.session() as session:
+        keep_pdf(session, offer, language, pdf)
     return pdf
 
 

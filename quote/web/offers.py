@@ -135,8 +135,7 @@ def offer_pdf_response(offer: Offer, language: str):
         if is_api():
             return error_json(400, "lang must be one of en, de, ru", field="lang")
         abort(404)
-    with store().session() as db:
-        data = pdf_for(db, offer, language, render_offer)
+    data = pdf_for(store(), offer, language, render_offer)
     return pdf_response(data, offer_filename(offer.document, language))
 
 

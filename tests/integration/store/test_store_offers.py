@@ -289,12 +289,26 @@ def test_a_pdf_is_rendered_once_per_offer_and_language(store, make_draft):
     with store.session() as session:
         offer = issue(session, make_draft(), now=at("2026-03-01")).offer
     for _ in range(2):
-        with store.session() as session:
-            assert pdf_for(session, offer, "de", render) == b"%PDF Q-2026-000001 de"
-    with store.session() as session:
-        assert pdf_for(session, offer, "ru", render) == b"%PDF Q-2026-000001 ru"
-        assert pdf_for(session, offer, "ru", render) == b"%PDF Q-2026-000001 ru"
+        assert pdf_for(store, offer, "de", render) == b"%PDF Q-2026-000001 de"
+    assert pdf_for(store, offer, "ru", render) == b"%PDF Q-2026-000001 ru"
+    assert pdf_for(store, offer, "ru", render) == b"%PDF Q-2026-000001 ru"
     assert calls == [("Q-2026-000001", "de"), ("Q-2026-000001", "ru")]
+
+
+def test_issuing_never_waits_for_a_pdf_being_rendered(store, make_draft):
+    """The render holds no transaction: an offer is issued while a PDF renders."""
+    with store.session() as session:
+        offer = issue(session, make_draft(), now=at("2026-03-01")).offer
+    issued_meanwhile = []
+
+    def render(document: OfferDocument, language: str) -> bytes:
+        with store.session() as session:  # SQLite: waits for the write lock if held
+            issued_meanwhile.append(issue(session, make_draft(), now=at("2026-03-01"))
+                                    .offer.number)
+        return b"%PDF"
+
+    assert pdf_for(store, offer, "de", render) == b"%PDF"
+    assert issued_meanwhile == ["Q-2026-000002"]
 
 
 # Idempotency
