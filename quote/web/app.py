@@ -25,6 +25,7 @@ from . import i18n
 ROOT = Path(__file__).resolve().parents[2]
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
+MIN_SECRET_KEY_LENGTH = 32
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,12 @@ def create_app(config=None) -> Flask:
                 "or set QUOTE_ENV=development for a local run."
             )
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    elif not development and len(app.config["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"QUOTE_SECRET_KEY is too short ({len(app.config['SECRET_KEY'])} characters); "
+            f"use at least {MIN_SECRET_KEY_LENGTH} random characters "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
     app.permanent_session_lifetime = dt.timedelta(hours=app.config["STAFF_SESSION_HOURS"])
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not development
@@ -226,6 +233,9 @@ def error_json(status: int, message: str, field: str = ""):
 
 def _security_headers(response):
     headers = response.headers
+    if request.endpoint != "static":
+        # pages carry personal data and CSRF tokens: no shared or browser cache keeps them
+        headers.setdefault("Cache-Control", "no-store")
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

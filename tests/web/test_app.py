@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from offer_helpers import store_offer
 
 from quote import create_app
 from quote.web.app import ConfigError
@@ -18,6 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_production_without_a_secret_key_does_not_start():
     with pytest.raises(ConfigError, match="QUOTE_SECRET_KEY is not set"):
         create_app({"ENV": "production"})
+
+
+@pytest.mark.parametrize("key", ["abc", "s" * 31])
+def test_production_refuses_a_short_secret_key(key):
+    with pytest.raises(ConfigError, match="QUOTE_SECRET_KEY is too short"):
+        create_app({"ENV": "production", "SECRET_KEY": key})
 
 
 def test_development_starts_with_a_generated_key():
@@ -36,10 +43,10 @@ def test_production_cookies_are_secure_unless_configured_otherwise():
 
 
 def test_settings_come_from_prefixed_environment_variables(monkeypatch):
-    monkeypatch.setenv("QUOTE_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("QUOTE_SECRET_KEY", "from-the-environment-" + "k" * 20)
     monkeypatch.setenv("QUOTE_OFFER_VALID_DAYS", "14")
     app = create_app()
-    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SECRET_KEY"] == "from-the-environment-" + "k" * 20
     assert app.config["OFFER_VALID_DAYS"] == 14
 
 
@@ -63,6 +70,20 @@ def test_security_headers_on_pages_and_api(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_staff_pages_and_every_answer_but_static_files_are_not_stored(sign_in, app,
+                                                                     make_request):
+    number = store_offer(app, make_request()).offer.number
+    finance = sign_in("finance")
+    for path in (f"/offers/{number}", "/finance/offers", "/finance/offers?format=csv", "/",
+                 "/sign-in", "/api/v1/rate-cards"):
+        response = finance.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    static = finance.get("/static/web/quote.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
 
 
 def test_pages_carry_no_inline_script(client):
