@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .render import engine_warnings, offer_filename, offer_html, render_offer
 from .seller import Seller, SellerConfigError
+from .time_limit import RenderTimeout, time_limit
 
-__all__ = ["Seller", "SellerConfigError", "engine_warnings", "offer_filename", "offer_html",
-           "render_offer"]
+__all__ = ["RenderTimeout", "Seller", "SellerConfigError", "engine_warnings", "offer_filename",
+           "offer_html", "render_offer", "time_limit"]

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
 from ..core.errors import N_, FieldError, QuoteInputError
-from ..core.offer import offer_document
 from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, parse_request
 from ..i18n import LANGUAGES
-from ..pdf import offer_filename, render_offer
 from ..store import IdempotencyConflict
-from .app import error_json, limit, pdf_response, rates, today
+from .app import error_json, limit, rates, today
 from .auth import api_user_from_token, requires
 from .i18n import current_language
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
 from .openapi import openapi_document
+from .pdfs import draft_pdf_response, pdf_limits
 from .present import card_summary, card_view, comparison
 from .schemas import RateCardList
 
@@ -33,14 +32,15 @@ DISCOUNT_REFUSED = N_("a discount can only be given by staff")
 
 
 class BadBody(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, field: str = ""):
         self.status = status
         self.message = message
+        self.field = field
 
 
 @api.errorhandler(BadBody)
 def _bad_body(error: BadBody):
-    return error_json(error.status, error.message)
+    return error_json(error.status, error.message, field=error.field)
 
 
 @api.errorhandler(QuoteInputError)
@@ -70,6 +70,10 @@ def _quote_request() -> QuoteRequest:
     quote_request = parse_request(_json_body())
     if quote_request.discount_percent and not _token_may("issue"):
         raise QuoteInputError([FieldError("discount_percent", DISCOUNT_REFUSED)])
+    most = current_app.config["PUBLIC_MAX_ADDITIONS"]
+    if len(quote_request.additions) > most and not _has_token():
+        raise BadBody(403, f"without a staff API token a request carries at most {most} "
+                           "additions", field="additions")
     return quote_request
 
 
@@ -133,13 +137,12 @@ def compare():
 
 @api.post("/quotes/preview.pdf")
 @_preview_limit()
+@pdf_limits()
 def preview_pdf():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
     loaded = rates().in_force(quote_request.rate_card, result.as_of)
-    document = offer_document(quote_request, result, loaded)
-    return pdf_response(render_offer(document, document.language),
-                        offer_filename(document, document.language))
+    return draft_pdf_response(quote_request, result, loaded)
 
 
 # Issued offers (API token: Authorization: Bearer <token>)

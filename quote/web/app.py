@@ -18,7 +18,7 @@ from werkzeug.routing import BaseConverter
 
 from ..core.catalog import DEFAULT_RATES_DIR, RateBook, RateFileError, load_rates
 from ..i18n import TRANSLATIONS_DIR
-from ..pdf import engine_warnings
+from ..pdf import RenderTimeout, engine_warnings
 from ..store import Store, database_url
 from . import i18n
 
@@ -50,6 +50,16 @@ DEFAULTS = {
     "LIMIT_PUBLIC_REQUEST": "10 per hour",
     "LIMIT_PUBLIC_LINK": "60 per minute",
     "LIMIT_SIGN_IN": "10 per minute",
+    # PDF renders of anonymous callers: per address, and all of them together
+    # (cached PDFs do not count; staff are not limited). See quote/web/pdfs.py.
+    "LIMIT_PDF": "10 per minute",
+    "LIMIT_PDF_GLOBAL": "60 per minute",
+    # Seconds a PDF may take to render before the request is answered with 503.
+    "PDF_RENDER_TIMEOUT": 20,
+    # Draft PDFs kept per process for identical preview requests.
+    "PREVIEW_PDF_CACHE": 64,
+    # Additions a request without a staff account may carry (staff: up to 100).
+    "PUBLIC_MAX_ADDITIONS": 20,
     # The day the rate cards in force are chosen for; None: the server's today.
     "TODAY": None,
     "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
@@ -136,7 +146,7 @@ def create_app(config=None) -> Flask:
     limiter.init_app(app)
     _log_pdf_warnings(app)
 
-    from . import auth, cli
+    from . import auth, cli, pdfs
     from .admin import admin
     from .api import api
     from .finance import finance
@@ -146,6 +156,7 @@ def create_app(config=None) -> Flask:
 
     auth.init_app(app)
     cli.init_app(app)
+    pdfs.init_app(app)
     csrf.exempt(api)
     app.register_blueprint(public)
     app.register_blueprint(offers)
@@ -158,6 +169,7 @@ def create_app(config=None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RenderTimeout, _render_timeout)
     return app
 
 
@@ -267,6 +279,20 @@ def _server_error(error: InternalServerError):
     if is_api():
         return error_json(500, "internal error; it has been logged")
     return _http_error(error)
+
+
+def _render_timeout(error: RenderTimeout):
+    log.warning("PDF render stopped after %g s on %s %s", error.seconds, request.method,
+                request.path)
+    message = gettext("The PDF took too long to make. Please try again later, or ask our "
+                      "sales team for the offer.")
+    if is_api():
+        response = error_json(503, message)
+    else:
+        response = current_app.make_response((render_template(
+            "web/error.html", code=503, title=message), 503))
+    response.headers["Retry-After"] = "60"
+    return response
 
 
 def _csrf_error(error: CSRFError):

@@ -129,6 +129,13 @@ def staff_user():
     return current_user
 
 
+def is_staff() -> bool:
+    """A signed-in user, or an API request with a valid token."""
+    if is_api():
+        return api_user_from_token() is not None
+    return bool(current_user.is_authenticated)
+
+
 def can(permission: str) -> bool:
     return staff_user().can(permission)
 

@@ -24,7 +24,7 @@ from flask_wtf import FlaskForm
 from ..core.describe import day, money
 from ..core.offer import offer_document
 from ..i18n import LANGUAGES
-from ..pdf import offer_filename, render_offer
+from ..pdf import offer_filename
 from ..store import (
     IllegalTransition,
     Issued,
@@ -34,11 +34,11 @@ from ..store import (
     find_by_number,
     find_by_token,
     issue,
-    pdf_for,
     replacement_of,
     revise,
     withdraw,
 )
+from . import pdfs
 from .app import error_json, is_api, limit, now, pdf_response, store, today
 from .auth import requires, staff_user
 from .forms import Reading
@@ -135,7 +135,7 @@ def offer_pdf_response(offer: Offer, language: str):
         if is_api():
             return error_json(400, "lang must be one of en, de, ru", field="lang")
         abort(404)
-    data = pdf_for(store(), offer, language, render_offer)
+    data = pdfs.offer_pdf(offer, language)
     return pdf_response(data, offer_filename(offer.document, language))
 
 
@@ -326,5 +326,6 @@ def public_offer(token: str):
 
 @offers.get("/q/<token>/offer-<language>.pdf")
 @limit("LIMIT_PUBLIC_LINK")
+@pdfs.pdf_limits()
 def public_pdf(token: str, language: str):
     return offer_pdf_response(_public(token), language)

@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
+from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
 from ..core.catalog import LoadedCard
 from ..core.describe import day, money, percent
 from ..core.errors import QuoteInputError
-from ..core.offer import offer_document
 from ..core.pricing import price_quote
 from ..core.request import parse_request
 from ..i18n import LANGUAGES
-from ..pdf import offer_filename, render_offer
-from .app import limit, pdf_response, rates, today
+from .app import limit, rates, today
 from .auth import can
 from .forms import QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
+from .pdfs import draft_pdf_response, pdf_limits
 from .present import comparison, lines_in
 
 public = Blueprint("public", __name__)
@@ -86,6 +86,12 @@ def price_form(form: QuoteForm, language: str):
     reading = read_form(form, language, discount_allowed())
     if reading.data is None:
         return reading, None, None, None
+    most = current_app.config["PUBLIC_MAX_ADDITIONS"]
+    if len(reading.data["additions"]) > most and not can("read"):
+        reading.add("additions", gettext(
+            "Without a staff account an offer can have at most %(count)s additions; our "
+            "sales team prepares larger ones.", count=most))
+        return reading, None, None, None
     try:
         quote_request = parse_request(reading.data)
         result = price_quote(quote_request, rates(), today())
@@ -127,8 +133,13 @@ def _signed_in() -> bool:
     return can("read")
 
 
+def _asks_for_pdf() -> bool:
+    return request.method == "POST" and request.form.get("action") == "pdf"
+
+
 @public.route("/", methods=["GET", "POST"])
 @limiter_exempt_staff("LIMIT_PREVIEW", methods=["POST"])
+@pdf_limits(applies=_asks_for_pdf)
 def index():
     language = current_language()
     form = build_form(language)
@@ -139,7 +150,7 @@ def index():
         reading, quote_request, result, loaded = price_form(form, language)
         if result is not None:
             if request.form.get("action") == "pdf" and not switching:
-                return _pdf(quote_request, result, loaded)
+                return draft_pdf_response(quote_request, result, loaded)
             context = result_context(quote_request, result, loaded, language)
         if switching:
             reading = Reading(data=None)
@@ -161,10 +172,6 @@ def preview():
                     "packages": [[c.value, c.label] for c in form.package.choices]})
 
 
-def _pdf(quote_request, result, loaded):
-    document = offer_document(quote_request, result, loaded)
-    return pdf_response(render_offer(document, document.language),
-                        offer_filename(document, document.language))
 
 
 @public.get("/health")

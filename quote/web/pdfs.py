@@ -1,0 +1,116 @@
+"""PDFs in the web app: every render goes through here, bounded in time and in number.
+
+A render costs far more than any other answer (a draft with many additions
+about a second of CPU), so rendering is protected on its own:
+
+- ``pdf_limits()``: anonymous callers are limited per address (``LIMIT_PDF``)
+  and all together (``LIMIT_PDF_GLOBAL``); only requests that really rendered
+  count, so cached PDFs are free. Signed-in staff and API tokens are exempt.
+- a render that runs longer than ``PDF_RENDER_TIMEOUT`` seconds is stopped and
+  answered with 503;
+- identical draft previews (the same validated request, the same card version
+  and language) are answered from a per-process cache of ``PREVIEW_PDF_CACHE``
+  entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+from flask import current_app, g
+from flask_babel import lazy_gettext
+from flask_limiter.util import get_remote_address
+
+from ..core.offer import OfferDocument, offer_document
+from ..pdf import offer_filename, render_offer, time_limit
+from ..store import Offer, pdf_for
+from .app import limiter, pdf_response, store
+from .auth import is_staff
+
+TOO_MANY_PDFS = lazy_gettext("Too many PDFs are being made right now. Please try again in a "
+                             "minute.")
+TOO_MANY_FROM_YOU = lazy_gettext("Too many PDFs from your address. Please wait a minute and "
+                                 "try again.")
+
+
+def render(document: OfferDocument, language: str) -> bytes:
+    """Render ``document`` within the configured time limit, and note that a render ran."""
+    g.pdf_rendered = True
+    with time_limit(current_app.config["PDF_RENDER_TIMEOUT"]):
+        return render_offer(document, language)
+
+
+def _rendered(_response) -> bool:
+    return bool(g.get("pdf_rendered"))
+
+
+def pdf_limits(applies=lambda: True):
+    """The PDF limits of a view; ``applies()`` says whether this request asks for a PDF."""
+
+    def exempt() -> bool:
+        return is_staff() or not applies()
+
+    per_client = limiter.limit(lambda: current_app.config["LIMIT_PDF"],
+                               key_func=get_remote_address, exempt_when=exempt,
+                               deduct_when=_rendered, override_defaults=False,
+                               error_message=lambda: str(TOO_MANY_FROM_YOU))
+    everyone = limiter.shared_limit(lambda: current_app.config["LIMIT_PDF_GLOBAL"],
+                                    scope="pdf-renders", key_func=lambda: "everyone",
+                                    exempt_when=exempt, deduct_when=_rendered,
+                                    override_defaults=False,
+                                    error_message=lambda: str(TOO_MANY_PDFS))
+
+    def decorate(view):
+        return per_client(everyone(view))
+
+    return decorate
+
+
+class PreviewCache:
+    """The most recently rendered draft PDFs of this process, by request."""
+
+    def __init__(self, entries: int):
+        self.entries = entries
+        self._pdfs: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            pdf = self._pdfs.get(key)
+            if pdf is not None:
+                self._pdfs.move_to_end(key)
+            return pdf
+
+    def put(self, key: str, pdf: bytes) -> None:
+        if self.entries <= 0:
+            return
+        with self._lock:
+            self._pdfs[key] = pdf
+            self._pdfs.move_to_end(key)
+            while len(self._pdfs) > self.entries:
+                self._pdfs.popitem(last=False)
+
+
+def init_app(app) -> None:
+    app.extensions["quote.preview_pdfs"] = PreviewCache(app.config["PREVIEW_PDF_CACHE"])
+
+
+def draft_pdf_response(quote_request, result, loaded):
+    """The draft offer of a priced request as a PDF download, rendered once per request."""
+    document = offer_document(quote_request, result, loaded)
+    key = hashlib.sha256("\n".join((
+        quote_request.model_dump_json(), result.as_of.isoformat(), loaded.sha256,
+        document.language)).encode()).hexdigest()
+    cache: PreviewCache = current_app.extensions["quote.preview_pdfs"]
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render(document, document.language)
+        cache.put(key, pdf)
+    return pdf_response(pdf, offer_filename(document, document.language))
+
+
+def offer_pdf(offer: Offer, language: str) -> bytes:
+    """An issued offer's PDF: from the store's cache, else rendered (outside any transaction)."""
+    return pdf_for(store(), offer, language, render)
