@@ -62,6 +62,11 @@ class RateBook:
         candidates = [v for v in self.versions.get(card_id, []) if v.card.effective_from <= on]
         return candidates[-1] if candidates else None
 
+    def version(self, card_id: str, version: str) -> LoadedCard | None:
+        """The version ``version`` of ``card_id`` (a contract's own), whatever its date."""
+        return next((v for v in self.versions.get(card_id, []) if v.card.version == version),
+                    None)
+
     def latest(self, card_id: str) -> LoadedCard | None:
         versions = self.versions.get(card_id)
         return versions[-1] if versions else None

@@ -112,6 +112,19 @@ class Describer:
                              "%(num)d additional environments from %(date)s", count)
         return text % {"num": count, "date": day(date, self.language)}
 
+    def uplift(self, year: int) -> str:
+        return self._("Price escalation, contract year %(year)s", year=year)
+
+    def prepayment_discount(self, years: int) -> str:
+        return self._("Discount for paying %(years)s in advance", years=self.years(years))
+
+    def back_support(self, start: dt.date, end: dt.date) -> str:
+        return self._("Back-support for the uncovered days %(start)s to %(end)s",
+                      start=day(start, self.language), end=day(end, self.language))
+
+    def reinstatement_fee(self) -> str:
+        return self._("Reinstatement fee")
+
     def points(self, count: int, card: RateCard) -> str:
         assert card.points is not None
         return self._("%(account)s: %(points)s points", account=card.points.name(self.language),
@@ -148,23 +161,38 @@ class Describer:
             return text + ", " + self._("each %(price)s a year × %(years)s", price=unit,
                                         years=self.years(e.years))
         if e.kind == "pro_rata":
-            parts = ", ".join(
-                self._("%(days)s of %(year_days)s days (contract year %(year)s)",
-                       days=number(p.days, self.language),
-                       year_days=number(p.year_days, self.language),
-                       year=p.year)
-                for p in e.periods
-            )
             return self._("Annual cost %(before)s → %(after)s: difference %(difference)s "
                           "× %(parts)s", before=self.money(e.before),
                           after=self.money(e.after), difference=self.money(e.difference),
-                          parts=parts)
+                          parts=self._periods(e.periods))
         if e.kind == "points":
             return self._("%(points)s points × %(price)s (price from %(tier)s points on)",
                           points=number(e.quantity, self.language),
                           price=self.money(e.unit_price), tier=number(e.tier_from,
                                                                       self.language))
+        if e.kind == "uplift":
+            return self._("Annual cost %(base)s raised by %(percent)s a year: "
+                          "× (1 + %(percent)s)^%(power)s − %(base)s",
+                          base=self.money(e.base), percent=percent(e.percent, self.language),
+                          power=number(e.year - 1, self.language))
+        if e.kind == "prepayment_discount":
+            return self._("%(percent)s of %(base)s for paying %(years)s in advance",
+                          percent=percent(e.percent, self.language), base=self.money(e.base),
+                          years=self.years(e.years))
+        if e.kind == "back_support":
+            return self._("Annual cost %(cost)s × %(parts)s", cost=self.money(e.annual_cost),
+                          parts=self._periods(e.periods))
+        if e.kind == "reinstatement_fee":
+            return self._("%(percent)s of the back-support %(base)s",
+                          percent=percent(e.percent, self.language), base=self.money(e.base))
         raise AssertionError(e.kind)
+
+    def _periods(self, periods) -> str:
+        return ", ".join(
+            self._("%(days)s of %(year_days)s days (contract year %(year)s)",
+                   days=number(p.days, self.language),
+                   year_days=number(p.year_days, self.language), year=p.year)
+            for p in periods)
 
 
 def describe_line(line, card: RateCard, package: Package, deployment: str, years: int,
@@ -180,6 +208,14 @@ def describe_line(line, card: RateCard, package: Package, deployment: str, years
         description = words.added_environments(e.quantity, line.date)
     elif line.code == "addition":
         description = words.addition(line.date)
+    elif line.code == "uplift":
+        description = words.uplift(e.year)
+    elif line.code == "prepayment_discount":
+        description = words.prepayment_discount(e.years)
+    elif line.code == "back_support":
+        description = words.back_support(e.periods[0].start, e.periods[-1].end)
+    elif line.code == "reinstatement_fee":
+        description = words.reinstatement_fee()
     else:
         description = words.points(e.quantity, card)
     return description, words.explain(e)

@@ -61,6 +61,13 @@ def ratio(value: Decimal, numerator: int, denominator: int) -> Decimal:
     return _EXACT.divide(_EXACT.multiply(value, Decimal(numerator)), Decimal(denominator))
 
 
+def uplift(base: Decimal, percent: Decimal, year: int) -> Decimal:
+    """What year ``year`` (1-based) of a term escalated by ``percent`` a year costs more
+    than ``base``: base × (1 + percent/100)^(year − 1) − base, exact (not rounded)."""
+    factor = _EXACT.power(_EXACT.add(Decimal(1), _EXACT.divide(percent, HUNDRED)), year - 1)
+    return _EXACT.subtract(_EXACT.multiply(base, factor), base)
+
+
 def parse_decimal(text: str, *, max_decimals: int | None = None) -> Decimal:
     """Parse a plain decimal string such as ``"12000.50"``.
 

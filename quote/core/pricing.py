@@ -20,20 +20,38 @@
 6. Each line is rounded; subtotal = sum of lines; discount = round(subtotal ×
    discount %); net = subtotal − discount; tax = round(net × tax %);
    total = net + tax.
-7. ``existing_contract``: the term describes a running contract (with
-   ``environments`` it already has); only additions and points are charged.
+7. Top-up (``kind`` ``top_up``, or ``existing_contract``): the term describes a
+   running contract (with the ``license_value`` and ``environments`` it has);
+   only additions and points are charged. It is refused when the contract has
+   ended by the pricing date. With ``annual`` billing an addition runs to the
+   end of the current contract year only (the contract's new annual cost is
+   billed from the next year on); with ``prepaid`` billing to the term's end.
+   ``separate_term``: the additions become a contract of their own from the
+   first addition's date, for the card's minimum term (support on the added
+   license value with the minimum fee; added environments all extra).
+8. Renewal: the term is the next term. Contract year k costs the annual cost ×
+   (1 + uplift %)^(k−1) (the card's ``renewal.uplift_percent``; one ``uplift``
+   line per year from the second); a prepaid term of n years gets the card's
+   ``prepayment_discounts[n]`` percent off support, environments and uplifts.
+9. Reinstatement: the uncovered days between the lapsed contract's end and
+   the new term's start are charged as back-support, pro rata by the lapsed
+   contract's (would-be) contract years at the annual cost, plus the card's
+   ``reinstatement.fee_percent`` of it; then the new term as rule 3.
+10. Every result has a billing schedule: what it charges per contract year and
+   when that is due (see ``quote.core.schedule``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .catalog import LoadedCard, RateBook
-from .contract import contract_years, last_day
+from .contract import ONE_DAY, ContractYear, contract_years, last_day
 from .describe import Describer, describe_line
 from .errors import N_, FieldError, QuoteInputError
-from .money import ZERO, minor_units, percent_of, ratio, round_money
+from .money import ZERO, minor_units, percent_of, ratio, round_money, uplift
 from .rates import (
     FlatPrice,
     IncludedPrice,
@@ -43,7 +61,17 @@ from .rates import (
     RateCard,
 )
 from .request import QuoteRequest
-from .result import CardRef, Explanation, Line, PackageRef, Period, QuoteResult, Term
+from .result import (
+    CardRef,
+    Explanation,
+    Line,
+    PackageRef,
+    Period,
+    QuoteResult,
+    ScheduleEntry,
+    Term,
+)
+from .schedule import Parts, Slot, schedule
 
 
 class Contract:
@@ -101,35 +129,53 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date) -
     """Price ``request`` with one given card version (a stored snapshot's, for example)."""
     card = loaded.card
     package = _package(request, card)
-    _check_against_card(request, card, package)
+    _check_against_card(request, card, package, as_of)
     contract = Contract(card, package, request.deployment)
+    if request.kind == "top_up" and request.separate_term:
+        return price_with_card(_separate_term_request(request, card), loaded, as_of).model_copy(
+            update={"kind": "top_up", "existing_contract": True, "separate_term": True})
     currency = card.currency
     start, years = request.term_start, request.term_years
     environments = request.environments or package.environments.included
-
-    lines: list[Line] = []
-    if not request.existing_contract:
-        lines.extend(_new_term(contract, request.license_value, environments, years))
-
     license_value = request.license_value
     year_list = contract_years(start, years)
+    first_due = _first_charge(request, as_of)
+
+    def slot(year: ContractYear) -> Slot:
+        due = first_due if request.billing == "prepaid" else max(year.start, first_due)
+        return Slot(year.index + 1, year.start, year.end, due)
+
+    charges: list[tuple[Line, Parts]] = []
+    if request.kind == "reinstatement":
+        charges.extend(_back_support(contract, request, license_value, environments, first_due))
+    if request.kind != "top_up":
+        charges.extend(_new_term(contract, license_value, environments, year_list, slot))
+    if request.kind == "renewal":
+        charges.extend(_renewal_terms(contract, license_value, environments, year_list, slot,
+                                      charges, request.billing))
+
     for addition in sorted(request.additions, key=lambda a: a.date):
+        charged = [y for y in year_list if y.end >= addition.date]
+        if request.kind == "top_up" and request.billing == "annual":
+            charged = charged[:1]  # to the end of the current contract year
         periods = [
-            Period(year=y.index + 1, start=max(addition.date, y.start), end=y.end,
-                   days=(y.end - max(addition.date, y.start)).days + 1, year_days=y.days)
-            for y in year_list if y.end >= addition.date
+            (slot(y), Period(year=y.index + 1, start=max(addition.date, y.start), end=y.end,
+                             days=(y.end - max(addition.date, y.start)).days + 1,
+                             year_days=y.days))
+            for y in charged
         ]
         if addition.license_value:
             before = contract.annual_cost(license_value, environments)
             license_value += addition.license_value
             after = contract.annual_cost(license_value, environments)
-            lines.append(_pro_rata("addition", addition.date, before, after, periods, currency))
+            charges.append(_pro_rata("addition", addition.date, before, after, periods,
+                                     currency))
         if addition.environments:
             before = contract.annual_cost(license_value, environments)
             environments += addition.environments
             after = contract.annual_cost(license_value, environments)
-            lines.append(_pro_rata("environment", addition.date, before, after, periods,
-                                   currency, quantity=addition.environments))
+            charges.append(_pro_rata("environment", addition.date, before, after, periods,
+                                     currency, quantity=addition.environments))
 
     if request.points is not None:
         assert card.points is not None
@@ -137,14 +183,19 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date) -
         tier = max(t.from_points for t in card.points.tiers if t.from_points <= request.points)
         explanation = Explanation(kind="points", quantity=request.points, unit_price=unit,
                                   tier_from=tier)
-        lines.append(Line(code="points", description="", amount=unit * request.points,
-                          explanation=explanation))
+        amount = unit * request.points
+        parts = Parts()
+        parts.add(slot(_year_of(year_list, first_due)), amount)
+        charges.append((Line(code="points", description="", amount=amount,
+                             explanation=explanation), parts))
 
-    lines = [_in_words(line, card, package, request) for line in lines]
+    lines = [_in_words(line, card, package, request) for line, _ in charges]
     subtotal = sum((line.amount for line in lines), ZERO)
     discount = round_money(percent_of(request.discount_percent, subtotal), currency)
     net = subtotal - discount
     tax = round_money(percent_of(request.tax_percent, net), currency)
+    billed = schedule([(line.amount, parts) for line, parts in charges],
+                      request.discount_percent, discount, request.tax_percent, tax, currency)
     return QuoteResult(
         rate_card=CardRef(id=card.id, version=card.version, effective_from=card.effective_from,
                           name=card.name(request.language), sha256=loaded.sha256),
@@ -153,6 +204,8 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date) -
         language=request.language,
         as_of=as_of,
         existing_contract=request.existing_contract,
+        kind=request.kind,
+        billing=request.billing,
         currency=currency,
         term=Term(start=start, end=last_day(start, years), years=years),
         lines=lines,
@@ -163,37 +216,153 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date) -
         tax_percent=request.tax_percent,
         tax=tax,
         total=net + tax,
+        annual_cost=contract.annual_cost(license_value, environments),
+        schedule=[ScheduleEntry(year=e.slot.year, start=e.slot.start, end=e.slot.end,
+                                due=e.slot.due, amount=e.amount, discount=e.discount,
+                                net=e.net, tax=e.tax, total=e.total) for e in billed],
     )
 
 
+def _first_charge(request: QuoteRequest, as_of: dt.date) -> dt.date:
+    """The first day the offer charges for: when a prepaid offer is due."""
+    if request.kind == "top_up":
+        return min((a.date for a in request.additions), default=max(as_of,
+                                                                     request.term_start))
+    return request.term_start
+
+
+def _year_of(years: list[ContractYear], day: dt.date) -> ContractYear:
+    return next((y for y in years if y.start <= day <= y.end), years[-1])
+
+
+def _separate_term_request(request: QuoteRequest, card: RateCard) -> QuoteRequest:
+    """A top-up's additions as a new contract of their own (rule 7)."""
+    first = min(a.date for a in request.additions)
+    added_value = sum((a.license_value for a in request.additions), ZERO)
+    added_environments = sum(a.environments for a in request.additions)
+    package = card.package(request.package)
+    assert package is not None
+    included = package.environments.included
+    return request.model_copy(update={
+        "kind": "new", "existing_contract": False, "separate_term": False,
+        "license_value": added_value, "term_start": first,
+        "term_years": card.minimum_term_years,
+        # the added environments are all extra: the running contract holds the included ones
+        "environments": included + added_environments if added_environments else None,
+        "additions": [],
+    })
+
+
 def _new_term(contract: Contract, license_value: Decimal, environments: int,
-              years: int) -> list[Line]:
+              years: list[ContractYear], slot) -> list[tuple[Line, Parts]]:
     fee, explanation = contract.fee(license_value)
-    lines = [Line(code="support", description="", amount=fee * years,
-                  explanation=explanation.model_copy(update={"years": years}))]
+    count = len(years)
+    support = Parts()
+    for year in years:
+        support.add(slot(year), fee)
+    charges = [(Line(code="support", description="", amount=fee * count,
+                     explanation=explanation.model_copy(update={"years": count})), support)]
     extra = contract.extra_environments(environments)
     if extra:
         unit, unit_percent = contract.environment_price(fee)
-        lines.append(Line(
-            code="environment", description="", amount=unit * extra * years,
+        parts = Parts()
+        for year in years:
+            parts.add(slot(year), unit * extra)
+        charges.append((Line(
+            code="environment", description="", amount=unit * extra * count,
             explanation=Explanation(
                 kind="extra_environments", quantity=extra,
                 included=contract.package.environments.included, unit_price=unit,
                 unit_percent=unit_percent, annual_fee=fee if unit_percent is not None else None,
-                years=years,
+                years=count,
             ),
-        ))
-    return lines
+        ), parts))
+    return charges
 
 
-def _pro_rata(code, date, before, after, periods, currency, quantity=None) -> Line:
+def _renewal_terms(contract: Contract, license_value: Decimal, environments: int,
+                   years: list[ContractYear], slot, term_charges, billing: str
+                   ) -> list[tuple[Line, Parts]]:
+    """Rule 8: a yearly uplift, and the discount for a prepaid multi-year term."""
+    rules = contract.card.renewal
+    currency = contract.currency
+    annual = contract.annual_cost(license_value, environments)
+    charges: list[tuple[Line, Parts]] = []
+    if rules.uplift_percent:
+        for year in years[1:]:
+            exact = uplift(annual, rules.uplift_percent, year.index + 1)
+            parts = Parts()
+            parts.add(slot(year), exact)
+            charges.append((Line(
+                code="uplift", description="", amount=round_money(exact, currency),
+                explanation=Explanation(kind="uplift", base=annual,
+                                        percent=rules.uplift_percent, year=year.index + 1),
+            ), parts))
+    rate = rules.prepayment_discount(len(years)) if billing == "prepaid" else ZERO
+    if rate:
+        priced = [*term_charges, *charges]
+        base = sum((line.amount for line, _ in priced), ZERO)
+        parts = Parts()
+        for _, line_parts in priced:
+            for year_slot, exact in line_parts.by_slot.items():
+                parts.add(year_slot, -percent_of(rate, exact))
+        charges.append((Line(
+            code="prepayment_discount", description="",
+            amount=-round_money(percent_of(rate, base), currency),
+            explanation=Explanation(kind="prepayment_discount", percent=rate, base=base,
+                                    years=len(years)),
+        ), parts))
+    return charges
+
+
+def _back_support(contract: Contract, request: QuoteRequest, license_value: Decimal,
+                  environments: int, due: dt.date) -> list[tuple[Line, Parts]]:
+    """Rule 9: the uncovered days, pro rata by the lapsed contract's years, and the fee."""
+    lapsed = request.lapsed
+    rules = contract.card.reinstatement
+    assert lapsed is not None and rules is not None
+    currency = contract.currency
+    gap_start, gap_end = lapsed.end + ONE_DAY, request.term_start - ONE_DAY
+    cost = contract.annual_cost(license_value, environments)
+    periods, parts = [], Parts()
+    gap = Slot(None, gap_start, gap_end, due)
+    count = gap_end.year - lapsed.start.year + 2
+    for year in contract_years(lapsed.start, count):
+        first, last = max(year.start, gap_start), min(year.end, gap_end)
+        if first > last:
+            continue
+        period = Period(year=year.index + 1, start=first, end=last,
+                        days=(last - first).days + 1, year_days=year.days)
+        periods.append(period)
+        parts.add(gap, ratio(cost, period.days, period.year_days))
+    back = round_money(sum(parts.by_slot.values(), ZERO), currency)
+    fee = round_money(percent_of(rules.fee_percent, back), currency)
+    fee_parts = Parts()
+    fee_parts.add(gap, percent_of(rules.fee_percent, back))
+    return [
+        (Line(code="back_support", description="", amount=back,
+              explanation=Explanation(kind="back_support", annual_cost=cost, periods=periods)),
+         parts),
+        (Line(code="reinstatement_fee", description="", amount=fee,
+              explanation=Explanation(kind="reinstatement_fee", percent=rules.fee_percent,
+                                      base=back)),
+         fee_parts),
+    ]
+
+
+def _pro_rata(code, date, before, after, periods, currency,
+              quantity=None) -> tuple[Line, Parts]:
     difference = after - before
-    exact = sum((ratio(difference, p.days, p.year_days) for p in periods), ZERO)
+    parts = Parts()
+    for year_slot, period in periods:
+        parts.add(year_slot, ratio(difference, period.days, period.year_days))
+    exact = sum(parts.by_slot.values(), ZERO)
     return Line(
         code=code, description="", amount=round_money(exact, currency), date=date,
         explanation=Explanation(kind="pro_rata", before=before, after=after,
-                                difference=difference, periods=periods, quantity=quantity),
-    )
+                                difference=difference, periods=[p for _, p in periods],
+                                quantity=quantity),
+    ), parts
 
 
 def _in_words(line: Line, card: RateCard, package: Package, request: QuoteRequest) -> Line:
@@ -207,6 +376,15 @@ def _in_words(line: Line, card: RateCard, package: Package, request: QuoteReques
 
 def _resolve(request: QuoteRequest, book: RateBook, today: dt.date) -> LoadedCard:
     on = request.as_of or today
+    if request.rate_card_version and request.rate_card in book.versions:
+        pinned = book.version(request.rate_card, request.rate_card_version)
+        if pinned is None:
+            raise QuoteInputError([FieldError(
+                "rate_card_version", N_("%(card)s has no version %(version)s; it has "
+                                        "%(known)s"),
+                {"card": request.rate_card, "version": request.rate_card_version,
+                 "known": ", ".join(v.card.version for v in book.versions[request.rate_card])})])
+        return pinned
     loaded = book.in_force(request.rate_card, on)
     if loaded is None:
         if request.rate_card in book.versions:
@@ -228,7 +406,8 @@ def _package(request: QuoteRequest, card: RateCard) -> Package:
     return package
 
 
-def _check_against_card(request: QuoteRequest, card: RateCard, package: Package) -> None:
+def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
+                        as_of: dt.date) -> None:
     errors: list[FieldError] = []
     decimals = minor_units(card.currency)
 
@@ -254,11 +433,17 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package)
 
     last = last_day(request.term_start, request.term_years)
     in_term = card.minimum_term_years <= request.term_years <= card.maximum_term_years
+    top_up = request.kind == "top_up"
+    ended = top_up and in_term and as_of > last
+    if ended:
+        errors.append(FieldError("term_start", ENDED, {"end": last.isoformat()}))
     ordered = sorted(enumerate(request.additions), key=lambda item: item[1].date)
     for index, addition in ordered:
         prefix = f"additions.{index}"
         check_decimals(f"{prefix}.license_value", addition.license_value)
-        if in_term and not request.term_start <= addition.date <= last:
+        if in_term and top_up and addition.date > last and not ended:
+            errors.append(FieldError(f"{prefix}.date", ENDED, {"end": last.isoformat()}))
+        elif in_term and not request.term_start <= addition.date <= last:
             errors.append(FieldError(f"{prefix}.date", N_("must lie within the term, "
                                                           "%(start)s to %(end)s"),
                                      {"start": request.term_start.isoformat(),
@@ -272,9 +457,14 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package)
             elif rules.extra is None:
                 errors.append(FieldError(f"{prefix}.environments",
                                          N_("this package has no extra environments")))
-    if request.existing_contract and not request.additions and request.points is None:
+    if top_up and not request.additions and (request.points is None
+                                              or request.separate_term):
         errors.append(FieldError("additions", N_("a top-up of a running contract needs at "
                                                  "least one addition")))
+    if request.separate_term and not top_up:
+        errors.append(FieldError("separate_term", N_("only a top-up can be priced as a "
+                                                     "separate term")))
+    errors.extend(_lapse_errors(request, card))
     if request.points is not None:
         if card.points is None:
             errors.append(FieldError("points", N_("this rate card sells no support points")))
@@ -287,6 +477,31 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package)
                                  {"max": card.max_discount_percent}))
     if errors:
         raise QuoteInputError(errors)
+
+
+ENDED = N_("the contract ended on %(end)s: a top-up is no longer possible; price a "
+           "reinstatement instead")
+
+
+def _lapse_errors(request: QuoteRequest, card: RateCard) -> list[FieldError]:
+    lapsed = request.lapsed
+    if request.kind != "reinstatement":
+        if lapsed is not None:
+            return [FieldError("lapsed", N_("is only given for a reinstatement"))]
+        return []
+    if card.reinstatement is None:
+        return [FieldError("kind", N_("this rate card has no terms for reinstating support"))]
+    if lapsed is None:
+        return [FieldError("lapsed", N_("a reinstatement needs the lapsed contract's start "
+                                        "and end"))]
+    if lapsed.end < lapsed.start:
+        return [FieldError("lapsed.end", N_("must not lie before the start"))]
+    if lapsed.end + ONE_DAY >= request.term_start:
+        return [FieldError("term_start", N_("must lie after %(day)s: support lapsed only if "
+                                            "the new term starts later than the day after "
+                                            "the old one ended (else price a renewal)"),
+                           {"day": (lapsed.end + ONE_DAY).isoformat()})]
+    return []
 
 
 def compare_packages(request: QuoteRequest, loaded: LoadedCard,
@@ -306,4 +521,67 @@ def compare_packages(request: QuoteRequest, loaded: LoadedCard,
     return compared
 
 
-__all__ = ["Contract", "Describer", "compare_packages", "price_quote", "price_with_card"]
+@dataclass(frozen=True)
+class Move:
+    """What moving a whole running contract to ``package`` costs for the rest of the
+    term (or, with annual billing, of the current contract year) from ``start``:
+    the difference in annual cost, pro rata (negative when the package costs less)."""
+
+    package: Package
+    annual_cost: Decimal
+    difference: Decimal
+    periods: list[Period]
+    amount: Decimal
+
+
+def compare_moves(request: QuoteRequest, loaded: LoadedCard,
+                  as_of: dt.date) -> list[tuple[Package, Move | None]]:
+    """For a top-up: every package of the card as a move of the whole contract (after the
+    top-up), from the top-up's first day; None where the contract does not fit."""
+    result = price_with_card(request, loaded, as_of)
+    card = loaded.card
+    start = _first_charge(request, as_of)
+    years = [y for y in contract_years(request.term_start, request.term_years)
+             if y.end >= start]
+    if request.billing == "annual":
+        years = years[:1]
+    periods = [Period(year=y.index + 1, start=max(start, y.start), end=y.end,
+                      days=(y.end - max(start, y.start)).days + 1, year_days=y.days)
+               for y in years]
+    license_value = request.license_value + sum((a.license_value for a in request.additions),
+                                                ZERO)
+    current = result.annual_cost
+    assert current is not None
+    moves: list[tuple[Package, Move | None]] = []
+    for package in card.packages:
+        environments = (request.environments or package.environments.included) + sum(
+            a.environments for a in request.additions)
+        rules = package.environments
+        if environments > rules.maximum or (environments > rules.included
+                                            and rules.extra is None):
+            moves.append((package, None))
+            continue
+        cost = Contract(card, package, request.deployment).annual_cost(license_value,
+                                                                       environments)
+        difference = cost - current
+        exact = sum((ratio(difference, p.days, p.year_days) for p in periods), ZERO)
+        moves.append((package, Move(package, cost, difference, periods,
+                                    round_money(exact, card.currency))))
+    return moves
+
+
+def alternative_term(request: QuoteRequest, loaded: LoadedCard,
+                     as_of: dt.date) -> QuoteResult | None:
+    """A top-up priced the other way (co-termed or as a separate term), to show side by
+    side; None when it cannot be priced that way."""
+    if request.kind != "top_up":
+        return None
+    other = request.model_copy(update={"separate_term": not request.separate_term})
+    try:
+        return price_with_card(other, loaded, as_of)
+    except QuoteInputError:
+        return None
+
+
+__all__ = ["Contract", "Describer", "Move", "alternative_term", "compare_moves",
+           "compare_packages", "price_quote", "price_with_card"]

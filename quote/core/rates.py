@@ -281,6 +281,43 @@ class Points(_Strict):
         return [tier for tier in self.tiers if tier.from_points <= quantity][-1].price
 
 
+# -- contracts: top-ups, reinstatement, renewals ----------------------------
+
+
+class Reinstatement(_Strict):
+    """Support that lapsed is brought back: the back-support for the uncovered days,
+    plus ``fee_percent`` of it, plus a new term."""
+
+    fee_percent: Percent
+    example: bool = Field(default=False, description="true where the fee is an example value")
+
+
+class Renewal(_Strict):
+    """How a contract's next term is priced.
+
+    ``price_lock``: the renewal keeps the prices of the card version the contract
+    was sold on (else the version in force on the renewal date applies).
+    ``uplift_percent``: yearly price escalation within the renewed term: year k
+    costs the annual cost × (1 + uplift)^(k−1). ``prepayment_discounts``: percent
+    off a prepaid term of so many years ({"2" = "3", "3" = "5"}).
+    """
+
+    price_lock: bool = False
+    uplift_percent: Percent = Decimal(0)
+    prepayment_discounts: dict[int, Percent] = Field(default_factory=dict)
+    example: bool = Field(default=False, description="true where the figures are examples")
+
+    @field_validator("prepayment_discounts")
+    @classmethod
+    def _years_are_terms(cls, table: dict[int, Decimal]) -> dict[int, Decimal]:
+        if any(not 2 <= years <= 10 for years in table):
+            raise ValueError("prepayment discounts are given for terms of 2 to 10 years")
+        return dict(sorted(table.items()))
+
+    def prepayment_discount(self, years: int) -> Decimal:
+        return self.prepayment_discounts.get(years, Decimal(0))
+
+
 class RateCard(_Strict):
     """One version of a vendor's rate card."""
 
@@ -305,6 +342,12 @@ class RateCard(_Strict):
     packages: list[Package] = Field(min_length=1)
     conditions: list[Text] = Field(default_factory=list)
     points: Points | None = None
+    top_up_prices: Literal["contract", "current"] = Field(
+        default="contract",
+        description="licenses added to a running contract are priced with the card version "
+        "the contract was sold on (contract) or the version in force (current)")
+    reinstatement: Reinstatement | None = None
+    renewal: Renewal = Field(default_factory=Renewal)
 
     @field_validator("currency")
     @classmethod

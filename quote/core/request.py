@@ -122,6 +122,8 @@ IsoDate = Annotated[
 ]
 Deployment = Literal["on_site", "on_demand"]
 Language = Literal["en", "de", "ru"]
+Kind = Literal["new", "top_up", "renewal", "reinstatement"]
+Billing = Literal["prepaid", "annual"]
 
 
 class _Input(BaseModel):
@@ -164,8 +166,23 @@ class Addition(_Input):
         return self
 
 
+class Lapse(_Input):
+    """The contract whose support lapsed, for a reinstatement."""
+
+    start: IsoDate = Field(description="its original term start (its contract years count "
+                                       "the uncovered days)")
+    end: IsoDate = Field(description="its last covered day")
+
+
 class QuoteRequest(_Input):
-    """What to price. See the module's docstring for the bounds."""
+    """What to price. See the module's docstring for the bounds.
+
+    ``kind`` says what the offer is: a ``new`` contract; a ``top_up`` of a running
+    contract (the term and ``license_value``/``environments`` describe the contract
+    as it runs; only the additions are charged); a ``renewal`` (the term is the next
+    term, priced by the card's renewal rules); a ``reinstatement`` of support that
+    lapsed (``lapsed`` is the old contract; the term is the new one).
+    """
 
     rate_card: str = Field(min_length=1, max_length=40, examples=["bpmonline"])
     package: str = Field(min_length=1, max_length=30, examples=["business"])
@@ -179,11 +196,29 @@ class QuoteRequest(_Input):
     )
     additions: list[Addition] = Field(default_factory=list, max_length=MAX_ADDITIONS)
     points: int | None = Field(default=None, ge=1, le=1_000_000, strict=True)
+    kind: Kind = "new"
     existing_contract: bool = Field(
         default=False, strict=True,
         description="true: price only the additions to a running contract "
-        "that started on term_start and runs term_years years",
+        "that started on term_start and runs term_years years (the same as kind top_up)",
     )
+    billing: Billing = Field(
+        default="prepaid",
+        description="prepaid: the whole term is invoiced at once; annual: each contract "
+        "year at its start (a top-up then runs to the end of the current contract year)")
+    separate_term: bool = Field(
+        default=False, strict=True,
+        description="top-up only: the additions become a contract of their own from the "
+        "first addition's date, for the card's minimum term, instead of co-terming")
+    lapsed: Lapse | None = Field(default=None, description="reinstatement only: the lapsed "
+                                 "contract")
+    rate_card_version: str | None = Field(
+        default=None, min_length=1, max_length=40,
+        description="price with this version of the card (the one a contract was sold on) "
+        "instead of the one in force on as_of")
+    contract: str | None = Field(default=None, max_length=20, examples=["C-000042"],
+                                 description="the number of the contract this offer "
+                                 "belongs to")
     discount_percent: PercentText = Decimal(0)
     tax_percent: PercentText = Decimal(0)
     language: Language = "en"
@@ -191,6 +226,17 @@ class QuoteRequest(_Input):
     as_of: IsoDate | None = Field(
         default=None, description="the date whose rate card version applies; default today"
     )
+
+
+    @model_validator(mode="after")
+    def _kind_and_existing_contract_agree(self) -> QuoteRequest:
+        if self.existing_contract and self.kind == "new":
+            self.kind = "top_up"
+        elif self.kind == "top_up":
+            self.existing_contract = True
+        elif self.existing_contract:
+            raise ValueError(N_("existing_contract is only for a top-up"))
+        return self
 
 
 def parse_request(data: object) -> QuoteRequest:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, model_validator
 
-from .money import ZERO, percent_of, ratio, round_money
+from .money import ZERO, percent_of, ratio, round_money, uplift
 
 Money = Annotated[
     Decimal,
@@ -21,9 +21,11 @@ Money = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}),
 ]
 
-LineCode = Literal["support", "environment", "addition", "points"]
+LineCode = Literal["support", "environment", "addition", "points", "uplift",
+                   "prepayment_discount", "back_support", "reinstatement_fee"]
 ExplanationKind = Literal["percent_fee", "flat_fee", "included", "extra_environments",
-                          "pro_rata", "points"]
+                          "pro_rata", "points", "uplift", "prepayment_discount",
+                          "back_support", "reinstatement_fee"]
 
 
 class _Out(BaseModel):
@@ -56,6 +58,15 @@ class Explanation(_Out):
       year_days, summed (``exact``) and rounded once.
     - ``points``: ``quantity`` points at ``unit_price`` (the tier from
       ``tier_from`` points on).
+    - ``uplift``: renewal year ``year`` costs ``base`` (the annual cost) ×
+      (1 + ``percent`` %)^(year − 1); amount = that minus ``base``, rounded.
+    - ``prepayment_discount``: ``percent`` % off ``base`` (the term's support,
+      environments and uplifts) for paying a multi-year term in advance;
+      amount = −round(percent % of base).
+    - ``back_support``: the annual cost ``annual_cost`` for each ``period`` of
+      the uncovered days (days / year_days of the lapsed contract's years),
+      summed and rounded once.
+    - ``reinstatement_fee``: ``percent`` % of ``base`` (the back-support), rounded.
     """
 
     kind: ExplanationKind
@@ -75,6 +86,8 @@ class Explanation(_Out):
     after: Money | None = None
     difference: Money | None = None
     periods: list[Period] | None = None
+    year: int | None = None
+    annual_cost: Money | None = None
 
     def reproduce(self, currency: str) -> Decimal:
         """The amount these figures give, by the rules stated above."""
@@ -99,6 +112,21 @@ class Explanation(_Out):
         if self.kind == "points":
             assert self.unit_price is not None and self.quantity is not None
             return self.unit_price * self.quantity
+        if self.kind == "uplift":
+            assert self.base is not None and self.percent is not None and self.year
+            return round_money(uplift(self.base, self.percent, self.year), currency)
+        if self.kind == "prepayment_discount":
+            assert self.base is not None and self.percent is not None
+            return -round_money(percent_of(self.percent, self.base), currency)
+        if self.kind == "back_support":
+            assert self.annual_cost is not None and self.periods is not None
+            exact = sum(
+                (ratio(self.annual_cost, p.days, p.year_days) for p in self.periods), ZERO
+            )
+            return round_money(exact, currency)
+        if self.kind == "reinstatement_fee":
+            assert self.base is not None and self.percent is not None
+            return round_money(percent_of(self.percent, self.base), currency)
         raise AssertionError(self.kind)
 
 
@@ -130,6 +158,22 @@ class Term(_Out):
     years: int
 
 
+class ScheduleEntry(_Out):
+    """What the offer charges for one contract year (``year``, 1-based, of the term), or
+    with ``year`` null for the uncovered days before it (a reinstatement's back-support),
+    and when it is due. The entries add up to the offer's totals exactly."""
+
+    year: int | None
+    start: dt.date
+    end: dt.date
+    due: dt.date
+    amount: Money
+    discount: Money
+    net: Money
+    tax: Money
+    total: Money
+
+
 class QuoteResult(_Out):
     rate_card: CardRef
     package: PackageRef
@@ -137,6 +181,9 @@ class QuoteResult(_Out):
     language: Literal["en", "de", "ru"]
     as_of: dt.date
     existing_contract: bool
+    kind: Literal["new", "top_up", "renewal", "reinstatement"] = "new"
+    billing: Literal["prepaid", "annual"] = "prepaid"
+    separate_term: bool = False
     currency: str
     term: Term
     lines: list[Line]
@@ -147,13 +194,16 @@ class QuoteResult(_Out):
     tax_percent: Money
     tax: Money
     total: Money
+    annual_cost: Money | None = None  # the contract's annual cost after this offer
+    schedule: list[ScheduleEntry] = []
 
     @model_validator(mode="after")
     def _adds_up(self) -> QuoteResult:
         for line in self.lines:
             if line.amount != line.explanation.reproduce(self.currency):
                 raise ValueError(f"line {line.code} does not match its explanation")
-            if line.amount < 0 or line.amount != round_money(line.amount, self.currency):
+            negative = line.amount < 0 and line.code != "prepayment_discount"
+            if negative or line.amount != round_money(line.amount, self.currency):
                 raise ValueError(f"line {line.code} is not an amount in {self.currency}")
         if self.subtotal != sum((line.amount for line in self.lines), ZERO):
             raise ValueError("subtotal is not the sum of the lines")
@@ -166,4 +216,10 @@ class QuoteResult(_Out):
             raise ValueError("tax does not match its percentage")
         if self.total != self.net + self.tax:
             raise ValueError("total is not net plus tax")
+        if self.schedule:
+            for name in ("amount", "discount", "net", "tax", "total"):
+                summed = sum((getattr(entry, name) for entry in self.schedule), ZERO)
+                expected = self.subtotal if name == "amount" else getattr(self, name)
+                if summed != expected:
+                    raise ValueError(f"the billing schedule's {name}s do not add up")
         return self

@@ -56,6 +56,8 @@ def quote_requests(draw) -> dict:
     }
     if additions and draw(st.booleans()):
         data["existing_contract"] = True
+        data["as_of"] = start.isoformat()  # a running contract: priced while it runs
+    data["billing"] = draw(st.sampled_from(["prepaid", "annual"]))
     if card.points and draw(st.booleans()):
         data["points"] = draw(st.integers(card.points.minimum, card.points.maximum))
     return data
@@ -126,3 +128,15 @@ def test_totals_add_up(book, data):
     assert result.discount <= result.subtotal
     if data.get("existing_contract"):
         assert {line.code for line in result.lines} <= {"addition", "environment", "points"}
+
+
+@PROPERTY
+@given(data=quote_requests())
+def test_the_billing_schedule_adds_up_to_the_offer_with_no_negative_year(book, data):
+    result = priced(book, data)
+    assert sum(entry.total for entry in result.schedule) == result.total
+    assert sum(entry.amount for entry in result.schedule) == result.subtotal
+    for entry in result.schedule:
+        assert entry.amount >= 0 and entry.total >= 0
+        assert result.term.start <= entry.start <= entry.end <= result.term.end
+        assert entry.due <= entry.end

@@ -1,0 +1,91 @@
+"""The billing schedule: what an offer charges in each contract year, and when it is due.
+
+Finance invoices a contract year by year (``annual`` billing) or the whole term
+at once (``prepaid``); either way it needs the amount of each contract year.
+Every line of a quote knows the exact (unrounded) part it charges in each
+contract year; the schedule adds those parts up per year.
+
+Rounding (the product's one rule, ``round_money``, applied as follows): a line's
+share of a year is its running total up to that year, rounded, minus the
+rounded running total before that year; the line's last year takes what is
+left of the line's amount. Shares are never negative for a line that charges,
+and they add up to the line exactly. The discount and the tax are split the
+same way, by the exact percentage of each year's amount (resp. net). So the
+years always add up to the offer's subtotal, discount, net, tax and total to
+the cent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .money import ZERO, percent_of, round_money
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A period an offer charges for: a contract year of the term (1-based), or, with
+    ``year`` None, the uncovered days before it (back-support of a reinstatement)."""
+
+    year: int | None
+    start: dt.date
+    end: dt.date
+    due: dt.date
+
+
+@dataclass
+class Parts:
+    """The exact amounts one line charges per slot (in slot order)."""
+
+    by_slot: dict[Slot, Decimal] = field(default_factory=dict)
+
+    def add(self, slot: Slot, exact: Decimal) -> None:
+        self.by_slot[slot] = self.by_slot.get(slot, ZERO) + exact
+
+
+def _shares(amount: Decimal, exact: dict[Slot, Decimal], currency: str) -> dict[Slot, Decimal]:
+    """``amount`` split by the exact parts: each share is the rounded running total minus
+    the rounded running total before it, and the last takes what is left of ``amount``."""
+    slots = sorted(exact, key=_order)
+    shares: dict[Slot, Decimal] = {}
+    running, shown = ZERO, ZERO
+    for slot in slots[:-1]:
+        running += exact[slot]
+        rounded = round_money(running, currency)
+        shares[slot] = rounded - shown
+        shown = rounded
+    if slots:
+        shares[slots[-1]] = amount - shown
+    return shares
+
+
+def _order(slot: Slot) -> tuple[int, dt.date]:
+    return (0 if slot.year is None else slot.year, slot.start)
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    slot: Slot
+    amount: Decimal
+    discount: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+def schedule(lines: list[tuple[Decimal, Parts]], discount_percent: Decimal, discount: Decimal,
+             tax_percent: Decimal, tax: Decimal, currency: str) -> list[YearTotals]:
+    """The per-slot totals of priced lines given as (amount, exact parts per slot)."""
+    amounts: dict[Slot, Decimal] = {}
+    for amount, parts in lines:
+        for slot, share in _shares(amount, parts.by_slot, currency).items():
+            amounts[slot] = amounts.get(slot, ZERO) + share
+    slots = sorted(amounts, key=_order)
+    discounts = _shares(discount, {s: percent_of(discount_percent, amounts[s]) for s in slots},
+                        currency)
+    nets = {s: amounts[s] - discounts[s] for s in slots}
+    taxes = _shares(tax, {s: percent_of(tax_percent, nets[s]) for s in slots}, currency)
+    return [YearTotals(s, amounts[s], discounts[s], nets[s], taxes[s], nets[s] + taxes[s])
+            for s in slots]
