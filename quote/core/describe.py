@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_day_names
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent
 
 from ..i18n import translations
+from . import numbers
 from .errors import N_
 from .rates import WEEKDAYS, Package, RateCard, ServiceHours
 
@@ -29,18 +30,22 @@ def locale_of(language: str) -> Locale:
 
 
 def money(amount: Decimal, currency: str, language: str) -> str:
-    return format_currency(amount, currency, locale=locale_of(language))
+    return numbers.money(amount, currency, locale_of(language))
 
 
 def percent(value: Decimal, language: str) -> str:
     return format_percent(value / 100, locale=locale_of(language), decimal_quantization=False)
 
 
+@lru_cache(maxsize=4096)
 def day(value: dt.date, language: str) -> str:
+    """A date in words ("1. Juli 2026"); the same dates recur, so each is written once."""
     return format_date(value, format="long", locale=locale_of(language))
 
 
 def number(value: int | Decimal, language: str) -> str:
+    if isinstance(value, int):
+        return numbers.whole(value, locale_of(language))
     return format_decimal(value, locale=locale_of(language), decimal_quantization=False)
 
 

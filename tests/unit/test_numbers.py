@@ -1,0 +1,51 @@
+"""Money and whole numbers are written exactly as Babel writes them, in every language and
+for every currency the rate cards use (and a few with other minor units)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from babel.numbers import format_currency, format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quote.core import numbers
+from quote.core.catalog import load_rates
+from quote.core.describe import LOCALES, locale_of
+
+CURRENCIES = sorted({loaded.card.currency for versions in load_rates().versions.values()
+                     for loaded in versions} | {"EUR", "RUB", "USD", "JPY", "BHD", "CHF"})
+LANGUAGES = sorted(LOCALES)
+
+amounts = st.one_of(
+    st.integers(-10**15, 10**15).map(lambda cents: Decimal(cents).scaleb(-2)),
+    st.decimals(min_value=Decimal("-999999999999.9999"), max_value=Decimal("999999999999.9999"),
+                places=4, allow_nan=False, allow_infinity=False),
+    st.sampled_from([Decimal("0"), Decimal("0.00"), Decimal("-0.01"), Decimal("0.005"),
+                     Decimal("0.015"), Decimal("1000"), Decimal("999.995"),
+                     Decimal("1234567.891")]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(amount=amounts, currency=st.sampled_from(CURRENCIES),
+       language=st.sampled_from(LANGUAGES))
+def test_money_is_written_as_babel_writes_it(amount, currency, language):
+    locale = locale_of(language)
+    assert numbers.money(amount, currency, locale) == format_currency(amount, currency,
+                                                                      locale=locale)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.integers(-10**12, 10**12), language=st.sampled_from(LANGUAGES))
+def test_whole_numbers_are_written_as_babel_writes_them(value, language):
+    locale = locale_of(language)
+    assert numbers.whole(value, locale) == format_decimal(value, locale=locale,
+                                                          decimal_quantization=False)
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "€12,000.50"), ("de", "12.000,50\u00a0€"), ("ru", "12\u00a0000,50\u00a0€")])
+def test_a_known_amount_in_each_language(language, text):
+    assert numbers.money(Decimal("12000.50"), "EUR", locale_of(language)) == text
