@@ -33,6 +33,7 @@ from ..core.describe import (
     service_hours_text,
 )
 from ..core.offer import OfferDocument
+from ..core.pricing import compare_moves
 from ..core.rates import Package, RateCard
 from ..core.show import duration_text
 from ..i18n import LANGUAGES, translations
@@ -189,15 +190,33 @@ def _support_fee(result) -> Decimal:
     return sum((line.amount for line in result.lines if line.code == "support"), Decimal(0))
 
 
+def _signed(amount: Decimal, words: Describer) -> str:
+    return f"−{words.money(-amount)}" if amount < 0 else f"+{words.money(amount)}"
+
+
 def _comparison(document: OfferDocument, words: Describer) -> list[ComparedPackage]:
+    """Every package priced for the same inputs; for a top-up, what moving the whole
+    contract to each package costs for the rest of the term (never top-up totals)."""
     card, language = document.card, document.language
+    chosen_id = document.result.package.id
+    if document.result.kind == "top_up":
+        figures = {package.id: (words.money(move.annual_cost),
+                                "–" if package.id == chosen_id else _signed(move.amount, words))
+                   if move else (None, None)
+                   for package, move in compare_moves(document.request, document.loaded_card(),
+                                                      document.result.as_of)}
+    else:
+        figures = {package.id: (words.money(_support_fee(priced)), words.money(priced.total))
+                   if priced else (None, None)
+                   for package, priced in document.comparison()}
     compared = []
-    for package, priced in document.comparison():
+    for package in card.packages:
+        first, second = figures[package.id]
         compared.append(ComparedPackage(
             name=package.name(language),
-            chosen=package.id == document.result.package.id,
-            support_fee=words.money(_support_fee(priced)) if priced else None,
-            total=words.money(priced.total) if priced else None,
+            chosen=package.id == chosen_id,
+            support_fee=first,
+            total=second,
             hours=service_hours_text(package.service_hours, language),
             responses=[duration_text(package.response_times[p.id], words)
                        for p in card.priorities],
@@ -262,6 +281,14 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
         "term_end": day(result.term.end, language),
         "term_years": words.years(result.term.years),
         "existing_contract": result.existing_contract,
+        "kind": result.kind,
+        "separate_term": result.separate_term,
+        "contract": request.contract,
+        "annual_cost": (cash(result.annual_cost) if result.annual_cost is not None
+                        and result.kind == "top_up" and not result.separate_term else None),
+        "billing_annual": result.billing == "annual",
+        "schedule": _schedule(result, language, cash),
+        "moves": result.kind == "top_up",
         "license_value": cash(request.license_value),
         "environments": number(environments, language),
         "lines": lines,
@@ -286,6 +313,25 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
         "comparison": _comparison(document, words),
         "priority_names": [p.name(language) for p in card.priorities],
     }
+
+
+@dataclass(frozen=True)
+class ShownYear:
+    year: int | None
+    start: str
+    end: str
+    due: str
+    total: str
+
+
+def _schedule(result, language: str, cash) -> list[ShownYear]:
+    """The billing schedule, where it says more than the total does."""
+    entries = result.schedule
+    if not entries or (len(entries) == 1 and result.kind == "new"
+                       and result.billing == "prepaid"):
+        return []
+    return [ShownYear(e.year, day(e.start, language), day(e.end, language),
+                      day(e.due, language), cash(e.total)) for e in entries]
 
 
 def _points(card: RateCard, words: Describer) -> dict:

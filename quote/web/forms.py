@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 
 from ..core.errors import N_, FieldError
@@ -39,8 +47,25 @@ class CustomerForm(Form):
     country = StringField(_l("Country"), render_kw={"autocomplete": "country-name"})
 
 
+KINDS = [SelectChoice("new", _l("A new contract")),
+         SelectChoice("top_up", _l("More for a running contract")),
+         SelectChoice("renewal", _l("Renewal of a contract")),
+         SelectChoice("reinstatement", _l("Reinstating support that lapsed"))]
+PUBLIC_KINDS = ("new", "top_up")
+
+
 class QuoteForm(FlaskForm):
     entry_language = HiddenField()
+    contract = HiddenField()  # the stored contract an offer belongs to (staff only)
+    rate_card_version = HiddenField()  # the contract's own card version (staff only)
+    kind = SelectField(_l("The offer is for"), validate_choice=False, choices=KINDS)
+    billing = SelectField(_l("Billing"), validate_choice=False, choices=[
+        SelectChoice("prepaid", _l("The whole term in advance")),
+        SelectChoice("annual", _l("Every contract year"))])
+    separate_term = BooleanField(_l("Price the additions as a contract of their own"))
+    lapsed_start = StringField(_l("Lapsed contract: start"), render_kw={"type": "date"})
+    lapsed_end = StringField(_l("Lapsed contract: last covered day"),
+                             render_kw={"type": "date"})
     rate_card = SelectField(_l("Rate card"), validate_choice=False)
     package = SelectField(_l("Package"), validate_choice=False)
     deployment = SelectField(_l("Deployment"), validate_choice=False, choices=[
@@ -87,12 +112,21 @@ def read_form(form: QuoteForm, page_language: str, staff: bool) -> Reading:
     if entry_language not in ("en", "de", "ru"):
         entry_language = page_language
     reading = Reading(data=None)
+    kinds = [choice.value for choice in KINDS] if staff else PUBLIC_KINDS
+    kind = form.kind.data if form.kind.data in kinds else "new"
     data: dict = {
         "rate_card": form.rate_card.data or "",
         "package": form.package.data or "",
         "deployment": form.deployment.data or "",
         "language": form.language.data or page_language,
+        "kind": kind,
+        "billing": form.billing.data or "prepaid",
+        "separate_term": kind == "top_up" and bool(form.separate_term.data),
     }
+    if staff:
+        for name in ("contract", "rate_card_version"):
+            if (form[name].data or "").strip():
+                data[name] = form[name].data.strip()
 
     def amount(f, key_target: dict, key: str, required: bool = False) -> None:
         try:
@@ -131,6 +165,11 @@ def read_form(form: QuoteForm, page_language: str, staff: bool) -> Reading:
             return
         key_target[key] = text
 
+    if kind == "reinstatement":
+        lapsed: dict = {}
+        day(form.lapsed_start, lapsed, "start", required=True)
+        day(form.lapsed_end, lapsed, "end", required=True)
+        data["lapsed"] = lapsed
     amount(form.license_value, data, "license_value", required=True)
     day(form.term_start, data, "term_start", required=True)
     whole(form.term_years, data, "term_years", required=True)
@@ -185,6 +224,8 @@ def field_id(form: QuoteForm, path: str, rows: list[int]) -> str | None:
         if len(parts) >= 3 and parts[2] in entry.form._fields:
             return entry.form[parts[2]].id
         return entry.form.date.id
+    if head == "lapsed":
+        return form.lapsed_end.id if parts[1:2] == ["end"] else form.lapsed_start.id
     if head == "customer":
         if len(parts) >= 2 and parts[1] in form.customer.form._fields:
             return form.customer.form[parts[1]].id

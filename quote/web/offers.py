@@ -264,6 +264,14 @@ def prefill(form, quote_request, language: str) -> None:
                                                              language)
     form.language.data = quote_request.language
     form.entry_language.data = language
+    form.kind.data = quote_request.kind
+    form.billing.data = quote_request.billing
+    form.separate_term.data = quote_request.separate_term
+    form.contract.data = quote_request.contract or ""
+    form.rate_card_version.data = quote_request.rate_card_version or ""
+    if quote_request.lapsed is not None:
+        form.lapsed_start.data = quote_request.lapsed.start.isoformat()
+        form.lapsed_end.data = quote_request.lapsed.end.isoformat()
     while len(form.additions.entries) < len(quote_request.additions):
         form.additions.append_entry()
     for entry, addition in zip(form.additions.entries, quote_request.additions, strict=False):

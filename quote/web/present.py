@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..core.catalog import LoadedCard
 from ..core.describe import Describer, describe_line, percent, service_hours_text
-from ..core.pricing import compare_packages
+from ..core.pricing import compare_moves, compare_packages
 from ..core.rates import (
     FixedEnvironmentPrice,
     FlatPrice,
@@ -154,6 +154,8 @@ def card_view(loaded: LoadedCard, language: str) -> RateCardView:
 
 def comparison(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
                language: str) -> Comparison:
+    if request.kind == "top_up":
+        return _moves(request, loaded, as_of, language)
     card = loaded.card
     words = Describer(language, card.currency)
     entries = []
@@ -168,6 +170,28 @@ def comparison(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
         ))
     return Comparison(currency=card.currency, language=language, selected=request.package,
                       packages=entries)
+
+
+def _moves(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
+           language: str) -> Comparison:
+    """A top-up compares packages as moves of the whole contract, never as top-up totals."""
+    card = loaded.card
+    words = Describer(language, card.currency)
+    entries = []
+    start = None
+    for package, move in compare_moves(request, loaded, as_of):
+        if move is not None and move.periods:
+            start = move.periods[0].start
+        entries.append(ComparisonEntry(
+            package=PackageRef(id=package.id, name=package.name(language)),
+            fits=move is not None,
+            annual_cost=move.annual_cost if move is not None else None,
+            move=move.amount if move is not None else None,
+            service_hours=service_hours_text(package.service_hours, language),
+            response_times=response_times(card, package, words),
+        ))
+    return Comparison(currency=card.currency, language=language, selected=request.package,
+                      basis="moves", moved_from=start, packages=entries)
 
 
 def lines_in(result: QuoteResult, loaded: LoadedCard, request: QuoteRequest,

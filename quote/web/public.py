@@ -11,12 +11,12 @@ from wtforms.fields.choices import SelectChoice
 from ..core.catalog import LoadedCard
 from ..core.describe import day, money, percent
 from ..core.errors import QuoteInputError
-from ..core.pricing import price_quote
+from ..core.pricing import alternative_term, price_quote
 from ..core.request import parse_request
 from ..i18n import LANGUAGES
 from .app import limit, rates, today
 from .auth import can
-from .forms import QuoteForm, Reading, place_errors, read_form
+from .forms import PUBLIC_KINDS, QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
 from .pdfs import draft_pdf_response, pdf_limits
 from .present import comparison, lines_in
@@ -49,6 +49,7 @@ def build_form(language: str) -> QuoteForm:
     form = QuoteForm()
     if not discount_allowed():
         del form.discount_percent
+        form.kind.choices = [c for c in form.kind.choices if c.value in PUBLIC_KINDS]
     cards = _cards(today())
     form.rate_card.choices = [SelectChoice(c.card.id, c.card.name(language)) for c in cards]
     if request.method == "GET":
@@ -109,6 +110,7 @@ def result_context(quote_request, result, loaded, language: str) -> dict:
         "result": result,
         "lines": lines_in(result, loaded, quote_request, language),
         "comparison": compared,
+        "alternative": alternative_term(quote_request, loaded, result.as_of),
         "fmt_money": lambda amount: money(amount, currency, language),
         "fmt_percent": lambda value: percent(value, language),
         "fmt_day": lambda value: day(value, language),

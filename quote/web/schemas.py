@@ -150,17 +150,26 @@ class ComparisonEntry(_View):
     package: PackageRef
     fits: bool = Field(description="false when the request cannot be priced with this package")
     total: Money | None = None
+    annual_cost: Money | None = Field(
+        default=None, description="moves: the contract's annual cost in this package")
+    move: Money | None = Field(
+        default=None, description="moves: what moving the whole contract to this package "
+        "costs for the rest of the term (negative: it costs less)")
     service_hours: str
     response_times: list[ResponseTimeView]
     result: QuoteResult | None = None
 
 
 class Comparison(_View):
-    """The same request priced with every package of its rate card."""
+    """The same request priced with every package of its rate card (``basis`` totals); for
+    a top-up, what moving the whole contract to each package would cost (``moves``)."""
 
     currency: str
     language: Literal["en", "de", "ru"]
     selected: str
+    basis: Literal["totals", "moves"] = "totals"
+    moved_from: dt.date | None = Field(default=None,
+                                       description="moves: the day a move would start")
     packages: list[ComparisonEntry]
 
 

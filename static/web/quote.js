@@ -126,6 +126,19 @@
     timer = window.setTimeout(preview, 350);
   }
 
+  // Parts of the form that only one kind of offer uses show with that kind.
+  var kindSelect = document.getElementById("kind");
+  var separate = form.querySelector("[data-field='separate_term']");
+  function kindChanged() {
+    var kind = kindSelect ? kindSelect.value : "new";
+    form.querySelectorAll("[data-kind]").forEach(function (part) {
+      part.hidden = part.getAttribute("data-kind") !== kind;
+    });
+    if (separate) { separate.hidden = kind !== "top_up"; }
+  }
+  if (kindSelect) { kindSelect.addEventListener("change", kindChanged); }
+  kindChanged();
+
   cardSelect.addEventListener("change", cardChanged);
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);

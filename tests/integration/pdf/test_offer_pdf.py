@@ -190,3 +190,29 @@ def test_slimmer_user_agent_stylesheet_keeps_list_markers_and_bookmarks(rendered
 
     assert {"Offer Q-2026-000042", "Prices", "The packages compared"} <= set(
         titles(reader.outline))
+
+
+def test_a_top_up_offer_names_its_contract_and_compares_moves_not_totals(make_offer):
+    offer = make_offer({**BPMONLINE, "kind": "top_up", "term_years": 3, "billing": "annual",
+                        "environments": 1,
+                        "as_of": "2026-06-15", "contract": "C-000042", "discount_percent": "0",
+                        "additions": [{"date": "2026-07-01", "license_value": "6000.00"}]},
+                       number="Q-2026-000045")
+    text = " ".join(plain(text_of(read(render_offer(offer, "en")))).split())
+    assert "Contract C-000042." in text
+    assert "Afterwards the contract costs €3,600.00 a year." in text
+    assert "Billing schedule" in text and "Invoiced every contract year." in text
+    assert "Moving the whole contract to another package" in text
+    assert "The packages compared" not in text
+    # billed annually: a move runs to the end of the current year, 184 of 365 days
+    assert "+€3,226.30" in text and "−€453.70" in text
+
+
+def test_a_renewal_shows_the_schedule_of_its_years(make_offer):
+    offer = make_offer({**BPMONLINE, "kind": "renewal", "term_start": "2027-01-01",
+                        "term_years": 3, "language": "de", "discount_percent": "0",
+                        "license_value": "12000.00", "additions": []},
+                       number="Q-2026-000046")
+    text = " ".join(plain(text_of(read(render_offer(offer, "de")))).split())
+    assert "Preisanpassung, Vertragsjahr 2" in text
+    assert "Zahlungsplan" in text

@@ -1,0 +1,109 @@
+"""The form prices every kind of offer: a new contract, more for a running contract (billed
+annually or prepaid, co-termed or on its own), a renewal and a reinstatement; a revision
+keeps every field of the request it revises."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from form_reading import form_fields
+from offer_helpers import store_offer
+
+from quote.store import find_by_number
+
+TOP_UP = {"kind": "top_up", "term_years": 3, "as_of": "2026-01-15",
+          "additions": [{"date": "2026-07-01", "license_value": "6000.00"}]}
+
+
+def top_up_form(form_data, **overrides):
+    data = form_data(kind="top_up", term_years="3", **{
+        "additions-0-date": "2026-07-01", "additions-0-license_value": "6,000.00"})
+    data.update(overrides)
+    return data
+
+
+def test_a_top_up_shows_its_billing_schedule_and_the_moves(client, form_data):
+    page = client.post("/", data=top_up_form(form_data)).get_data(as_text=True)
+    assert 'id="top-up-note"' in page
+    assert "€3,004.93" in page  # 1,200.00 × 184/365 + 1,200.00 × 2
+    assert "Afterwards the contract costs €3,600.00 a year." in page
+    schedule = page[page.index('id="schedule"'):]
+    assert schedule.index("€604.93") < schedule.index("€1,200.00")
+    assert "Moving the whole contract to another package" in page
+    assert "+€16,026.30" in page and "−€2,253.70" in page
+    assert "All packages compared" not in page
+
+
+def test_an_annual_top_up_runs_to_the_year_s_end_and_names_the_new_annual_cost(client,
+                                                                            form_data):
+    page = client.post("/", data=top_up_form(form_data, billing="annual")).get_data(
+        as_text=True)
+    assert 'id="total">€604.93<' in page
+    assert "From the next contract year on, the contract costs €3,600.00 a year." in page
+
+
+def test_both_ways_of_pricing_a_top_up_are_shown_side_by_side(client, form_data):
+    data = top_up_form(form_data, **{"additions-0-license_value": "1,000.00"})
+    page = client.post("/", data=data).get_data(as_text=True)
+    table = page[page.index('id="alternatives"'):page.index("</table>",
+                                                             page.index('id="alternatives"'))]
+    assert "€500.82" in table and "€500.00" in table
+    separate = client.post("/", data={**data, "separate_term": "y"}).get_data(as_text=True)
+    assert 'id="total">€500.00<' in separate
+
+
+def test_customers_may_ask_for_more_but_not_for_renewals(client, form_data):
+    page = client.get("/").get_data(as_text=True)
+    assert 'value="top_up"' in page and 'value="renewal"' not in page
+    response = client.post("/", data=form_data(kind="renewal", term_start="2027-01-01",
+                                               term_years="3"))
+    assert "Price escalation" not in response.get_data(as_text=True)  # read as a new one
+
+
+def test_sales_price_a_renewal_and_a_reinstatement(sign_in, form_data):
+    client = sign_in("sales")
+    renewal = client.post("/", data=form_data(kind="renewal", term_start="2027-01-01",
+                                              term_years="3")).get_data(as_text=True)
+    assert "Price escalation, contract year 3" in renewal and "€7,047.25" in renewal
+    reinstated = client.post("/", data=form_data(
+        kind="reinstatement", term_start="2025-04-01", lapsed_start="2024-01-01",
+        lapsed_end="2024-12-31")).get_data(as_text=True)
+    assert "Reinstatement fee" in reinstated and "€3,110.14" in reinstated
+    missing = client.post("/", data=form_data(kind="reinstatement"))
+    assert missing.status_code == 422
+    assert 'id="lapsed_start-error"' in missing.get_data(as_text=True)
+
+
+def test_revising_a_top_up_keeps_it_a_top_up(sign_in, app, users, make_request):
+    old = store_offer(app, make_request(**TOP_UP, billing="annual",
+                                        contract="C-000007"), users["sales"]).offer
+    client = sign_in("sales")
+    fields = form_fields(client.get(f"/offers/{old.number}/revise").get_data(as_text=True))
+    assert fields["kind"] == "top_up" and fields["billing"] == "annual"
+    assert fields["contract"] == "C-000007"
+    response = client.post("/offers/issue", data=fields)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    new = re.search(r"(Q-\d{4}-\d{6})$", response.location).group(1)
+    with app.extensions["quote.store"].session(read_only=True) as session:
+        revised = find_by_number(session, new).document
+    kept = {"kind", "existing_contract", "billing", "separate_term", "contract", "lapsed",
+            "rate_card_version", "rate_card", "package", "deployment", "license_value",
+            "term_start", "term_years", "environments", "additions", "points",
+            "discount_percent", "tax_percent", "language", "customer"}
+    was = old.document.request.model_dump()
+    now = revised.request.model_dump()
+    assert {k: now[k] for k in kept} == {k: was[k] for k in kept}
+    assert [line.code for line in revised.result.lines] == ["addition"]
+    assert revised.result.total == old.document.result.total == Decimal("604.93")
+
+
+def test_the_compare_endpoint_answers_a_top_up_with_moves(client, make_request):
+    response = client.post("/api/v1/quotes/compare", json=make_request(**TOP_UP))
+    assert response.status_code == 200
+    body = response.json
+    assert body["basis"] == "moves" and body["moved_from"] == "2026-07-01"
+    moves = {entry["package"]["id"]: entry for entry in body["packages"]}
+    assert moves["premium"]["move"] == "16026.30" and "total" not in moves["premium"]
+    assert moves["basic"]["move"] == "-2253.70"
+    assert moves["business"]["annual_cost"] == "3600.00"
