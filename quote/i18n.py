@@ -10,13 +10,13 @@ line and the PDF renderer through ``translations()`` here.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
+from . import resources
+
 LANGUAGES = ("en", "de", "ru")
 DEFAULT_LANGUAGE = "en"
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAINS = ("core", "pdf", "web")
 
 
@@ -25,7 +25,7 @@ def translations(language: str, domains: tuple[str, ...] = ("core",)) -> NullTra
     """The merged catalogues of ``domains`` for ``language`` (English is the source)."""
     merged: NullTranslations | None = None
     for domain in domains:
-        loaded = Translations.load(str(TRANSLATIONS_DIR), [language], domain=domain)
+        loaded = Translations.load(str(resources.translations_dir()), [language], domain=domain)
         if merged is None:
             merged = loaded
         elif isinstance(merged, Translations) and isinstance(loaded, Translations):

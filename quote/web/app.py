@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from pathlib import Path
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext
@@ -16,13 +15,12 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import BaseConverter
 
-from ..core.catalog import DEFAULT_RATES_DIR, RateBook, RateFileError, load_rates
-from ..i18n import TRANSLATIONS_DIR
+from .. import resources
+from ..core.catalog import RateBook, RateFileError, load_rates
 from ..pdf import engine_warnings
 from ..store import Store, database_url
 from . import i18n
 
-ROOT = Path(__file__).resolve().parents[2]
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
 
@@ -32,9 +30,11 @@ DEFAULTS = {
     # "production" unless QUOTE_ENV=development; testing counts as development for the key.
     "ENV": "production",
     "SECRET_KEY": None,
-    "RATES_DIR": str(DEFAULT_RATES_DIR),
+    # A folder of rate card files replacing the shipped ones; None: the shipped ones.
+    "RATES_DIR": None,
     # The database of issued offers and users; None: QUOTE_DATABASE_URL, else
-    # DATABASE_URL, else the SQLite file instance/quote.db (see docs/store.md).
+    # DATABASE_URL, else quote.db in the instance folder (QUOTE_INSTANCE_PATH, else
+    # instance/; see quote/resources.py and docs/store.md).
     "DATABASE_URL": None,
     # Bring the schema up to date (alembic upgrade head) when the app starts.
     "DATABASE_AUTO_MIGRATE": True,
@@ -55,7 +55,8 @@ DEFAULTS = {
     "FORM_ADDITION_ROWS": 3,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DOMAIN": "web;core",
-    "BABEL_TRANSLATION_DIRECTORIES": f"{TRANSLATIONS_DIR};{TRANSLATIONS_DIR}",
+    # None: the package's catalogues (quote/translations), once per domain.
+    "BABEL_TRANSLATION_DIRECTORIES": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # None: secure cookies except in development and testing.
@@ -95,15 +96,21 @@ class ConfigError(RuntimeError):
 def create_app(config=None) -> Flask:
     app = Flask(
         "quote",
-        root_path=str(ROOT / "quote"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        root_path=str(resources.package_dir()),
+        template_folder=str(resources.templates_dir()),
+        static_folder=str(resources.static_dir()),
         static_url_path="/static",
+        instance_path=str(resources.instance_dir()),
     )
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("QUOTE")
     if config:
         app.config.update(config)
+    if not app.config["RATES_DIR"]:
+        app.config["RATES_DIR"] = str(resources.rates_dir())
+    if not app.config["BABEL_TRANSLATION_DIRECTORIES"]:
+        translations = resources.translations_dir()
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{translations};{translations}"
 
     development = app.config["ENV"] == "development" or app.config.get("TESTING", False)
     if not app.config.get("SECRET_KEY"):
