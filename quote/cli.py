@@ -15,6 +15,7 @@ from .core.errors import QuoteInputError
 from .core.pricing import price_quote
 from .core.request import parse_request
 from .core.show import card_as_text
+from .i18n import CatalogueError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except resources.ResourcesMissing as exc:
+    except (CatalogueError, resources.ResourcesMissing) as exc:
         return _fail(str(exc), EXIT_USAGE)
 
 

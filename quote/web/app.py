@@ -17,6 +17,7 @@ from werkzeug.routing import BaseConverter
 
 from .. import resources
 from ..core.catalog import RateBook, RateFileError, load_rates
+from ..i18n import CatalogueError, check_catalogues
 from ..pdf import engine_warnings
 from ..store import Store, database_url
 from . import i18n
@@ -125,6 +126,7 @@ def create_app(config=None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = not development
 
     app.url_map.converters["offer"] = OfferNumberConverter
+    _check_catalogues(app, development)
     app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"])
     app.extensions["quote.store"] = _open_store(app)
     i18n.init_app(app)
@@ -165,6 +167,16 @@ def _load_rates(directory: str) -> RateBook:
         raise ConfigError(
             f"the rate files are broken (RATES_DIR={directory}):\n{details}"
         ) from None
+
+
+def _check_catalogues(app: Flask, development: bool) -> None:
+    """Every language's compiled catalogues are there (in development: compiled when stale)."""
+    try:
+        notes = check_catalogues(compile_stale=development)
+    except CatalogueError as exc:
+        raise ConfigError(str(exc)) from None
+    for note in notes:
+        app.logger.warning("catalogues: %s", note)
 
 
 def _open_store(app: Flask) -> Store:

@@ -1,10 +1,17 @@
-"""Start-up and deployment settings: where the files are, the instance folder, rate cards."""
+"""Start-up checks and deployment settings: catalogues, files, instance folder, proxy headers."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
+
+import pytest
 
 from quote import resources
+from quote.cli import main
+from quote.i18n import DOMAINS, TRANSLATED, translations
+from quote.web.app import ConfigError
 
 
 def test_a_checkout_reads_its_own_folders():
@@ -29,3 +36,63 @@ def test_quote_rates_dir_replaces_the_shipped_rate_cards(make_app, monkeypatch, 
     monkeypatch.setenv("QUOTE_RATES_DIR", str(tmp_path))
     app = make_app()
     assert app.extensions["quote.rates"].ids() == ["otrs"]
+
+
+@pytest.fixture
+def catalogues(tmp_path, monkeypatch):
+    """A copy of the translations folder that a test may change, used by the app."""
+    folder = tmp_path / "translations"
+    shutil.copytree(resources.translations_dir(), folder)
+    monkeypatch.setattr(resources, "translations_dir", lambda: folder)
+    translations.cache_clear()
+    yield folder
+    translations.cache_clear()
+
+
+def production(make_app):
+    return make_app(TESTING=False, ENV="production")
+
+
+def test_every_language_has_every_domain_compiled():
+    for language in TRANSLATED:
+        for domain in DOMAINS:
+            path = resources.translations_dir() / language / "LC_MESSAGES" / f"{domain}.mo"
+            assert path.is_file(), path
+
+
+def test_a_missing_catalogue_stops_start_up_naming_the_file(make_app, catalogues):
+    (catalogues / "ru" / "LC_MESSAGES" / "pdf.mo").unlink()
+    (catalogues / "ru" / "LC_MESSAGES" / "pdf.po").unlink()
+    with pytest.raises(ConfigError, match=r"ru/LC_MESSAGES/pdf\.mo is missing"):
+        production(make_app)
+    with pytest.raises(ConfigError, match=r"ru/LC_MESSAGES/pdf\.mo is missing"):
+        make_app()  # development: nothing to compile it from
+
+
+def test_a_broken_catalogue_stops_start_up(make_app, catalogues):
+    (catalogues / "de" / "LC_MESSAGES" / "web.mo").write_bytes(b"not a catalogue")
+    with pytest.raises(ConfigError, match=r"de/LC_MESSAGES/web\.mo cannot be read"):
+        production(make_app)
+
+
+def test_production_does_not_compile_but_names_a_stale_catalogue(make_app, catalogues, caplog):
+    mo = catalogues / "de" / "LC_MESSAGES" / "web.mo"
+    os.utime(mo, (time.time() - 3600,) * 2)
+    before = mo.read_bytes()
+    production(make_app)
+    assert mo.read_bytes() == before
+    assert "de/LC_MESSAGES/web.mo is older than its .po" in caplog.text
+
+
+def test_development_compiles_missing_and_stale_catalogues(make_app, catalogues):
+    (catalogues / "de" / "LC_MESSAGES" / "web.mo").unlink()
+    app = make_app()
+    assert (catalogues / "de" / "LC_MESSAGES" / "web.mo").is_file()
+    page = app.test_client().get("/?lang=de").get_data(as_text=True)
+    assert "<title>Supportangebot</title>" in page
+
+
+def test_the_command_line_refuses_a_missing_catalogue(catalogues, capsys):
+    (catalogues / "ru" / "LC_MESSAGES" / "core.mo").unlink()
+    assert main(["rates", "show", "otrs", "--lang", "ru"]) == 2
+    assert "ru/LC_MESSAGES/core.mo is missing" in capsys.readouterr().err
