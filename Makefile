@@ -15,10 +15,10 @@ SRC_pdf    := quote/pdf templates/pdf
 SRC_web    := quote/web templates/web
 LANGS      := de ru en
 
-.PHONY: install system run test lint format bench translations translations-extract \
+.PHONY: install system run test lint format bench wheel translations translations-extract \
         translations-update clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -47,6 +47,10 @@ format: $(STAMP)
 
 bench: install
 	$(BIN)/python -m bench
+
+## the wheel that production installs (docs/deploy.md), in dist/
+wheel: $(STAMP)
+	$(BIN)/pip wheel --no-deps --wheel-dir dist .
 
 ## compile the catalogues (.po -> .mo)
 translations: $(STAMP)
@@ -81,4 +85,4 @@ translations-update: translations-extract
 	done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist
