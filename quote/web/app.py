@@ -13,6 +13,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 from .. import resources
@@ -64,6 +65,13 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": None,
     "WTF_CSRF_TIME_LIMIT": None,
     "JSON_SORT_KEYS": False,
+    # Behind a reverse proxy: how many proxies set each X-Forwarded-* header
+    # (werkzeug's ProxyFix); 0 ignores the header. All 0: no ProxyFix.
+    "PROXY_FIX_X_FOR": 0,
+    "PROXY_FIX_X_PROTO": 0,
+    "PROXY_FIX_X_HOST": 0,
+    "PROXY_FIX_X_PORT": 0,
+    "PROXY_FIX_X_PREFIX": 0,
 }
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -127,6 +135,7 @@ def create_app(config=None) -> Flask:
 
     app.url_map.converters["offer"] = OfferNumberConverter
     _check_catalogues(app, development)
+    _trust_proxy_headers(app)
     app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"])
     app.extensions["quote.store"] = _open_store(app)
     i18n.init_app(app)
@@ -177,6 +186,14 @@ def _check_catalogues(app: Flask, development: bool) -> None:
         raise ConfigError(str(exc)) from None
     for note in notes:
         app.logger.warning("catalogues: %s", note)
+
+
+def _trust_proxy_headers(app: Flask) -> None:
+    """Read the client's address, scheme and host from the reverse proxy's X-Forwarded-*."""
+    counts = {part: int(app.config[f"PROXY_FIX_X_{part.upper()}"])
+              for part in ("for", "proto", "host", "port", "prefix")}
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{part}": n for part, n in counts.items()})
 
 
 def _open_store(app: Flask) -> Store:

@@ -7,6 +7,7 @@ import shutil
 import time
 
 import pytest
+from flask import request
 
 from quote import resources
 from quote.cli import main
@@ -96,3 +97,37 @@ def test_the_command_line_refuses_a_missing_catalogue(catalogues, capsys):
     (catalogues / "ru" / "LC_MESSAGES" / "core.mo").unlink()
     assert main(["rates", "show", "otrs", "--lang", "ru"]) == 2
     assert "ru/LC_MESSAGES/core.mo is missing" in capsys.readouterr().err
+
+
+def seen(app):
+    """A client of ``app`` with an extra page showing what the app sees of the request."""
+
+    @app.get("/_seen")
+    def _seen():
+        return {"address": request.remote_addr, "scheme": request.scheme, "host": request.host,
+                "url": request.url_root}
+
+    return app.test_client()
+
+
+FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
+             "X-Forwarded-Host": "quotes.example.com"}
+
+
+def test_proxy_headers_are_ignored_by_default(make_app):
+    answer = seen(make_app()).get("/_seen", headers=FORWARDED).json
+    assert answer["address"] == "127.0.0.1"
+    assert answer["scheme"] == "http" and answer["host"] == "localhost"
+
+
+def test_proxy_headers_are_trusted_when_configured(make_app, monkeypatch):
+    monkeypatch.setenv("QUOTE_PROXY_FIX_X_FOR", "1")
+    monkeypatch.setenv("QUOTE_PROXY_FIX_X_PROTO", "1")
+    monkeypatch.setenv("QUOTE_PROXY_FIX_X_HOST", "1")
+    client = seen(make_app())
+    answer = client.get("/_seen", headers=FORWARDED).json
+    assert answer == {"address": "203.0.113.7", "scheme": "https",
+                      "host": "quotes.example.com", "url": "https://quotes.example.com/"}
+    # one proxy: only the address it added counts, not what the client claimed before it
+    chained = client.get("/_seen", headers={"X-Forwarded-For": "10.9.9.9, 198.51.100.4"}).json
+    assert chained["address"] == "198.51.100.4"
