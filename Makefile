@@ -8,6 +8,10 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
+# What `make run` suggests for a first staff account, runnable as printed from the
+# checkout (tests/integration/package/test_commands.py runs it; the README shows it).
+STAFF_HINT := QUOTE_ENV=development $(BIN)/flask --app wsgi users add anna@example.com --role sales --name 'Anna Berg'
+
 # gettext domains and the sources each is extracted from
 DOMAINS    := core pdf web
 SRC_core   := quote/core
@@ -32,7 +36,8 @@ system:
 
 run: install
 	@echo "quote: starting in development mode; open http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	@echo "quote: staff accounts: $(BIN)/flask --app wsgi users add EMAIL --role sales|finance|admin --name NAME"
+	@echo "quote: to add a staff account (roles: sales, finance, admin; the password is asked twice):"
+	@echo "  $(STAFF_HINT)"
 	QUOTE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: system install
@@ -51,6 +56,10 @@ bench: install
 ## the wheel that production installs (docs/deploy.md), in dist/
 wheel: $(STAMP)
 	$(BIN)/pip wheel --no-deps --wheel-dir dist .
+
+## print a variable as make sees it: make print-STAFF_HINT
+print-%:
+	@:$(info $($*))
 
 ## compile the catalogues (.po -> .mo)
 translations: $(STAMP)
