@@ -28,8 +28,7 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = "quote"
-BUNDLE = "bundled"
-# quote/resources.py names the same.
+BUNDLE = "bundled"  # where quote/resources.py looks for them
 BUNDLED = ("templates", "static", "rates", "migrations", "alembic.ini")
 SKIPPED = ("__pycache__", "*.pyc")
 

@@ -28,9 +28,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-BUNDLE = "bundled"
-# The folders and files the build copies into the package (setup.py names the same).
-BUNDLED = ("templates", "static", "rates", "migrations", "alembic.ini")
+BUNDLE = "bundled"  # setup.py copies the folders into quote/bundled/
 INSTANCE_ENV = "QUOTE_INSTANCE_PATH"
 
 
