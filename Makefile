@@ -8,6 +8,10 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
+# What `make run` suggests for a first staff account, runnable as printed from the
+# checkout (tests/integration/package/test_commands.py runs it; the README shows it).
+STAFF_HINT := QUOTE_ENV=development $(BIN)/flask --app wsgi users add anna@example.com --role sales --name 'Anna Berg'
+
 # gettext domains and the sources each is extracted from
 DOMAINS    := core pdf web
 SRC_core   := quote/core
@@ -15,10 +19,10 @@ SRC_pdf    := quote/pdf templates/pdf
 SRC_web    := quote/web templates/web
 LANGS      := de ru en
 
-.PHONY: install system run test lint format bench translations translations-extract \
+.PHONY: install system run test lint format bench wheel translations translations-extract \
         translations-update clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -32,7 +36,8 @@ system:
 
 run: install
 	@echo "quote: starting in development mode; open http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	@echo "quote: staff accounts: $(BIN)/flask --app wsgi users add EMAIL --role sales|finance|admin --name NAME"
+	@echo "quote: to add a staff account (roles: sales, finance, admin; the password is asked twice):"
+	@echo "  $(STAFF_HINT)"
 	QUOTE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: system install
@@ -47,6 +52,14 @@ format: $(STAMP)
 
 bench: install
 	$(BIN)/python -m bench
+
+## the wheel that production installs (docs/deploy.md), in dist/
+wheel: $(STAMP)
+	$(BIN)/pip wheel --no-deps --wheel-dir dist .
+
+## print a variable as make sees it: make print-STAFF_HINT
+print-%:
+	@:$(info $($*))
 
 ## compile the catalogues (.po -> .mo)
 translations: $(STAMP)
@@ -81,4 +94,4 @@ translations-update: translations-extract
 	done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist

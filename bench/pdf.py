@@ -29,12 +29,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from quote import resources
 from quote.core.catalog import load_rates
 from quote.core.offer import offer_document
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
 from quote.pdf import engine_warnings, offer_html, render_offer
-from quote.pdf.fetcher import STATIC_DIR
 from quote.pdf.render import engine
 
 ROUNDS = 7
@@ -78,7 +78,7 @@ def chromium_seconds(html: str, rounds: int = 3) -> float | None:
     """Median seconds for Chromium to print ``html`` (with the offer stylesheet) to PDF."""
     if not Path(CHROMIUM).exists():
         return None
-    head = (f'<head><base href="{STATIC_DIR.as_uri()}/">'
+    head = (f'<head><base href="{resources.static_dir().as_uri()}/">'
             '<link rel="stylesheet" href="pdf/offer.css">')
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder) / "offer.html"

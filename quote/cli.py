@@ -9,17 +9,19 @@ import os
 import sys
 from pathlib import Path
 
-from .core.catalog import DEFAULT_RATES_DIR, RateFileError, load_rates
+from . import resources
+from .core.catalog import RateFileError, load_rates
 from .core.errors import QuoteInputError
 from .core.pricing import price_quote
 from .core.request import parse_request
 from .core.show import card_as_text
+from .i18n import CatalogueError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
 def _rates_dir(args) -> Path:
-    return Path(args.rates or os.environ.get("QUOTE_RATES_DIR") or DEFAULT_RATES_DIR)
+    return Path(args.rates or os.environ.get("QUOTE_RATES_DIR") or resources.rates_dir())
 
 
 def _read_json(source: str):
@@ -88,7 +90,8 @@ def cmd_rates_show(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quote", description=__doc__)
-    parser.add_argument("--rates", help="rate card folder (default: rates/ or $QUOTE_RATES_DIR)")
+    parser.add_argument("--rates", help="rate card folder (default: $QUOTE_RATES_DIR, else the "
+                        "shipped rate cards)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     price = commands.add_parser("price", help="price a quote request (JSON) and print the result")
@@ -114,7 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except (CatalogueError, resources.ResourcesMissing) as exc:
+        return _fail(str(exc), EXIT_USAGE)
 
 
 if __name__ == "__main__":

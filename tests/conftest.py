@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from request_samples import bpm_request
 
-from quote.core.catalog import DEFAULT_RATES_DIR, RateBook, load_rates
+from quote import resources
+from quote.core.catalog import RateBook, load_rates
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
 from quote.core.result import QuoteResult
@@ -19,7 +20,7 @@ TODAY = dt.date(2026, 11, 22)
 
 @pytest.fixture(scope="session")
 def rates_dir() -> Path:
-    return DEFAULT_RATES_DIR
+    return resources.rates_dir()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Loading and validating the rate card files under ``rates/``.
+"""Loading and validating the rate card files (the shipped ones: ``rates/``).
 
 Every ``*.toml`` file below the folder is one version of one rate card. A
 broken file is reported with its path and the field at fault; nothing is
@@ -15,9 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .. import resources
 from .rates import CardFieldError, RateCard
-
-DEFAULT_RATES_DIR = Path(__file__).resolve().parents[2] / "rates"
 
 
 @dataclass(frozen=True)
@@ -101,9 +100,12 @@ def parse_card(data: bytes, path: str) -> tuple[LoadedCard | None, list[Problem]
     return LoadedCard(card, path, hashlib.sha256(data).hexdigest()), []
 
 
-def load_rates(directory: Path | str = DEFAULT_RATES_DIR) -> RateBook:
-    """Load every rate file below ``directory``; raise ``RateFileError`` listing all problems."""
-    root = Path(directory)
+def load_rates(directory: Path | str | None = None) -> RateBook:
+    """Load every rate file below ``directory`` (default: the shipped rate cards).
+
+    Raises ``RateFileError`` listing all problems.
+    """
+    root = resources.rates_dir() if directory is None else Path(directory)
     if not root.is_dir():
         raise RateFileError([Problem(str(root), "", "rate folder not found")])
     problems: list[Problem] = []

@@ -17,8 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-ROOT = Path(__file__).resolve().parents[2]
-STATIC_DIR = ROOT / "static"
+from .. import resources
 
 LOGGER = logging.getLogger(__name__)
 
@@ -27,8 +26,9 @@ class FetchRefused(ValueError):
     """A resource outside the project's static files was asked for."""
 
 
-def static_path(url: str, static_dir: Path = STATIC_DIR) -> Path:
-    """The file under ``static_dir`` that ``url`` names, or raise ``FetchRefused``."""
+def static_path(url: str, static_dir: Path | None = None) -> Path:
+    """The file under ``static_dir`` (default: ``static/``) that ``url`` names, or raise
+    ``FetchRefused``."""
     parts = urlsplit(url)
     if parts.scheme.lower() != "file":
         raise FetchRefused(f"only files under static/ are served, not {parts.scheme!r} URLs")
@@ -37,7 +37,7 @@ def static_path(url: str, static_dir: Path = STATIC_DIR) -> Path:
     raw = unquote(parts.path)
     if "\x00" in raw or ".." in raw.replace("\\", "/").split("/"):
         raise FetchRefused(f"paths with '..' are refused: {url!r}")
-    root = static_dir.resolve()
+    root = (resources.static_dir() if static_dir is None else static_dir).resolve()
     path = Path(raw).resolve()
     if not path.is_relative_to(root):
         raise FetchRefused(f"{path} is outside {root}")
@@ -49,9 +49,9 @@ def static_path(url: str, static_dir: Path = STATIC_DIR) -> Path:
 class StaticFetcher(URLFetcher):
     """A WeasyPrint URL fetcher serving only ``static/`` (see the module's docstring)."""
 
-    def __init__(self, static_dir: Path = STATIC_DIR):
+    def __init__(self, static_dir: Path | None = None):
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
-        self.static_dir = static_dir
+        self.static_dir = resources.static_dir() if static_dir is None else static_dir
 
     def fetch(self, url, headers=None):
         try:

@@ -23,6 +23,7 @@ from functools import cache
 
 import jinja2
 
+from .. import resources
 from ..core.describe import (
     Describer,
     day,
@@ -37,12 +38,12 @@ from ..core.pricing import compare_moves
 from ..core.rates import Package, RateCard
 from ..core.show import duration_text
 from ..i18n import LANGUAGES, translations
-from .fetcher import ROOT, STATIC_DIR, StaticFetcher
+from .fetcher import StaticFetcher
 from .seller import Seller
 
-TEMPLATES_DIR = ROOT / "templates" / "pdf"
-STYLESHEET = STATIC_DIR / "pdf" / "offer.css"
-FONT_FILES = (STATIC_DIR / "fonts" / "DejaVuSans.ttf", STATIC_DIR / "fonts" / "DejaVuSans-Bold.ttf")
+TEMPLATES = "pdf"  # below templates/
+STYLESHEET = "pdf/offer.css"  # below static/
+FONT_FILES = ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf")  # below static/
 PDF_VARIANT = "pdf/a-3b"
 ATTACHMENT_NAME = "offer.json"
 OUTPUT_INTENT = "offer-srgb"
@@ -62,7 +63,8 @@ class _Engine:
 
         self.fetcher = StaticFetcher()
         self.font_config = FontConfiguration()
-        self.stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=self.fetcher,
+        self.stylesheet = CSS(filename=str(resources.static_dir() / STYLESHEET),
+                              url_fetcher=self.fetcher,
                               font_config=self.font_config)
         self._page_css: dict[str, object] = {}
         self.color_profile = _srgb_profile()
@@ -147,7 +149,7 @@ def _css_content(template: str, placeholders: dict[str, str]) -> list[str]:
 @cache
 def _environment(language: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=jinja2.FileSystemLoader(str(resources.templates_dir() / TEMPLATES)),
         autoescape=True, extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
@@ -375,7 +377,8 @@ def render_offer(document: OfferDocument, language: str, seller: Seller | None =
     eng = engine()
     with _lock:
         laid_out = time.perf_counter()
-        page = eng.html(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=eng.fetcher)
+        page = eng.html(string=html, base_url=eng.fetcher.static_dir.as_uri() + "/",
+                        url_fetcher=eng.fetcher)
         pages = page.render(
             stylesheets=[eng.stylesheet, eng.page_css(language)],
             font_config=eng.font_config, pdf_variant=PDF_VARIANT,
@@ -419,7 +422,7 @@ def engine_warnings() -> list[str]:
                 "libharfbuzz-subset0 is missing: PDF rendering falls back to a much slower "
                 "font subsetting path; install the Debian package libharfbuzz-subset0")
     for font in FONT_FILES:
-        if not font.is_file():
-            warnings.append(f"the bundled font {font.relative_to(ROOT)} is missing: offers "
+        if not (resources.static_dir() / font).is_file():
+            warnings.append(f"the bundled font static/{font} is missing: offers "
                             "would be printed with whatever font the system has")
     return warnings

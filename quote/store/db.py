@@ -15,16 +15,22 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_SQLITE_PATH = PROJECT_DIR / "instance" / "quote.db"
+from .. import resources
+
+SQLITE_FILE = "quote.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+def default_sqlite_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``quote.db`` in the instance folder (``QUOTE_INSTANCE_PATH``, else ``instance/``)."""
+    return resources.instance_dir(environ) / SQLITE_FILE
+
+
 def database_url(environ: Mapping[str, str] | None = None) -> str:
-    """``QUOTE_DATABASE_URL``, else ``DATABASE_URL``, else the SQLite file in ``instance/``."""
+    """``QUOTE_DATABASE_URL``, else ``DATABASE_URL``, else ``quote.db`` in the instance folder."""
     environ = os.environ if environ is None else environ
     url = environ.get("QUOTE_DATABASE_URL") or environ.get("DATABASE_URL")
-    return normalize_url(url) if url else f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    return normalize_url(url) if url else f"sqlite:///{default_sqlite_path(environ)}"
 
 
 def normalize_url(url: str) -> str:
@@ -38,8 +44,9 @@ def normalize_url(url: str) -> str:
 def create_store_engine(url: str, **kwargs) -> Engine:
     """An engine for ``url``; for SQLite: foreign keys on, WAL, ``BEGIN IMMEDIATE`` writes.
 
-    A relative SQLite path is taken relative to the project folder, and the
-    file's folder is created.
+    A relative SQLite path is taken relative to the project folder (the
+    checkout, or the working directory of an installed package; see
+    ``quote.resources``), and the file's folder is created.
     """
     url = normalize_url(url)
     parsed = make_url(url)
@@ -47,7 +54,7 @@ def create_store_engine(url: str, **kwargs) -> Engine:
     if sqlite and parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database)
         if not path.is_absolute():
-            path = PROJECT_DIR / path
+            path = resources.project_dir() / path
             parsed = parsed.set(database=str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, **kwargs)

@@ -6,16 +6,15 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from .db import PROJECT_DIR, create_store_engine
-
-MIGRATIONS_DIR = PROJECT_DIR / "migrations"
-ALEMBIC_INI = PROJECT_DIR / "alembic.ini"
+from .. import resources
+from .db import create_store_engine
 
 
 def alembic_config(url: str | None = None) -> Config:
     """The Alembic configuration of ``alembic.ini``, without its logging setup."""
-    config = Config(str(ALEMBIC_INI) if ALEMBIC_INI.exists() else None)
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    ini = resources.alembic_ini()
+    config = Config(str(ini) if ini.exists() else None)
+    config.set_main_option("script_location", str(resources.migrations_dir()))
     if url:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["configure_logging"] = False
@@ -39,4 +38,4 @@ def migrate(url: str, revision: str = "head") -> None:
         engine.dispose()
 
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "migrate", "upgrade"]
+__all__ = ["alembic_config", "migrate", "upgrade"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from pathlib import Path
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext
@@ -14,15 +13,16 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
-from ..core.catalog import DEFAULT_RATES_DIR, RateBook, RateFileError, load_rates
-from ..i18n import TRANSLATIONS_DIR
+from .. import resources
+from ..core.catalog import RateBook, RateFileError, load_rates
+from ..i18n import CatalogueError, check_catalogues
 from ..pdf import RenderTimeout, engine_warnings
 from ..store import Store, database_url
 from . import i18n
 
-ROOT = Path(__file__).resolve().parents[2]
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
 MIN_SECRET_KEY_LENGTH = 32
@@ -33,9 +33,11 @@ DEFAULTS = {
     # "production" unless QUOTE_ENV=development; testing counts as development for the key.
     "ENV": "production",
     "SECRET_KEY": None,
-    "RATES_DIR": str(DEFAULT_RATES_DIR),
+    # A folder of rate card files replacing the shipped ones; None: the shipped ones.
+    "RATES_DIR": None,
     # The database of issued offers and users; None: QUOTE_DATABASE_URL, else
-    # DATABASE_URL, else the SQLite file instance/quote.db (see docs/store.md).
+    # DATABASE_URL, else quote.db in the instance folder (QUOTE_INSTANCE_PATH, else
+    # instance/; see quote/resources.py and docs/store.md).
     "DATABASE_URL": None,
     # Bring the schema up to date (alembic upgrade head) when the app starts.
     "DATABASE_AUTO_MIGRATE": True,
@@ -66,7 +68,8 @@ DEFAULTS = {
     "FORM_ADDITION_ROWS": 3,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DOMAIN": "web;core",
-    "BABEL_TRANSLATION_DIRECTORIES": f"{TRANSLATIONS_DIR};{TRANSLATIONS_DIR}",
+    # None: the package's catalogues (quote/translations), once per domain.
+    "BABEL_TRANSLATION_DIRECTORIES": None,
     # Hours a staff sign-in lasts (a working day); the server-side record and the
     # cookie expire together.
     "STAFF_SESSION_HOURS": 10,
@@ -76,6 +79,13 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": None,
     "WTF_CSRF_TIME_LIMIT": None,
     "JSON_SORT_KEYS": False,
+    # Behind a reverse proxy: how many proxies set each X-Forwarded-* header
+    # (werkzeug's ProxyFix); 0 ignores the header. All 0: no ProxyFix.
+    "PROXY_FIX_X_FOR": 0,
+    "PROXY_FIX_X_PROTO": 0,
+    "PROXY_FIX_X_HOST": 0,
+    "PROXY_FIX_X_PORT": 0,
+    "PROXY_FIX_X_PREFIX": 0,
 }
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -109,15 +119,21 @@ class ConfigError(RuntimeError):
 def create_app(config=None) -> Flask:
     app = Flask(
         "quote",
-        root_path=str(ROOT / "quote"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        root_path=str(resources.package_dir()),
+        template_folder=str(resources.templates_dir()),
+        static_folder=str(resources.static_dir()),
         static_url_path="/static",
+        instance_path=str(resources.instance_dir()),
     )
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("QUOTE")
     if config:
         app.config.update(config)
+    if not app.config["RATES_DIR"]:
+        app.config["RATES_DIR"] = str(resources.rates_dir())
+    if not app.config["BABEL_TRANSLATION_DIRECTORIES"]:
+        translations = resources.translations_dir()
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{translations};{translations}"
 
     development = app.config["ENV"] == "development" or app.config.get("TESTING", False)
     if not app.config.get("SECRET_KEY"):
@@ -139,6 +155,8 @@ def create_app(config=None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = not development
 
     app.url_map.converters["offer"] = OfferNumberConverter
+    _check_catalogues(app, development)
+    _trust_proxy_headers(app)
     app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"])
     app.extensions["quote.store"] = _open_store(app)
     i18n.init_app(app)
@@ -181,6 +199,24 @@ def _load_rates(directory: str) -> RateBook:
         raise ConfigError(
             f"the rate files are broken (RATES_DIR={directory}):\n{details}"
         ) from None
+
+
+def _check_catalogues(app: Flask, development: bool) -> None:
+    """Every language's compiled catalogues are there (in development: compiled when stale)."""
+    try:
+        notes = check_catalogues(compile_stale=development)
+    except CatalogueError as exc:
+        raise ConfigError(str(exc)) from None
+    for note in notes:
+        app.logger.warning("catalogues: %s", note)
+
+
+def _trust_proxy_headers(app: Flask) -> None:
+    """Read the client's address, scheme and host from the reverse proxy's X-Forwarded-*."""
+    counts = {part: int(app.config[f"PROXY_FIX_X_{part.upper()}"])
+              for part in ("for", "proto", "host", "port", "prefix")}
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{part}": n for part, n in counts.items()})
 
 
 def _open_store(app: Flask) -> Store:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from quote.i18n import TRANSLATIONS_DIR
+from quote import resources
 
+TRANSLATIONS_DIR = resources.translations_dir()
 CATALOGUES = sorted(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/*.po"))
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from quote import resources
 from quote.cli import main
-from quote.core.catalog import DEFAULT_RATES_DIR
 
 from .helpers import bpm
 
@@ -67,7 +67,7 @@ def test_rates_check(capsys):
 
 def test_rates_check_of_a_broken_folder(capsys, tmp_path):
     folder = tmp_path / "rates"
-    shutil.copytree(DEFAULT_RATES_DIR, folder)
+    shutil.copytree(resources.rates_dir(), folder)
     card = folder / "otrs.toml"
     card.write_text(card.read_text(encoding="utf-8").replace('currency = "EUR"',
                                                              'currency = "EURO"'),

@@ -9,20 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from quote.core.catalog import DEFAULT_RATES_DIR, RateFileError, load_rates
+from quote import resources
+from quote.core.catalog import RateFileError, load_rates
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
 
 from .helpers import bpm
 
-ORIGINAL = (DEFAULT_RATES_DIR / "bpmonline.toml").read_text(encoding="utf-8")
+ORIGINAL = (resources.rates_dir() / "bpmonline.toml").read_text(encoding="utf-8")
 
 
 @pytest.fixture
 def rates(tmp_path) -> Path:
     """A copy of the shipped rate folder that a test may break."""
     folder = tmp_path / "rates"
-    shutil.copytree(DEFAULT_RATES_DIR, folder)
+    shutil.copytree(resources.rates_dir(), folder)
     return folder
 
 

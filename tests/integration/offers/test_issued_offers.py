@@ -12,7 +12,7 @@ from pathlib import Path
 from offers_helpers import api_token
 from pypdf import PdfReader
 
-from quote.core.catalog import DEFAULT_RATES_DIR
+from quote import resources
 from quote.store import forget_pdfs
 
 REQUEST = {
@@ -63,7 +63,7 @@ def _amounts(pdf: bytes) -> list[str]:
 
 def test_a_changed_rate_file_leaves_an_issued_offer_unchanged(make_app, tmp_path):
     rates = tmp_path / "rates"
-    shutil.copytree(DEFAULT_RATES_DIR, rates)
+    shutil.copytree(resources.rates_dir(), rates)
     app = make_app(RATES_DIR=str(rates))
     sales = api_token(app, "sales")
     client = app.test_client()

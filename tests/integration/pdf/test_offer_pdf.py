@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 from pdf_reading import BPMONLINE, plain, read, text_of
 
+from quote import resources
 from quote.core.describe import money
 from quote.pdf import engine_warnings, offer_filename, render_offer
 
-STATIC = Path(__file__).resolve().parents[3] / "static"
+STATIC = resources.static_dir()
 FONTS = [STATIC / "fonts" / "DejaVuSans.ttf", STATIC / "fonts" / "DejaVuSans-Bold.ttf"]
 
 PAGE_LABEL = {"en": "Page {} of {}", "de": "Seite {} von {}", "ru": "Страница {} из {}"}

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from pdf_reading import BPMONLINE, read, text_of
 
+from quote import resources
 from quote.pdf import Seller, SellerConfigError, render_offer
-from quote.pdf.fetcher import STATIC_DIR, FetchRefused, StaticFetcher, static_path
+from quote.pdf.fetcher import FetchRefused, StaticFetcher, static_path
+
+STATIC_DIR = resources.static_dir()
 
 
 @pytest.fixture

@@ -342,11 +342,14 @@ def test_the_same_idempotency_key_and_body_return_the_first_offer(store, make_dr
 
 # Configuration
 
-def test_the_url_comes_from_the_environment_else_the_instance_folder():
-    from quote.store.db import DEFAULT_SQLITE_PATH, database_url
+def test_the_url_comes_from_the_environment_else_the_instance_folder(tmp_path):
+    from quote import resources
+    from quote.store.db import database_url
 
-    assert database_url({}) == f"sqlite:///{DEFAULT_SQLITE_PATH}"
-    assert str(DEFAULT_SQLITE_PATH).endswith("instance/quote.db")
+    checkout = resources.checkout_dir()
+    assert database_url({}) == f"sqlite:///{checkout / 'instance' / 'quote.db'}"
+    assert database_url({"QUOTE_INSTANCE_PATH": str(tmp_path)}) == (
+        f"sqlite:///{tmp_path / 'quote.db'}")
     assert database_url({"DATABASE_URL": "postgres://u@h/db"}) == "postgresql+psycopg://u@h/db"
     assert database_url({"DATABASE_URL": "postgresql://u@h/a",
                          "QUOTE_DATABASE_URL": "postgresql://u@h/b"}) == (
