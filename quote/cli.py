@@ -1,4 +1,5 @@
-"""The ``quote`` command line: price a request, check and show rate cards."""
+"""The ``quote`` command line: price a request, check and show rate cards, work out
+service-level deadlines."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from . import resources
 from .core.catalog import RateFileError, load_rates
 from .core.errors import QuoteInputError
 from .core.pricing import price_quote
+from .core.rates import example_figures
 from .core.request import parse_request
 from .core.show import card_as_text
-from .i18n import CatalogueError
+from .core.sla import answer, parse_sla_request
+from .i18n import CatalogueError, translations
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -68,12 +71,19 @@ def cmd_price(args) -> int:
 
 
 def cmd_rates_check(args) -> int:
+    """Every file loads; each card's example values are listed, and old forms it uses."""
     book = _load(args)
     for card_id in book.ids():
         for loaded in book.versions[card_id]:
             card = loaded.card
+            examples = example_figures(card)
             print(f"ok  {loaded.path}: {card.id} {card.version} "
-                  f"(from {card.effective_from}, {len(card.packages)} packages)")
+                  f"(from {card.effective_from}, {len(card.packages)} packages, "
+                  f"{', '.join(card.currencies)}, {len(examples)} example values)")
+            for note in loaded.notes:
+                print(f"    note: {note}")
+            for path in examples:
+                print(f"    example value: {path}")
     return EXIT_OK
 
 
@@ -84,7 +94,34 @@ def cmd_rates_show(args) -> int:
     if loaded is None:
         return _fail(f"no rate card {args.card!r} in force on {on}; known: "
                      f"{', '.join(book.ids())}", EXIT_INPUT)
-    print(card_as_text(loaded.card, args.lang))
+    print(card_as_text(loaded.card, args.lang, on))
+    return EXIT_OK
+
+
+def cmd_sla(args) -> int:
+    """The response (and resolution) deadline of a request arriving at TIME."""
+    book = _load(args)
+    data = {"rate_card": args.card, "package": args.package, "priority": args.priority,
+            "requested_at": args.time, "language": args.lang}
+    if args.zone:
+        data["time_zone"] = args.zone
+    try:
+        found = answer(parse_sla_request(data), book)
+    except QuoteInputError as exc:
+        return print_input_errors(exc)
+    if args.json:
+        sys.stdout.write(found.model_dump_json(indent=2, exclude_none=True) + "\n")
+        return EXIT_OK
+    _ = translations(args.lang).gettext
+    print(f"{found.package_name}, {found.priority_name}: {found.service_hours}")
+    for label, deadline in ((_("Response within %(time)s"), found.response),
+                            (_("Resolution within %(time)s"), found.resolution)):
+        if deadline is None:
+            continue
+        print(label % {"time": deadline.time.text})
+        print(f"  {deadline.due.isoformat().replace('+00:00', 'Z')}  {deadline.text}")
+        print("  " + _("customer's time (%(zone)s): %(time)s") % {
+            "zone": found.time_zone, "time": deadline.due_local.isoformat()})
     return EXIT_OK
 
 
@@ -107,6 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--lang", choices=["en", "de", "ru"], default="en")
     show.add_argument("--as-of", help="date whose version to show (YYYY-MM-DD)")
     show.set_defaults(run=cmd_rates_show)
+
+    sla = commands.add_parser("sla", help="when a support request must be answered and "
+                              "resolved")
+    sla.add_argument("card")
+    sla.add_argument("package")
+    sla.add_argument("priority", help="a priority (severity, impact level) id of the card")
+    sla.add_argument("time", help='when the request arrives, with its UTC offset: '
+                     '"2026-12-24T17:45+01:00"')
+    sla.add_argument("--zone", help="the customer's IANA time zone for local times "
+                     "(default: the offset of TIME)")
+    sla.add_argument("--lang", choices=["en", "de", "ru"], default="en")
+    sla.add_argument("--json", action="store_true", help="print the answer as JSON")
+    sla.set_defaults(run=cmd_sla)
 
     # The PDF command loads WeasyPrint: imported only when the parser is built.
     from .pdf.cli import add_pdf_command

@@ -45,6 +45,7 @@ class LoadedCard:
     card: RateCard
     path: str
     sha256: str
+    notes: tuple[str, ...] = ()  # what the file should write otherwise (old forms it uses)
 
 
 @dataclass
@@ -97,7 +98,24 @@ def parse_card(data: bytes, path: str) -> tuple[LoadedCard | None, list[Problem]
                 field = ".".join(filter(None, (field, cause.field)))
             problems.append(Problem(path, field, message))
         return None, problems
-    return LoadedCard(card, path, hashlib.sha256(data).hexdigest()), []
+    return LoadedCard(card, path, hashlib.sha256(data).hexdigest(), _legacy_notes(raw)), []
+
+
+def _legacy_notes(raw: dict) -> tuple[str, ...]:
+    """Old forms a file still uses: read as they were meant, but worth rewriting."""
+    if "currency" not in raw or "currencies" in raw:
+        return ()
+    notes = [f'currency = "{raw["currency"]}" is the old form of currencies = '
+             f'["{raw["currency"]}"]']
+    if "example_prices" in raw:
+        notes.append("example_prices marks every price of the card; mark each example "
+                     "figure instead (example = true or a list of figures)")
+    if any("utc_offset" in (p.get("service_hours") or {}) for p in raw.get("packages") or []
+           if isinstance(p, dict)):
+        notes.append("utc_offset is ignored: the offset follows from time_zone on each date")
+    if isinstance(raw.get("points"), dict) and "tier_pricing" not in raw["points"]:
+        notes.append('points are read with tier_pricing = "volume"; say so, or "graduated"')
+    return tuple(notes)
 
 
 def load_rates(directory: Path | str | None = None) -> RateBook:

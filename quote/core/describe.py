@@ -12,13 +12,14 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_date, format_time, get_day_names, get_timezone_location
 from babel.numbers import format_decimal, format_percent
 
 from ..i18n import translations
 from . import numbers
 from .errors import N_
-from .rates import WEEKDAYS, Package, RateCard, ServiceHours
+from .rates import WEEKDAYS, Calendar, Package, RateCard, ServiceHours
+from .zones import offsets_between, utc_offset_text
 
 LOCALES = {"en": "en_GB", "de": "de_DE", "ru": "ru_RU"}
 
@@ -49,12 +50,72 @@ def number(value: int | Decimal, language: str) -> str:
     return format_decimal(value, locale=locale_of(language), decimal_quantization=False)
 
 
-def service_hours_text(hours: ServiceHours, language: str) -> str:
-    """Service hours in words: "Mon–Fri, 09:00–18:00 (Europe/Moscow, UTC+03:00)"."""
+def moment(value: dt.datetime, language: str) -> str:
+    """A wall-clock time with its date in words: "Monday, 28 December 2026, 12:45"."""
     _ = translations(language).gettext
+    return _("%(date)s, %(time)s") % {
+        "date": format_date(value, format="full", locale=locale_of(language)),
+        "time": format_time(value, "HH:mm", locale=locale_of(language))}
+
+
+def period_of(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The dates a text speaks of; by default the twelve months from today."""
+    first = first or dt.date.today()
+    return first, last or first + dt.timedelta(days=364)
+
+
+def zone_text(zone: str, language: str, first: dt.date | None = None,
+              last: dt.date | None = None) -> str:
+    """A time zone in words with its offset on the dates concerned: "Moscow time, UTC+3",
+    "Berlin time, UTC+1 in winter, UTC+2 in summer"."""
+    first, last = period_of(first, last)
+    return _zone_text(zone, language, first, last)
+
+
+@lru_cache(maxsize=1024)
+def _zone_text(zone: str, language: str, first: dt.date, last: dt.date) -> str:
+    _ = translations(language).gettext
+    city = get_timezone_location(zone, locale=locale_of(language), return_city=True)
+    offsets = offsets_between(zone, first, last)
+    if offsets.changes:
+        steps = [utc_offset_text(offsets.standard)] + [
+            _("%(offset)s from %(date)s") % {"offset": utc_offset_text(change.after),
+                                             "date": day(change.local_date, language)}
+            for change in offsets.changes]
+        return _("%(city)s time, %(offset)s") % {"city": city, "offset": ", ".join(steps)}
+    if offsets.summer is not None:
+        return _("%(city)s time, %(standard)s in winter, %(summer)s in summer") % {
+            "city": city, "standard": utc_offset_text(offsets.standard),
+            "summer": utc_offset_text(offsets.summer)}
+    return _("%(city)s time, %(offset)s") % {"city": city,
+                                             "offset": utc_offset_text(offsets.standard)}
+
+
+def country_name(code: str, language: str) -> str:
+    return locale_of(language).territories.get(code, code)
+
+
+def service_hours_text(hours: ServiceHours, language: str, first: dt.date | None = None,
+                       last: dt.date | None = None, calendar: Calendar | None = None) -> str:
+    """Service hours in words, with the time zone's offsets from ``first`` to ``last``
+    (default: the twelve months from today): "Mon–Fri, 09:00–18:00 (Moscow time, UTC+3)";
+    with a calendar, the public holidays the desk is closed on."""
+    _ = translations(language).gettext
+    zone = zone_text(hours.time_zone, language, first, last)
     if hours.around_the_clock:
-        return _("24 hours a day, 7 days a week (%(zone)s, %(offset)s)") % {
-            "zone": hours.time_zone, "offset": hours.utc_offset}
+        return _("24 hours a day, 7 days a week (%(zone)s)") % {"zone": zone}
+    text = _days_and_hours(hours, language, zone)
+    if calendar is not None and hours.holidays == "closed":
+        country = country_name(calendar.country, language)
+        if calendar.subdivision:
+            country = f"{country}, {calendar.subdivision}"
+        text += "; " + _("closed on public holidays (%(country)s)") % {"country": country}
+    return text
+
+
+def _days_and_hours(hours: ServiceHours, language: str, zone: str) -> str:
+    """"Mon–Fri, 09:00–18:00 (Moscow time, UTC+3)"."""
+    _ = translations(language).gettext
     locale = locale_of(language)
     names = get_day_names("abbreviated", locale=locale)
     runs: list[list[int]] = []  # consecutive weekdays, written as "Mon–Fri"
@@ -65,11 +126,11 @@ def service_hours_text(hours: ServiceHours, language: str) -> str:
             runs.append([index])
     days = ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}–{names[r[-1]]}"
                      for r in runs)
-    return _("%(days)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % {
+    return _("%(days)s, %(start)s–%(end)s (%(zone)s)") % {
         "days": days,
         "start": format_time(hours.start, "HH:mm", locale=locale),
         "end": format_time(hours.end, "HH:mm", locale=locale),
-        "zone": hours.time_zone, "offset": hours.utc_offset}
+        "zone": zone}
 
 
 DEPLOYMENTS = {"on_site": N_("on-site licenses"), "on_demand": N_("on-demand subscription")}
@@ -100,10 +161,19 @@ class Describer:
 
     # -- descriptions ---------------------------------------------------
 
-    def support(self, package: Package, deployment: str, years: int) -> str:
+    def support(self, package: Package, deployment: str | None, years: int) -> str:
+        if deployment is None:  # a card without a license value names no deployment
+            return self._("%(package)s support, %(years)s",
+                          package=package.name(self.language), years=self.years(years))
         return self._("%(package)s support, %(deployment)s, %(years)s",
                       package=package.name(self.language),
                       deployment=self.deployment(deployment), years=self.years(years))
+
+    def example_price(self) -> str:
+        return self._("example price")
+
+    def example_value(self) -> str:
+        return self._("example value")
 
     def environments(self, count: int) -> str:
         return self.ngettext("%(num)d extra environment", "%(num)d extra environments",
@@ -171,10 +241,7 @@ class Describer:
                           after=self.money(e.after), difference=self.money(e.difference),
                           parts=self._periods(e.periods))
         if e.kind == "points":
-            return self._("%(points)s points × %(price)s (price from %(tier)s points on)",
-                          points=number(e.quantity, self.language),
-                          price=self.money(e.unit_price), tier=number(e.tier_from,
-                                                                      self.language))
+            return self._points(e)
         if e.kind == "uplift":
             return self._("Annual cost %(base)s raised by %(percent)s a year: "
                           "× (1 + %(percent)s)^%(power)s − %(base)s",
@@ -192,6 +259,26 @@ class Describer:
                           percent=percent(e.percent, self.language), base=self.money(e.base))
         raise AssertionError(e.kind)
 
+    def _points(self, e) -> str:
+        if e.bands is not None:
+            parts = " + ".join(
+                self.ngettext("%(num)s point × %(price)s", "%(num)s points × %(price)s",
+                              band.quantity) % {"num": number(band.quantity, self.language),
+                                                "price": self.money(band.unit_price)}
+                for band in e.bands)
+            return parts + " " + self._("(graduated: each point at the price of its band)")
+        text = self._("%(points)s points × %(price)s (price from %(tier)s points on)",
+                      points=number(e.quantity, self.language),
+                      price=self.money(e.unit_price), tier=number(e.tier_from, self.language))
+        if e.cheaper_quantity is not None:
+            text += "; " + self.ngettext(
+                "%(num)s point costs %(amount)s, less than these %(these)s",
+                "%(num)s points cost %(amount)s, less than these %(these)s",
+                e.cheaper_quantity) % {"num": number(e.cheaper_quantity, self.language),
+                                       "amount": self.money(e.cheaper_amount),
+                                       "these": number(e.quantity, self.language)}
+        return text
+
     def _periods(self, periods) -> str:
         return ", ".join(
             self._("%(days)s of %(year_days)s days (contract year %(year)s)",
@@ -201,12 +288,14 @@ class Describer:
 
 
 def describe_line(line, card: RateCard, package: Package, deployment: str, years: int,
-                  language: str) -> tuple[str, str]:
-    """(description, explanation) of a priced line in ``language``."""
-    words = Describer(language, card.currency)
+                  language: str, *, currency: str | None = None) -> tuple[str, str]:
+    """(description, explanation) of a priced line in ``language``; amounts in ``currency``
+    (the quote's; default: the card's first)."""
+    words = Describer(language, currency or card.currency)
     e = line.explanation
     if line.code == "support":
-        description = words.support(package, deployment, years)
+        description = words.support(package, deployment if card.license_value else None,
+                                    years)
     elif line.code == "environment" and line.date is None:
         description = words.environments(e.quantity)
     elif line.code == "environment":

@@ -15,8 +15,10 @@
    counted) / (days in that contract year). The parts are summed and rounded
    once. Additions apply in date order, each against the state before it;
    licenses and environments of one addition become two lines (licenses first).
-5. Support points are quantity × the price per point of the volume tier the
-   quantity falls in (the tier with the highest ``from`` not above it).
+5. Support points: with ``volume`` tiers, quantity × the price per point of the
+   tier the quantity falls in (the tier with the highest ``from`` not above
+   it); the line says when the next tier's smallest quantity would cost less.
+   With ``graduated`` tiers, each point at the price of the band it falls in.
 6. Each line is rounded; subtotal = sum of lines; discount = round(subtotal ×
    discount %); net = subtotal − discount; tax = round(net × tax %);
    total = net + tax.
@@ -39,6 +41,15 @@
    ``reinstatement.fee_percent`` of it; then the new term as rule 3.
 10. Every result has a billing schedule: what it charges per contract year and
    when that is due (see ``quote.core.schedule``).
+11. Prices come from the card's price list in the request's currency (default:
+   the card's first); amounts round to that currency's minor unit. A line is
+   marked ``example`` when its amount rests on a figure the card marks as an
+   example value.
+
+Refused as meaningless: a license addition where the package's fee does not
+depend on the license value (flat or included), a zero license value where the
+fee is a percentage with no minimum, and a license value on a card that has
+none (``license_value = false``).
 """
 
 from __future__ import annotations
@@ -67,6 +78,7 @@ from .result import (
     Line,
     PackageRef,
     Period,
+    PointsBand,
     QuoteResult,
     ScheduleEntry,
     Term,
@@ -75,13 +87,14 @@ from .schedule import Parts, Slot, schedule
 
 
 class Contract:
-    """A package's prices for one deployment and currency."""
+    """A package's prices for one deployment, from the card's price list in ``currency``."""
 
-    def __init__(self, card: RateCard, package: Package, deployment: str):
+    def __init__(self, card: RateCard, package: Package, deployment: str,
+                 currency: str | None = None):
         self.card = card
         self.package = package
         self.price = package.price(deployment)
-        self.currency = card.currency
+        self.currency = currency or card.currency
 
     def fee(self, license_value: Decimal) -> tuple[Decimal, Explanation]:
         """Rule 1: the annual support fee (rounded) and how it was reached."""
@@ -90,15 +103,16 @@ class Contract:
             zero = round_money(ZERO, self.currency)
             return zero, Explanation(kind="included", annual_fee=zero)
         if isinstance(price, FlatPrice):
-            flat = round_money(price.price, self.currency)
+            flat = round_money(price.price.of(self.currency), self.currency)
             return flat, Explanation(kind="flat_fee", annual_fee=flat)
         assert isinstance(price, PercentPrice)
         exact = percent_of(price.percent, license_value)
-        fee = round_money(max(exact, price.minimum), self.currency)
+        minimum = price.minimum.of(self.currency)
+        fee = round_money(max(exact, minimum), self.currency)
         return fee, Explanation(
             kind="percent_fee", percent=price.percent, base=license_value,
-            exact=round_money(exact, self.currency), minimum=price.minimum,
-            minimum_applied=price.minimum > exact, annual_fee=fee,
+            exact=round_money(exact, self.currency), minimum=minimum,
+            minimum_applied=minimum > exact, annual_fee=fee,
         )
 
     def environment_price(self, annual_fee: Decimal) -> tuple[Decimal, Decimal | None]:
@@ -108,7 +122,7 @@ class Contract:
             return ZERO, None
         if isinstance(extra, PercentEnvironmentPrice):
             return round_money(percent_of(extra.percent, annual_fee), self.currency), extra.percent
-        return round_money(extra.price, self.currency), None
+        return round_money(extra.price.of(self.currency), self.currency), None
 
     def extra_environments(self, environments: int) -> int:
         return max(0, environments - self.package.environments.included)
@@ -118,6 +132,34 @@ class Contract:
         unit, _ = self.environment_price(fee)
         return fee + unit * self.extra_environments(environments)
 
+    # -- which amounts rest on example values (rule 11) ---------------------
+
+    def fee_example(self, license_value: Decimal) -> bool:
+        price = self.price
+        if isinstance(price, IncludedPrice):
+            return False
+        if isinstance(price, FlatPrice):
+            return price.is_example("price", self.currency)
+        applied = price.minimum.of(self.currency) > percent_of(price.percent, license_value)
+        return price.is_example("percent") or (applied
+                                               and price.is_example("minimum", self.currency))
+
+    def environment_example(self, license_value: Decimal) -> bool:
+        rules = self.package.environments
+        extra = rules.extra
+        if extra is None:
+            return False
+        if rules.is_example("included"):
+            return True
+        if isinstance(extra, PercentEnvironmentPrice):
+            return extra.is_example("percent") or self.fee_example(license_value)
+        return extra.is_example("price", self.currency)
+
+    def annual_cost_example(self, license_value: Decimal, environments: int) -> bool:
+        return self.fee_example(license_value) or (
+            self.extra_environments(environments) > 0
+            and self.environment_example(license_value))
+
 
 def price_quote(request: QuoteRequest, book: RateBook, today: dt.date) -> QuoteResult:
     """Price ``request`` with the rate card version in force on its date (``as_of`` or today)."""
@@ -125,19 +167,21 @@ def price_quote(request: QuoteRequest, book: RateBook, today: dt.date) -> QuoteR
     return price_with_card(request, loaded, request.as_of or today)
 
 
-def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date) -> QuoteResult:
+def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *,
+                    _own_term: bool = False) -> QuoteResult:
     """Price ``request`` with one given card version (a stored snapshot's, for example)."""
     card = loaded.card
     package = _package(request, card)
-    _check_against_card(request, card, package, as_of)
-    contract = Contract(card, package, request.deployment)
+    _check_against_card(request, card, package, as_of, own_term=_own_term)
+    currency = request.currency or card.currency
+    contract = Contract(card, package, request.deployment, currency)
     if request.kind == "top_up" and request.separate_term:
-        return price_with_card(_separate_term_request(request, card), loaded, as_of).model_copy(
+        return price_with_card(_separate_term_request(request, card), loaded, as_of,
+                               _own_term=True).model_copy(
             update={"kind": "top_up", "existing_contract": True, "separate_term": True})
-    currency = card.currency
     start, years = request.term_start, request.term_years
     environments = request.environments or package.environments.included
-    license_value = request.license_value
+    license_value = request.license_value or ZERO
     year_list = contract_years(start, years)
     first_due = _first_charge(request, as_of)
 
@@ -166,30 +210,28 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date) -
         ]
         if addition.license_value:
             before = contract.annual_cost(license_value, environments)
+            example = contract.annual_cost_example(license_value, environments)
             license_value += addition.license_value
             after = contract.annual_cost(license_value, environments)
+            example = example or contract.annual_cost_example(license_value, environments)
             charges.append(_pro_rata("addition", addition.date, before, after, periods,
-                                     currency))
+                                     currency, example=example))
         if addition.environments:
             before = contract.annual_cost(license_value, environments)
             environments += addition.environments
             after = contract.annual_cost(license_value, environments)
             charges.append(_pro_rata("environment", addition.date, before, after, periods,
-                                     currency, quantity=addition.environments))
+                                     currency, quantity=addition.environments,
+                                     example=contract.environment_example(license_value)))
 
     if request.points is not None:
-        assert card.points is not None
-        unit = round_money(card.points.unit_price(request.points), currency)
-        tier = max(t.from_points for t in card.points.tiers if t.from_points <= request.points)
-        explanation = Explanation(kind="points", quantity=request.points, unit_price=unit,
-                                  tier_from=tier)
-        amount = unit * request.points
+        amount, explanation, example = _points(card, request.points, currency)
         parts = Parts()
         parts.add(slot(_year_of(year_list, first_due)), amount)
         charges.append((Line(code="points", description="", amount=amount,
-                             explanation=explanation), parts))
+                             explanation=explanation, example=example), parts))
 
-    lines = [_in_words(line, card, package, request) for line, _ in charges]
+    lines = [_in_words(line, card, package, request, currency) for line, _ in charges]
     subtotal = sum((line.amount for line in lines), ZERO)
     discount = round_money(percent_of(request.discount_percent, subtotal), currency)
     net = subtotal - discount
@@ -223,6 +265,36 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date) -
     )
 
 
+def _points(card: RateCard, quantity: int, currency: str
+            ) -> tuple[Decimal, Explanation, bool]:
+    """Rule 5: the points line's amount, its explanation, and whether it rests on examples."""
+    points = card.points
+    assert points is not None
+    bands = points.bands(quantity)
+    example = points.is_example("tier_pricing") or any(
+        tier.is_example("price", currency) for tier, _ in bands)
+    if points.tier_pricing == "graduated":
+        shown = [PointsBand(from_points=tier.from_points, quantity=count,
+                            unit_price=round_money(tier.price.of(currency), currency))
+                 for tier, count in bands]
+        amount = sum((band.unit_price * band.quantity for band in shown), ZERO)
+        return amount, Explanation(kind="points", quantity=quantity, bands=shown), example
+    ((tier, _),) = bands
+    unit = round_money(tier.price.of(currency), currency)
+    amount = unit * quantity
+    cheaper = None
+    for later in points.tiers:
+        if quantity < later.from_points <= points.maximum:
+            cost = round_money(later.price.of(currency), currency) * later.from_points
+            if cost < amount:
+                cheaper = (later.from_points, cost)
+                break
+    return amount, Explanation(
+        kind="points", quantity=quantity, unit_price=unit, tier_from=tier.from_points,
+        cheaper_quantity=cheaper[0] if cheaper else None,
+        cheaper_amount=cheaper[1] if cheaper else None), example
+
+
 def _first_charge(request: QuoteRequest, as_of: dt.date) -> dt.date:
     """The first day the offer charges for: when a prepaid offer is due."""
     if request.kind == "top_up":
@@ -245,7 +317,7 @@ def _separate_term_request(request: QuoteRequest, card: RateCard) -> QuoteReques
     included = package.environments.included
     return request.model_copy(update={
         "kind": "new", "existing_contract": False, "separate_term": False,
-        "license_value": added_value, "term_start": first,
+        "license_value": added_value if card.license_value else None, "term_start": first,
         "term_years": card.minimum_term_years,
         # the added environments are all extra: the running contract holds the included ones
         "environments": included + added_environments if added_environments else None,
@@ -261,7 +333,8 @@ def _new_term(contract: Contract, license_value: Decimal, environments: int,
     for year in years:
         support.add(slot(year), fee)
     charges = [(Line(code="support", description="", amount=fee * count,
-                     explanation=explanation.model_copy(update={"years": count})), support)]
+                     explanation=explanation.model_copy(update={"years": count}),
+                     example=contract.fee_example(license_value)), support)]
     extra = contract.extra_environments(environments)
     if extra:
         unit, unit_percent = contract.environment_price(fee)
@@ -276,6 +349,7 @@ def _new_term(contract: Contract, license_value: Decimal, environments: int,
                 unit_percent=unit_percent, annual_fee=fee if unit_percent is not None else None,
                 years=count,
             ),
+            example=contract.environment_example(license_value),
         ), parts))
     return charges
 
@@ -287,6 +361,7 @@ def _renewal_terms(contract: Contract, license_value: Decimal, environments: int
     rules = contract.card.renewal
     currency = contract.currency
     annual = contract.annual_cost(license_value, environments)
+    annual_example = contract.annual_cost_example(license_value, environments)
     charges: list[tuple[Line, Parts]] = []
     if rules.uplift_percent:
         for year in years[1:]:
@@ -297,6 +372,7 @@ def _renewal_terms(contract: Contract, license_value: Decimal, environments: int
                 code="uplift", description="", amount=round_money(exact, currency),
                 explanation=Explanation(kind="uplift", base=annual,
                                         percent=rules.uplift_percent, year=year.index + 1),
+                example=annual_example or rules.is_example("uplift_percent"),
             ), parts))
     rate = rules.prepayment_discount(len(years)) if billing == "prepaid" else ZERO
     if rate:
@@ -311,6 +387,8 @@ def _renewal_terms(contract: Contract, license_value: Decimal, environments: int
             amount=-round_money(percent_of(rate, base), currency),
             explanation=Explanation(kind="prepayment_discount", percent=rate, base=base,
                                     years=len(years)),
+            example=rules.is_example("prepayment_discounts") or any(
+                line.example for line, _ in priced),
         ), parts))
     return charges
 
@@ -339,19 +417,22 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
     fee = round_money(percent_of(rules.fee_percent, back), currency)
     fee_parts = Parts()
     fee_parts.add(gap, percent_of(rules.fee_percent, back))
+    example = contract.annual_cost_example(license_value, environments)
     return [
         (Line(code="back_support", description="", amount=back,
-              explanation=Explanation(kind="back_support", annual_cost=cost, periods=periods)),
+              explanation=Explanation(kind="back_support", annual_cost=cost, periods=periods),
+              example=example),
          parts),
         (Line(code="reinstatement_fee", description="", amount=fee,
               explanation=Explanation(kind="reinstatement_fee", percent=rules.fee_percent,
-                                      base=back)),
+                                      base=back),
+              example=example or rules.is_example("fee_percent")),
          fee_parts),
     ]
 
 
 def _pro_rata(code, date, before, after, periods, currency,
-              quantity=None) -> tuple[Line, Parts]:
+              quantity=None, example=False) -> tuple[Line, Parts]:
     difference = after - before
     parts = Parts()
     for year_slot, period in periods:
@@ -362,12 +443,15 @@ def _pro_rata(code, date, before, after, periods, currency,
         explanation=Explanation(kind="pro_rata", before=before, after=after,
                                 difference=difference, periods=[p for _, p in periods],
                                 quantity=quantity),
+        example=example,
     ), parts
 
 
-def _in_words(line: Line, card: RateCard, package: Package, request: QuoteRequest) -> Line:
+def _in_words(line: Line, card: RateCard, package: Package, request: QuoteRequest,
+              currency: str) -> Line:
     description, detail = describe_line(line, card, package, request.deployment,
-                                        request.term_years, request.language)
+                                        request.term_years, request.language,
+                                        currency=currency)
     return line.model_copy(update={"description": description, "detail": detail})
 
 
@@ -407,17 +491,24 @@ def _package(request: QuoteRequest, card: RateCard) -> Package:
 
 
 def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
-                        as_of: dt.date) -> None:
+                        as_of: dt.date, *, own_term: bool = False) -> None:
     errors: list[FieldError] = []
-    decimals = minor_units(card.currency)
+    currency = request.currency or card.currency
+    if currency not in card.currencies:
+        errors.append(FieldError("currency", N_("this rate card prices in %(known)s"),
+                                 {"known": ", ".join(card.currencies)}))
+        currency = card.currency
+    decimals = minor_units(currency)
 
     def check_decimals(field: str, value: Decimal) -> None:
         if -value.as_tuple().exponent > decimals:
             errors.append(FieldError(field, N_("%(currency)s amounts have at most "
                                                "%(decimals)s decimals"),
-                                     {"currency": card.currency, "decimals": decimals}))
+                                     {"currency": currency, "decimals": decimals}))
 
-    check_decimals("license_value", request.license_value)
+    errors.extend(_license_errors(request, card, package, own_term, currency))
+    if request.license_value is not None:
+        check_decimals("license_value", request.license_value)
     if not card.minimum_term_years <= request.term_years <= card.maximum_term_years:
         errors.append(FieldError("term_years", N_("must be between %(min)s and %(max)s years "
                                                   "for this rate card"),
@@ -438,9 +529,15 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     if ended:
         errors.append(FieldError("term_start", ENDED, {"end": last.isoformat()}))
     ordered = sorted(enumerate(request.additions), key=lambda item: item[1].date)
+    price = package.price(request.deployment)
     for index, addition in ordered:
         prefix = f"additions.{index}"
         check_decimals(f"{prefix}.license_value", addition.license_value)
+        if addition.license_value and not card.license_value:
+            errors.append(FieldError(f"{prefix}.license_value", NO_LICENSE_VALUE))
+        elif addition.license_value and not isinstance(price, PercentPrice):
+            errors.append(FieldError(f"{prefix}.license_value", N_(
+                "adds nothing: this package's fee does not depend on the license value")))
         if in_term and top_up and addition.date > last and not ended:
             errors.append(FieldError(f"{prefix}.date", ENDED, {"end": last.isoformat()}))
         elif in_term and not request.term_start <= addition.date <= last:
@@ -481,6 +578,30 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
 
 ENDED = N_("the contract ended on %(end)s: a top-up is no longer possible; price a "
            "reinstatement instead")
+NO_LICENSE_VALUE = N_("this rate card has no license value: its prices do not depend on one")
+
+
+def _license_errors(request: QuoteRequest, card: RateCard, package: Package,
+                    own_term: bool, currency: str) -> list[FieldError]:
+    """A license value where the card has none, none where it needs one, and a zero
+    license value that would make the fee zero."""
+    value = request.license_value
+    if not card.license_value:
+        return [FieldError("license_value", NO_LICENSE_VALUE)] if value else []
+    if value is None:
+        return [FieldError("license_value", N_("is required"))]
+    price = package.price(request.deployment)
+    separate = request.kind == "top_up" and request.separate_term
+    if value == 0 and not separate and isinstance(price, PercentPrice) \
+            and not price.minimum.of(currency):
+        if own_term:  # a top-up's additions as a contract of their own
+            return [FieldError("additions", N_(
+                "add licenses for a contract of their own: its fee is a percentage of the "
+                "license value with no minimum"))]
+        return [FieldError("license_value", N_(
+            "must be above 0: the fee is a percentage of the license value with no minimum, "
+            "so nothing would be charged"))]
+    return []
 
 
 def _lapse_errors(request: QuoteRequest, card: RateCard) -> list[FieldError]:
@@ -548,8 +669,9 @@ def compare_moves(request: QuoteRequest, loaded: LoadedCard,
     periods = [Period(year=y.index + 1, start=max(start, y.start), end=y.end,
                       days=(y.end - max(start, y.start)).days + 1, year_days=y.days)
                for y in years]
-    license_value = request.license_value + sum((a.license_value for a in request.additions),
-                                                ZERO)
+    license_value = (request.license_value or ZERO) + sum(
+        (a.license_value for a in request.additions), ZERO)
+    currency = result.currency
     current = result.annual_cost
     assert current is not None
     moves: list[tuple[Package, Move | None]] = []
@@ -561,12 +683,12 @@ def compare_moves(request: QuoteRequest, loaded: LoadedCard,
                                             and rules.extra is None):
             moves.append((package, None))
             continue
-        cost = Contract(card, package, request.deployment).annual_cost(license_value,
-                                                                       environments)
+        cost = Contract(card, package, request.deployment, currency).annual_cost(
+            license_value, environments)
         difference = cost - current
         exact = sum((ratio(difference, p.days, p.year_days) for p in periods), ZERO)
         moves.append((package, Move(package, cost, difference, periods,
-                                    round_money(exact, card.currency))))
+                                    round_money(exact, currency))))
     return moves
 
 

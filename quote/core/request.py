@@ -120,6 +120,19 @@ IsoDate = Annotated[
     BeforeValidator(_iso_date),
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-01"]}),
 ]
+def _currency_code(value: object) -> str:
+    if not isinstance(value, str) or len(value) != 3 or not (value.isascii()
+                                                            and value.isupper()
+                                                            and value.isalpha()):
+        raise ValueError(N_('must be a currency code of three capital letters, such as "EUR"'))
+    return value
+
+
+CurrencyCode = Annotated[
+    str,
+    BeforeValidator(_currency_code),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$", "examples": ["EUR"]}),
+]
 Deployment = Literal["on_site", "on_demand"]
 Language = Literal["en", "de", "ru"]
 Kind = Literal["new", "top_up", "renewal", "reinstatement"]
@@ -187,7 +200,12 @@ class QuoteRequest(_Input):
     rate_card: str = Field(min_length=1, max_length=40, examples=["bpmonline"])
     package: str = Field(min_length=1, max_length=30, examples=["business"])
     deployment: Deployment
-    license_value: Amount
+    license_value: Amount | None = Field(
+        default=None, description="required where the rate card prices by license value; "
+        "not given (or 0) for a card without one")
+    currency: CurrencyCode | None = Field(
+        default=None, description="one of the rate card's currencies; default: the card's "
+        "first")
     term_start: IsoDate
     term_years: int = Field(default=1, ge=1, le=MAX_YEARS, strict=True)
     environments: int | None = Field(

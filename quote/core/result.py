@@ -42,6 +42,14 @@ class Period(_Out):
     year_days: int  # days in that contract year (365 or 366)
 
 
+class PointsBand(_Out):
+    """Points bought at one tier's price (graduated tiers: each band at its own price)."""
+
+    from_points: int
+    quantity: int
+    unit_price: Money
+
+
 class Explanation(_Out):
     """How a line's amount was reached; which fields are set depends on ``kind``.
 
@@ -56,8 +64,10 @@ class Explanation(_Out):
     - ``pro_rata``: the annual cost goes from ``before`` to ``after``; the
       ``difference`` is charged for each ``period`` as difference × days /
       year_days, summed (``exact``) and rounded once.
-    - ``points``: ``quantity`` points at ``unit_price`` (the tier from
-      ``tier_from`` points on).
+    - ``points``: ``quantity`` points at ``unit_price`` (volume tiers: the tier
+      from ``tier_from`` points on; ``cheaper_quantity`` points, the next tier's
+      start, would cost ``cheaper_amount``, less); or, graduated tiers, the sum
+      over ``bands`` of each band's quantity × its unit price.
     - ``uplift``: renewal year ``year`` costs ``base`` (the annual cost) ×
       (1 + ``percent`` %)^(year − 1); amount = that minus ``base``, rounded.
     - ``prepayment_discount``: ``percent`` % off ``base`` (the term's support,
@@ -82,6 +92,9 @@ class Explanation(_Out):
     unit_price: Money | None = None
     unit_percent: Money | None = None
     tier_from: int | None = None
+    bands: list[PointsBand] | None = None
+    cheaper_quantity: int | None = None
+    cheaper_amount: Money | None = None
     before: Money | None = None
     after: Money | None = None
     difference: Money | None = None
@@ -110,6 +123,8 @@ class Explanation(_Out):
             )
             return round_money(exact, currency)
         if self.kind == "points":
+            if self.bands is not None:
+                return sum((band.unit_price * band.quantity for band in self.bands), ZERO)
             assert self.unit_price is not None and self.quantity is not None
             return self.unit_price * self.quantity
         if self.kind == "uplift":
@@ -137,6 +152,7 @@ class Line(_Out):
     explanation: Explanation
     detail: str = ""  # the explanation in words, in the quote's language
     date: dt.date | None = None  # the addition's date, for addition lines
+    example: bool = False  # the amount rests on a figure the card marks as an example value
 
 
 class CardRef(_Out):

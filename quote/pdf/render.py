@@ -36,7 +36,8 @@ from ..core.describe import (
 from ..core.offer import OfferDocument
 from ..core.pricing import compare_moves
 from ..core.rates import Package, RateCard
-from ..core.show import duration_text
+from ..core.sla import sla_rows
+from ..core.terms import channel_texts, commitment_texts, level_terms, marked
 from ..i18n import LANGUAGES, translations
 from .fetcher import StaticFetcher
 from .seller import Seller
@@ -166,6 +167,7 @@ class ShownLine:
     description: str
     detail: str
     amount: str
+    example: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,8 @@ class ShownPriority:
     definition: str
     response: str
     resolution: str | None
+    update_interval: str | None = None
+    scoped_definitions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,12 @@ def _support_fee(result) -> Decimal:
     return sum((line.amount for line in result.lines if line.code == "support"), Decimal(0))
 
 
+def _example(text: str, result, words: Describer, codes: tuple[str, ...] | None = None) -> str:
+    """``text`` marked as an example price when the lines it sums rest on example values."""
+    example = any(line.example for line in result.lines if codes is None or line.code in codes)
+    return marked(text, example, words.language, price=True)
+
+
 def _signed(amount: Decimal, words: Describer) -> str:
     return f"−{words.money(-amount)}" if amount < 0 else f"+{words.money(amount)}"
 
@@ -208,9 +218,12 @@ def _comparison(document: OfferDocument, words: Describer) -> list[ComparedPacka
                    for package, move in compare_moves(document.request, document.loaded_card(),
                                                       document.result.as_of)}
     else:
-        figures = {package.id: (words.money(_support_fee(priced)), words.money(priced.total))
+        figures = {package.id: (_example(words.money(_support_fee(priced)), priced, words,
+                                         ("support",)),
+                                _example(words.money(priced.total), priced, words))
                    if priced else (None, None)
                    for package, priced in document.comparison()}
+    term = (document.result.term.start, document.result.term.end)
     compared = []
     for package in card.packages:
         first, second = figures[package.id]
@@ -219,9 +232,10 @@ def _comparison(document: OfferDocument, words: Describer) -> list[ComparedPacka
             chosen=package.id == chosen_id,
             support_fee=first,
             total=second,
-            hours=service_hours_text(package.service_hours, language),
-            responses=[duration_text(package.response_times[p.id], words)
-                       for p in card.priorities],
+            hours=marked(service_hours_text(package.service_hours, language, *term,
+                                            card.calendar),
+                         package.service_hours.example, language),
+            responses=[t.response for t in level_terms(card, package, language)],
             services=[s.id in package.services for s in card.services],
             requests_per_year=(number(package.requests_per_year, language)
                                if package.requests_per_year else ""),
@@ -237,7 +251,7 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
     package: Package | None = card.package(result.package.id)
     if package is None:
         raise ValueError(f"the offer's card has no package {result.package.id!r}")
-    words = Describer(language, card.currency)
+    words = Describer(language, result.currency)
     _ = translations(language, ("core", "pdf")).gettext
 
     def cash(amount: Decimal) -> str:
@@ -246,18 +260,19 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
     lines = []
     for index, line in enumerate(result.lines, start=1):
         description, detail = describe_line(line, card, package, result.deployment,
-                                            result.term.years, language)
-        lines.append(ShownLine(index, description, detail, cash(line.amount)))
+                                            result.term.years, language,
+                                            currency=result.currency)
+        lines.append(ShownLine(index, description, detail, cash(line.amount), line.example))
 
     priorities = [
         ShownPriority(
-            name=p.name(language), definition=p.definition(language),
-            response=duration_text(package.response_times[p.id], words),
-            resolution=(duration_text(package.resolution_times[p.id], words)
-                        if p.id in package.resolution_times else None),
+            name=t.name, definition=t.definition, response=t.response,
+            resolution=t.resolution, update_interval=t.update_interval,
+            scoped_definitions=tuple(t.scoped_definitions),
         )
-        for p in card.priorities
+        for t in level_terms(card, package, language)
     ]
+    term = (result.term.start, result.term.end)
     request = document.request
     environments = request.environments or package.environments.included
     title = (_("Offer %(number)s") % {"number": document.number} if document.number
@@ -275,10 +290,10 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
         "card_vendor": card.vendor,
         "card_version": card.version,
         "card_effective": day(card.effective_from, language),
-        "example_prices": card.example_prices,
+        "examples": any(line.example for line in result.lines),
         "package_name": package.name(language),
         "package_summary": package.summary(language) if package.summary else "",
-        "deployment": words.deployment(result.deployment),
+        "deployment": words.deployment(result.deployment) if card.license_value else None,
         "term_start": day(result.term.start, language),
         "term_end": day(result.term.end, language),
         "term_years": words.years(result.term.years),
@@ -291,7 +306,9 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
         "billing_annual": result.billing == "annual",
         "schedule": _schedule(result, language, cash),
         "moves": result.kind == "top_up",
-        "license_value": cash(request.license_value),
+        "license_value": (cash(request.license_value)
+                          if card.license_value and request.license_value is not None
+                          else None),
         "environments": number(environments, language),
         "lines": lines,
         "subtotal": cash(result.subtotal),
@@ -305,7 +322,13 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
         "priority_label": (card.priority_label(language) if card.priority_label
                            else _("Priority")),
         "priorities": priorities,
-        "hours": service_hours_text(package.service_hours, language),
+        "hours": marked(service_hours_text(package.service_hours, language, *term,
+                                           card.calendar),
+                        package.service_hours.example, language),
+        "has_updates": any(p.update_interval for p in priorities),
+        "channels": channel_texts(card, package, language),
+        "commitments": commitment_texts(card, language),
+        "sla": sla_rows(card, package, result.term.start, language),
         "requests_per_year": (number(package.requests_per_year, language)
                               if package.requests_per_year else None),
         "services": [s.name(language) for s in card.services if s.id in package.services],
@@ -340,11 +363,20 @@ def _points(card: RateCard, words: Describer) -> dict:
     points = card.points
     assert points is not None
     language = words.language
+    _ = translations(language).gettext
+    graduated = points.tier_pricing == "graduated"
     return {
         "name": points.name(language),
-        "tiers": [(number(t.from_points, language), words.money(t.price))
+        "pricing": marked(_("graduated: each point at the price of its band") if graduated
+                          else _("volume: every point at the price of the quantity's tier"),
+                          points.is_example("tier_pricing"), language),
+        "tiers": [(number(t.from_points, language),
+                   marked(words.money(t.price.of(words.currency)),
+                          t.is_example("price", words.currency), language, price=True))
                   for t in points.tiers],
-        "catalogue": [(item.name(language), number(item.points, language))
+        "catalogue": [(item.name(language),
+                       marked(number(item.points, language), item.is_example("points"),
+                              language))
                       for item in points.catalogue],
     }
 

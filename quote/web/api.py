@@ -1,5 +1,5 @@
 """The JSON API, ``/api/v1``: rate cards, quote previews, package comparison, offer PDF,
-and for staff with an API token issued offers.
+service-level deadlines, and for staff with an API token issued offers.
 
 Previews store nothing. Errors always have the body ``{"errors": [{"field", "message"}]}``.
 """
@@ -14,6 +14,7 @@ from flask_babel import gettext
 from ..core.errors import N_, FieldError, QuoteInputError
 from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, parse_request
+from ..core.sla import answer, parse_sla_request
 from ..i18n import LANGUAGES
 from ..store import IdempotencyConflict
 from .app import error_json, limit, rates, today
@@ -114,7 +115,21 @@ def show_rate_card(card_id: str):
     loaded = rates().in_force(card_id, today())
     if loaded is None:
         return error_json(404, f"no rate card {card_id!r} is in force today")
-    return card_view(loaded, current_language()).model_dump(mode="json", exclude_none=True)
+    currencies = request.args.getlist("currency")
+    if len(currencies) > 1 or (currencies and currencies[0] not in loaded.card.currencies):
+        return error_json(400, f"currency must be one of {', '.join(loaded.card.currencies)}",
+                          field="currency")
+    view = card_view(loaded, current_language(), currencies[0] if currencies else None,
+                     today())
+    return view.model_dump(mode="json", exclude_none=True)
+
+
+@api.post("/sla/deadlines")
+@_preview_limit()
+def sla_deadlines():
+    """When a support request must be answered (and resolved), from the rate card."""
+    found = answer(parse_sla_request(_json_body()), rates())
+    return found.model_dump(mode="json", exclude_none=True)
 
 
 @api.post("/quotes/preview")

@@ -35,9 +35,10 @@ class AdditionForm(Form):
     license_value = StringField(_l("Added license value"), render_kw={"inputmode": "decimal"})
     environments = StringField(_l("Added environments"), render_kw={"inputmode": "numeric"})
 
-    def is_empty(self) -> bool:
-        return not any((f.data or "").strip() for f in (self.date, self.license_value,
-                                                        self.environments))
+    def is_empty(self, license_value: bool = True) -> bool:
+        fields = (self.date, self.license_value, self.environments) if license_value \
+            else (self.date, self.environments)
+        return not any((f.data or "").strip() for f in fields)
 
 
 class CustomerForm(Form):
@@ -72,6 +73,7 @@ class QuoteForm(FlaskForm):
         SelectChoice("on_site", _l("On-site licenses")),
         SelectChoice("on_demand", _l("On-demand subscription"))])
     license_value = StringField(_l("License value"), render_kw={"inputmode": "decimal"})
+    currency = SelectField(_l("Currency"), validate_choice=False)
     term_start = StringField(_l("Term start"), render_kw={"type": "date"})
     term_years = StringField(_l("Years"), default="1", render_kw={"inputmode": "numeric"})
     environments = StringField(_l("Environments in all"), render_kw={"inputmode": "numeric"})
@@ -102,11 +104,14 @@ class Reading:
             self.problems.setdefault(field_id, []).append(message)
 
 
-def read_form(form: QuoteForm, page_language: str, staff: bool) -> Reading:
+def read_form(form: QuoteForm, page_language: str, staff: bool,
+              license_value: bool = True) -> Reading:
     """Turn the typed form into a request dict for the core; amounts become decimal strings.
 
     Amounts are read in the language they were typed in (``entry_language``), then shown
     again in the page's language, so switching languages keeps every entry.
+    ``license_value``: whether the chosen rate card prices by license value (else the
+    form shows no license fields, and none are read).
     """
     entry_language = form.entry_language.data or page_language
     if entry_language not in ("en", "de", "ru"):
@@ -123,6 +128,8 @@ def read_form(form: QuoteForm, page_language: str, staff: bool) -> Reading:
         "billing": form.billing.data or "prepaid",
         "separate_term": kind == "top_up" and bool(form.separate_term.data),
     }
+    if form.currency.data:
+        data["currency"] = form.currency.data
     if staff:
         for name in ("contract", "rate_card_version"):
             if (form[name].data or "").strip():
@@ -170,7 +177,8 @@ def read_form(form: QuoteForm, page_language: str, staff: bool) -> Reading:
         day(form.lapsed_start, lapsed, "start", required=True)
         day(form.lapsed_end, lapsed, "end", required=True)
         data["lapsed"] = lapsed
-    amount(form.license_value, data, "license_value", required=True)
+    if license_value:
+        amount(form.license_value, data, "license_value", required=True)
     day(form.term_start, data, "term_start", required=True)
     whole(form.term_years, data, "term_years", required=True)
     whole(form.environments, data, "environments")
@@ -182,11 +190,12 @@ def read_form(form: QuoteForm, page_language: str, staff: bool) -> Reading:
     additions = []
     for row, entry in enumerate(form.additions.entries):
         sub = entry.form
-        if sub.is_empty():
+        if sub.is_empty(license_value):
             continue
         addition: dict = {}
         day(sub.date, addition, "date", required=True)
-        amount(sub.license_value, addition, "license_value")
+        if license_value:
+            amount(sub.license_value, addition, "license_value")
         whole(sub.environments, addition, "environments")
         additions.append(addition)
         reading.rows.append(row)

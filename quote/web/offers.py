@@ -43,7 +43,7 @@ from .app import error_json, is_api, limit, now, pdf_response, store, today
 from .auth import requires, staff_user
 from .forms import Reading
 from .i18n import current_language, format_amount_for_entry
-from .public import build_form, price_form, render_form, result_context
+from .public import build_form, fit_to_card, price_form, render_form, result_context
 
 offers = Blueprint("offers", __name__)
 
@@ -244,6 +244,7 @@ def revise_offer(number: str):
     language = current_language()
     form = build_form(language)
     prefill(form, offer.document.request, language)
+    fit_to_card(form, language)
     return render_form(form, Reading(data=None), language, {}, revises=offer.number)
 
 
@@ -252,7 +253,9 @@ def prefill(form, quote_request, language: str) -> None:
     form.rate_card.data = quote_request.rate_card
     form.package.data = quote_request.package
     form.deployment.data = quote_request.deployment
-    form.license_value.data = format_amount_for_entry(quote_request.license_value, language)
+    form.license_value.data = (format_amount_for_entry(quote_request.license_value, language)
+                               if quote_request.license_value is not None else "")
+    form.currency.data = quote_request.currency or ""
     form.term_start.data = quote_request.term_start.isoformat()
     form.term_years.data = str(quote_request.term_years)
     form.environments.data = (str(quote_request.environments)

@@ -12,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..core.request import QuoteRequest
 from ..core.result import QuoteResult
+from ..core.sla import SlaAnswer, SlaRequest
 from .schemas import Comparison, ErrorResponse, OfferSnapshot, RateCardList, RateCardView
 
 MAX_BODY = "64 KiB"
@@ -55,7 +56,8 @@ def openapi_document() -> dict:
         [(QuoteRequest, "validation"), (QuoteResult, "serialization"),
          (ErrorResponse, "serialization"), (RateCardList, "serialization"),
          (RateCardView, "serialization"), (Comparison, "serialization"),
-         (OfferSnapshot, "serialization")],
+         (OfferSnapshot, "serialization"), (SlaRequest, "validation"),
+         (SlaAnswer, "serialization")],
         ref_template=REF,
     )
     ref = {model: keys[(model, mode)]["$ref"] for model, mode in keys}
@@ -100,10 +102,31 @@ def openapi_document() -> dict:
                     {"name": "card_id", "in": "path", "required": True,
                      "schema": {"type": "string"}},
                     LANG_PARAMETER,
+                    {"name": "currency", "in": "query", "required": False,
+                     "description": "the price list to show amounts from: one of the card's "
+                     "currencies; default: its first",
+                     "schema": {"type": "string", "pattern": "^[A-Z]{3}$"}},
                 ],
                 "responses": {"200": _json(ref[RateCardView], "the rate card"),
-                              "400": _error(BAD_LANG),
+                              "400": _error(BAD_LANG + ", or the card has no such currency"),
                               "404": _error("no such rate card is in force today")},
+            }},
+            "/sla/deadlines": {"post": {
+                "operationId": "slaDeadlines",
+                "summary": "When a support request must be answered and resolved",
+                "description": (
+                    "From the rate card in force on the request's date: the response (and, "
+                    "where the package gives one, resolution) deadline as an instant and in "
+                    "local times, following the package's service hours, time zone with "
+                    "summer time and the card's holiday calendar; a request outside the "
+                    "service hours counts from the start of the next window."),
+                "parameters": [LANG_PARAMETER],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": ref[SlaRequest]}}}},
+                "responses": {"200": _json(ref[SlaAnswer], "the deadlines"),
+                              **body_errors,
+                              "422": _error("the request cannot be answered; one error per "
+                                            "field")},
             }},
             "/quotes/preview": {"post": {
                 "operationId": "previewQuote",

@@ -13,13 +13,14 @@ from ..core.describe import day, money, percent
 from ..core.errors import QuoteInputError
 from ..core.pricing import alternative_term, price_quote
 from ..core.request import parse_request
+from ..core.sla import sla_rows
 from ..i18n import LANGUAGES
 from .app import limit, rates, today
 from .auth import can
 from .forms import PUBLIC_KINDS, QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
 from .pdfs import draft_pdf_response, pdf_limits
-from .present import comparison, lines_in
+from .present import comparison, hours_text, lines_in
 
 public = Blueprint("public", __name__)
 
@@ -57,18 +58,34 @@ def build_form(language: str) -> QuoteForm:
         form.term_start.data = form.term_start.data or today().isoformat()
         form.language.data = language
         form.entry_language.data = language
-    selected = rates().in_force(form.rate_card.data or "", today())
-    if selected is None and cards:
-        selected = cards[0]
-    packages = selected.card.packages if selected else []
-    form.points_available = bool(selected and selected.card.points)
-    form.package.choices = [SelectChoice(p.id, p.name(language)) for p in packages]
-    if request.method == "GET" and packages:
-        form.package.data = form.package.data or packages[0].id
+    fit_to_card(form, language)
     rows = current_app.config["FORM_ADDITION_ROWS"]
     while len(form.additions.entries) < rows:
         form.additions.append_entry()
     return form
+
+
+def selected_card(form: QuoteForm) -> LoadedCard | None:
+    cards = _cards(today())
+    selected = rates().in_force(form.rate_card.data or "", today())
+    return selected if selected is not None or not cards else cards[0]
+
+
+def fit_to_card(form: QuoteForm, language: str) -> None:
+    """The choices and fields that depend on the chosen rate card: its packages, its
+    currencies, support points, and whether it asks for a license value."""
+    selected = selected_card(form)
+    card = selected.card if selected else None
+    packages = card.packages if card else []
+    form.points_available = bool(card and card.points)
+    form.license_available = bool(card is None or card.license_value)
+    form.package.choices = [SelectChoice(p.id, p.name(language)) for p in packages]
+    form.currency.choices = [SelectChoice(code, code) for code in
+                             (card.currencies if card else [])]
+    if request.method == "GET" and packages:
+        form.package.data = form.package.data or packages[0].id
+    if card and form.currency.data not in card.currencies:
+        form.currency.data = card.currency
 
 
 def _cards_data(language: str) -> str:
@@ -77,14 +94,18 @@ def _cards_data(language: str) -> str:
         card = loaded.card
         data[card.id] = {
             "packages": [[p.id, p.name(language)] for p in card.packages],
+            "currencies": card.currencies,
             "points": card.points is not None,
+            "license_value": card.license_value,
         }
     return json.dumps(data, ensure_ascii=False)
 
 
 def price_form(form: QuoteForm, language: str):
     """(reading, request, result, loaded) for a submitted form; result None on errors."""
-    reading = read_form(form, language, discount_allowed())
+    selected = selected_card(form)
+    reading = read_form(form, language, discount_allowed(),
+                        license_value=selected is None or selected.card.license_value)
     if reading.data is None:
         return reading, None, None, None
     most = current_app.config["PUBLIC_MAX_ADDITIONS"]
@@ -106,7 +127,14 @@ def price_form(form: QuoteForm, language: str):
 def result_context(quote_request, result, loaded, language: str) -> dict:
     currency = result.currency
     compared = comparison(quote_request, loaded, result.as_of, language)
+    card = loaded.card
+    package = card.package(result.package.id)
+    term = (result.term.start, result.term.end)
     return {
+        "sla_rows": sla_rows(card, package, result.term.start, language),
+        "service_hours": hours_text(card, package, language, *term),
+        "priority_label": (card.priority_label(language) if card.priority_label
+                           else gettext("Priority")),
         "result": result,
         "lines": lines_in(result, loaded, quote_request, language),
         "comparison": compared,

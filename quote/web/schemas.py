@@ -32,27 +32,38 @@ class ErrorResponse(_View):
     errors: list[ErrorItem] = Field(min_length=1)
 
 
+EXAMPLES = ("names of the figures that are example values, not the vendor's (in the view's "
+            "currency)")
+
+
 class PriceView(_View):
     kind: Literal["percent", "included", "flat"]
     percent: Money | None = None
     minimum: Money | None = None
     price: Money | None = None
     text: str = Field(description="the price in words, in the requested language")
+    examples: list[Literal["percent", "minimum", "price"]] = Field(default=[],
+                                                                   description=EXAMPLES)
 
 
 class DurationView(_View):
     amount: int
-    unit: Literal["minutes", "hours", "business_days", "days"]
+    unit: Literal["seconds", "minutes", "hours", "business_days", "days"]
     text: str
+    example: bool = Field(default=False, description="an example value, not the vendor's")
 
 
 class ServiceHoursView(_View):
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]
     start: str = Field(pattern=r"^\d{2}:\d{2}$")
     end: str = Field(pattern=r"^\d{2}:\d{2}$")
-    time_zone: str
-    utc_offset: str
+    time_zone: str = Field(description="IANA time zone")
+    utc_offsets: list[str] = Field(description='the offsets from UTC in the twelve months from '
+                                   'today, e.g. ["UTC+1", "UTC+2"] with summer time')
     around_the_clock: bool
+    holidays: Literal["closed", "open"] = Field(description="whether the desk works the "
+                                                "card calendar's public holidays")
+    example: bool = Field(default=False, description="the hours are an example value")
     text: str
 
 
@@ -62,18 +73,28 @@ class EnvironmentsView(_View):
     extra_price: Money | None = None
     extra_percent: Money | None = None
     text: str
+    examples: list[Literal["included", "maximum", "extra_price", "extra_percent"]] = Field(
+        default=[], description=EXAMPLES)
+
+
+class ScopedDefinitionView(_View):
+    scope: str
+    definition: str
 
 
 class PriorityView(_View):
     id: str
     name: str
     definition: str
+    scoped_definitions: list[ScopedDefinitionView] = []
 
 
 class ResponseTimeView(_View):
     priority: str
     response: DurationView
     resolution: DurationView | None = None
+    update_interval: DurationView | None = None
+    channels: list[str] = Field(default=[], description="the channels open to this priority")
 
 
 class PackageView(_View):
@@ -87,25 +108,58 @@ class PackageView(_View):
     response_times: list[ResponseTimeView]
     requests_per_year: int | None = None
     services: list[str] = Field(description="names of the services included")
+    channels: list[str] = Field(default=[], description="the channels to support, in words")
 
 
 class PointsTierView(_View):
     from_points: int
     price: Money
+    example: bool = False
 
 
 class CatalogueItemView(_View):
     id: str
     name: str
     points: int
+    example: bool = False
 
 
 class PointsView(_View):
     name: str
     minimum: int
     maximum: int
+    tier_pricing: Literal["volume", "graduated"] = Field(
+        description="volume: every point at the price of the quantity's tier; graduated: "
+        "each point at the price of its band")
     tiers: list[PointsTierView]
     catalogue: list[CatalogueItemView]
+    examples: list[Literal["minimum", "maximum", "tier_pricing"]] = Field(
+        default=[], description=EXAMPLES)
+
+
+class CalendarView(_View):
+    country: str
+    subdivision: str | None = None
+    text: str
+
+
+class OutageView(_View):
+    services: list[str]
+    slower_than: DurationView
+    lasting: DurationView
+    update_interval: DurationView | None = None
+    proactive: bool
+
+
+class CommitmentsView(_View):
+    communication_language: str | None = None
+    support_key: bool
+    request_fields: list[str]
+    planned_maintenance_notice: DurationView | None = None
+    emergency_maintenance_notice: DurationView | None = None
+    outage: OutageView | None = None
+    capacity_notice: DurationView | None = None
+    texts: list[str] = Field(description="every commitment in words")
 
 
 class RateCardSummary(_View):
@@ -114,8 +168,12 @@ class RateCardSummary(_View):
     effective_from: dt.date
     name: str
     vendor: str
-    currency: str
-    example_prices: bool
+    currency: str = Field(description="the default currency: the first of currencies")
+    currencies: list[str]
+    license_value: bool = Field(description="false where no price depends on a license "
+                                "value")
+    example_prices: bool = Field(description="some prices are example values, not the "
+                                 "vendor's")
     packages: list[PackageRef]
 
 
@@ -133,16 +191,24 @@ class RateCardView(_View):
     effective_from: dt.date
     name: str
     vendor: str
-    currency: str
+    currency: str = Field(description="the currency of this view's amounts (?currency=; "
+                          "default: the card's first)")
+    currencies: list[str]
     language: Literal["en", "de", "ru"]
+    license_value: bool
     example_prices: bool
+    example_figures: list[str] = Field(description="every figure that is an example value, "
+                                       "as a path (packages.basic.on_site.minimum.RUB)")
     minimum_term_years: int
     maximum_term_years: int
     max_discount_percent: Money
     priority_label: str
     priorities: list[PriorityView]
+    channels: list[str] = []
     packages: list[PackageView]
     conditions: list[str]
+    commitments: CommitmentsView | None = None
+    calendar: CalendarView | None = None
     points: PointsView | None = None
 
 
@@ -157,6 +223,7 @@ class ComparisonEntry(_View):
         "costs for the rest of the term (negative: it costs less)")
     service_hours: str
     response_times: list[ResponseTimeView]
+    example: bool = Field(default=False, description="the figures rest on example values")
     result: QuoteResult | None = None
 
 

@@ -9,6 +9,7 @@
   var cards = JSON.parse(document.getElementById("cards-data").textContent);
   var cardSelect = document.getElementById("rate_card");
   var packageSelect = document.getElementById("package");
+  var currencySelect = document.getElementById("currency");
   var pointsField = form.querySelector("[data-points-field]");
   var timer = null;
   var sequence = 0;
@@ -29,8 +30,17 @@
     var card = cards[cardSelect.value];
     if (!card) { return; }
     setOptions(packageSelect, card.packages);
+    setOptions(currencySelect, card.currencies.map(function (code) { return [code, code]; }));
     pointsField.hidden = !card.points;
     if (!card.points) { pointsField.querySelector("input").value = ""; }
+    showLicenseFields(card);
+  }
+
+  // A card whose prices depend on no license value asks for none.
+  function showLicenseFields(card) {
+    form.querySelectorAll("[data-license-field]").forEach(function (box) {
+      box.hidden = !card.license_value;
+    });
   }
 
   function rowIndex(row) {
@@ -179,6 +189,8 @@
   });
 
   var card = cards[cardSelect.value];
-  if (card) { pointsField.hidden = !card.points; }
-  if (form.querySelector("#license_value").value) { schedule(); }
+  if (card) { pointsField.hidden = !card.points; showLicenseFields(card); }
+  if (form.querySelector("#license_value").value || (card && !card.license_value)) {
+    schedule();
+  }
 })();

@@ -69,14 +69,14 @@ def test_rates_check_of_a_broken_folder(capsys, tmp_path):
     folder = tmp_path / "rates"
     shutil.copytree(resources.rates_dir(), folder)
     card = folder / "otrs.toml"
-    card.write_text(card.read_text(encoding="utf-8").replace('currency = "EUR"',
-                                                             'currency = "EURO"'),
+    card.write_text(card.read_text(encoding="utf-8").replace('currencies = ["EUR"]',
+                                                             'currencies = ["EURO"]'),
                     encoding="utf-8")
     with pytest.raises(SystemExit) as caught:
         main(["--rates", str(folder), "rates", "check"])
     assert caught.value.code != 0
     err = capsys.readouterr().err
-    assert "otrs.toml: currency:" in err
+    assert "otrs.toml: currencies: unknown currency 'EURO'" in err
     assert "Traceback" not in err
 
 

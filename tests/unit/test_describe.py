@@ -78,10 +78,16 @@ def test_describe_line_in_another_language(book):
 
 
 def test_points_in_german(book):
+    # graduated: 49 points at 95.00, the fiftieth at 90.00
     result = priced(book, bpm(rate_card="maxence", package="basic", points=50, language="de"))
     line = result.lines[1]
     assert line.description == "Support-Punktekonto: 50 Punkte"
-    assert line.detail == f"50 Punkte × {eur('90.00', 'de_DE')} (Preis ab 50 Punkten)"
+    assert line.detail == (f"49 Punkte × {eur('95.00', 'de_DE')} + 1 Punkt × "
+                           f"{eur('90.00', 'de_DE')} (gestaffelt: jeder Punkt zum Preis seiner "
+                           "Stufe)")
+
+
+YEAR_2026 = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
 
 
 def test_service_hours_read_as_runs_of_days_in_each_language(book):
@@ -90,12 +96,41 @@ def test_service_hours_read_as_runs_of_days_in_each_language(book):
 
     card = book.in_force("bpmonline", dt.date(2026, 1, 1)).card
     business = card.package("business").service_hours
-    assert service_hours_text(business, "en") == "Mon–Sun, 09:00–18:00 (Europe/Moscow, UTC+03:00)"
-    assert service_hours_text(business, "de") == \
-        "Mo.–So., 09:00–18:00 Uhr (Europe/Moscow, UTC+03:00)"
+    assert service_hours_text(business, "en", *YEAR_2026) == \
+        "Mon–Sun, 09:00–18:00 (Moscow time, UTC+3)"
+    assert service_hours_text(business, "de", *YEAR_2026, card.calendar) == (
+        "Mo.–So., 09:00–18:00 Uhr (Ortszeit Moskau, UTC+3); an gesetzlichen Feiertagen "
+        "geschlossen (Russland)")
     premium = card.package("premium").service_hours
-    assert service_hours_text(premium, "ru") == \
-        "круглосуточно, 7 дней в неделю (Europe/Moscow, UTC+03:00)"
+    assert service_hours_text(premium, "ru", *YEAR_2026, card.calendar) == \
+        "круглосуточно, 7 дней в неделю (часовой пояс «Москва», UTC+3)"
     gaps = ServiceHours(days=["mon", "tue", "wed", "fri"], start=dt.time(8), end=dt.time(17),
-                        time_zone="Europe/Berlin", utc_offset="UTC+01:00")
-    assert service_hours_text(gaps, "en") == "Mon–Wed, Fri, 08:00–17:00 (Europe/Berlin, UTC+01:00)"
+                        time_zone="Europe/Berlin")
+    assert service_hours_text(gaps, "en", *YEAR_2026) == \
+        "Mon–Wed, Fri, 08:00–17:00 (Berlin time, UTC+1 in winter, UTC+2 in summer)"
+
+
+@pytest.mark.parametrize(("language", "moscow", "berlin"), [
+    ("en", "Moscow time, UTC+3", "Berlin time, UTC+1 in winter, UTC+2 in summer"),
+    ("de", "Ortszeit Moskau, UTC+3", "Ortszeit Berlin, UTC+1 im Winter, UTC+2 im Sommer"),
+    ("ru", "часовой пояс «Москва», UTC+3",
+     "часовой пояс «Берлин», UTC+1 зимой, UTC+2 летом"),
+])
+def test_time_zones_in_words_with_the_offsets_of_the_dates_concerned(language, moscow, berlin):
+    from quote.core.describe import zone_text
+
+    assert zone_text("Europe/Moscow", language, *YEAR_2026) == moscow
+    assert zone_text("Europe/Berlin", language, *YEAR_2026) == berlin
+    # a term entirely in winter, or in summer, sees one offset only
+    assert zone_text("Europe/Berlin", "en", dt.date(2026, 11, 1), dt.date(2027, 2, 28)) == \
+        "Berlin time, UTC+1"
+    assert zone_text("Europe/Berlin", "en", dt.date(2026, 4, 1), dt.date(2026, 9, 30)) == \
+        "Berlin time, UTC+2"
+
+
+def test_a_zone_whose_offset_changed_says_when():
+    from quote.core.describe import zone_text
+
+    # Moscow kept UTC+4 from 27 March 2011 and went back to UTC+3 on 26 October 2014
+    assert zone_text("Europe/Moscow", "en", dt.date(2012, 1, 1), dt.date(2015, 12, 31)) == \
+        "Moscow time, UTC+4, UTC+3 from 26 October 2014"

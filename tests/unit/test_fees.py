@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 
 import pytest
+
+from quote import resources
+from quote.core.catalog import load_rates
+from quote.core.errors import QuoteInputError
 
 from .helpers import bpm, priced, refused_fields
 
@@ -31,8 +36,8 @@ from .helpers import bpm, priced, refused_fields
         ("premium", "on_demand", "66666.66", "10000.00", True),  # 15 % × 66,666.66 = 9,999.999
         ("premium", "on_demand", "66666.67", "10000.00", False),  # = 10,000.0005, rounds down
         ("premium", "on_demand", "70000.00", "10500.00", False),  # 15 % × 70,000 = 10,500.00
-        # Basic on-site: 15 %, no minimum
-        ("basic", "on_site", "0", "0.00", False),
+        # Basic on-site: 15 %, no minimum (a zero license value is refused: below)
+        ("basic", "on_site", "0.01", "0.00", False),  # 15 % × 0.01 = 0.0015
         ("basic", "on_site", "1000.00", "150.00", False),  # 15 % × 1,000 = 150.00
         ("basic", "on_site", "12000.00", "1800.00", False),  # 15 % × 12,000 = 1,800.00
     ],
@@ -68,12 +73,71 @@ def test_the_fee_is_charged_for_every_contract_year(book):
     [("quick_start", "3900.00"), ("basic", "6900.00"), ("professional", "12900.00"),
      ("enterprise", "24900.00")],
 )
-@pytest.mark.parametrize("license_value", ["0", "12000.00", "999999.99"])
-def test_otrs_tiers_are_flat_whatever_the_license_value(book, package, fee, license_value):
-    result = priced(book, bpm(rate_card="otrs", package=package, license_value=license_value))
+@pytest.mark.parametrize("license_value", [None, "0"])
+def test_otrs_tiers_are_flat_without_a_license_value(book, package, fee, license_value):
+    data = bpm(rate_card="otrs", package=package)
+    if license_value is not None:
+        data["license_value"] = license_value  # 0 says nothing, and is taken
+    result = priced(book, data)
     (line,) = result.lines
     assert line.explanation.kind == "flat_fee"
     assert line.amount == Decimal(fee)
+    assert line.description == f"{book.latest('otrs').card.package(package).name('en')} " \
+                               "support, 1 year"  # no deployment: the card has no licenses
+
+
+@pytest.mark.parametrize("card", ["otrs", "maxence"])
+def test_a_license_value_on_a_card_without_one_is_refused(book, card):
+    assert refused_fields(book, bpm(rate_card=card, package="basic",
+                                    license_value="12000.00")) == ["license_value"]
+    with pytest.raises(QuoteInputError) as caught:
+        priced(book, bpm(rate_card=card, package="basic", license_value="1"))
+    assert caught.value.errors[0].message == (
+        "this rate card has no license value: its prices do not depend on one")
+
+
+def test_a_license_value_is_required_where_the_card_prices_by_it(book):
+    data = bpm()
+    del data["license_value"]
+    assert refused_fields(book, data) == ["license_value"]
+
+
+@pytest.mark.parametrize("deployment", ["on_site", "on_demand"])
+def test_a_zero_license_value_where_the_fee_is_a_percentage_without_minimum(book, deployment):
+    # Basic on-site is 15 % with no minimum: 0 would make a 0.00 offer. On-demand Basic is
+    # included, so a zero license value says nothing wrong there.
+    data = bpm(package="basic", deployment=deployment, license_value="0")
+    if deployment == "on_demand":
+        assert priced(book, data).total == Decimal("0.00")
+        return
+    with pytest.raises(QuoteInputError) as caught:
+        priced(book, data)
+    (error,) = caught.value.errors
+    assert error.field == "license_value"
+    assert error.message == ("must be above 0: the fee is a percentage of the license value "
+                             "with no minimum, so nothing would be charged")
+    # with a minimum, zero licenses still cost the minimum (Business: 500.00)
+    assert priced(book, bpm(license_value="0")).total == Decimal("500.00")
+
+
+def test_license_additions_that_change_nothing_are_refused(book):
+    # OTRS has no license value at all; bpm'online Basic on-demand is included in the
+    # subscription: an added license value changes neither fee.
+    addition = {"date": "2026-07-01", "license_value": "1000.00"}
+    with pytest.raises(QuoteInputError) as caught:
+        priced(book, bpm(rate_card="otrs", package="basic", additions=[addition]))
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        ("additions.0.license_value",
+         "this rate card has no license value: its prices do not depend on one")]
+    with pytest.raises(QuoteInputError) as caught:
+        priced(book, bpm(package="basic", deployment="on_demand", additions=[addition]))
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        ("additions.0.license_value",
+         "adds nothing: this package's fee does not depend on the license value")]
+    # environments added to a flat package still cost their price
+    result = priced(book, bpm(rate_card="otrs", package="basic",
+                              additions=[{"date": "2026-07-01", "environments": 1}]))
+    assert result.lines[1].amount == Decimal("1043.51")  # 2,070.00 × 184/365 = 1,043.5068…
 
 
 def test_otrs_flat_fee_for_two_years(book):
@@ -174,28 +238,85 @@ def test_discount_limit_of_the_card(book):
 
 
 # -- rule 5: support points --------------------------------------------------
+#
+# maxence sells graduated tiers: points 1–49 at 95.00, 50–99 at 90.00, 100–249 at 85.00,
+# from 250 on 80.00, each point at the price of its own band.
 
 
 @pytest.mark.parametrize(
-    ("points", "unit", "amount"),
+    ("points", "bands", "amount"),
     [
-        (10, "95.00", "950.00"),  # the minimum purchase, first tier
-        (49, "95.00", "4655.00"),
-        (50, "90.00", "4500.00"),  # from 50 points on: 90.00 each
-        (99, "90.00", "8910.00"),
-        (100, "85.00", "8500.00"),
-        (249, "85.00", "21165.00"),
-        (250, "80.00", "20000.00"),
-        (10000, "80.00", "800000.00"),  # the maximum purchase
+        (10, [(10, "95.00")], "950.00"),  # the minimum purchase, first band
+        (49, [(49, "95.00")], "4655.00"),  # 49 × 95.00
+        (50, [(49, "95.00"), (1, "90.00")], "4745.00"),  # 4,655.00 + 90.00
+        (99, [(49, "95.00"), (50, "90.00")], "9155.00"),  # 4,655.00 + 4,500.00
+        (100, [(49, "95.00"), (50, "90.00"), (1, "85.00")], "9240.00"),  # + 85.00
+        (249, [(49, "95.00"), (50, "90.00"), (150, "85.00")], "21905.00"),  # + 12,750.00
+        (250, [(49, "95.00"), (50, "90.00"), (150, "85.00"), (1, "80.00")], "21985.00"),
+        # the maximum purchase: 21,905.00 + 9,751 × 80.00 = 21,905.00 + 780,080.00
+        (10000, [(49, "95.00"), (50, "90.00"), (150, "85.00"), (9751, "80.00")],
+         "801985.00"),
     ],
 )
-def test_points_tier_at_each_boundary(book, points, unit, amount):
+def test_graduated_points_each_at_the_price_of_its_band(book, points, bands, amount):
     result = priced(book, bpm(rate_card="maxence", package="basic", points=points))
     support, line = result.lines
     assert support.amount == Decimal("2400.00")
     assert line.code == "points"
+    assert [(b.quantity, b.unit_price) for b in line.explanation.bands] == [
+        (q, Decimal(p)) for q, p in bands]
+    assert line.amount == Decimal(amount)
+    assert line.explanation.cheaper_quantity is None  # a larger purchase never costs less
+    assert line.example  # the point prices are example values
+
+
+@pytest.fixture
+def volume_book(tmp_path):
+    """The shipped cards, maxence's points sold in volume tiers."""
+    folder = tmp_path / "rates"
+    shutil.copytree(resources.rates_dir(), folder)
+    card = folder / "maxence.toml"
+    text = card.read_text(encoding="utf-8")
+    assert text.count('tier_pricing = "graduated"') == 1
+    card.write_text(text.replace('tier_pricing = "graduated"', 'tier_pricing = "volume"'),
+                    encoding="utf-8")
+    return load_rates(folder)
+
+
+@pytest.mark.parametrize(
+    ("points", "unit", "amount", "cheaper"),
+    [
+        (10, "95.00", "950.00", None),  # 50 would cost 4,500.00: more
+        (47, "95.00", "4465.00", None),  # 47 × 95.00 < 4,500.00
+        (48, "95.00", "4560.00", (50, "4500.00")),  # 48 × 95.00 > 50 × 90.00
+        (49, "95.00", "4655.00", (50, "4500.00")),
+        (50, "90.00", "4500.00", None),  # from 50 points on: 90.00 each
+        (99, "90.00", "8910.00", (100, "8500.00")),
+        (100, "85.00", "8500.00", None),
+        (249, "85.00", "21165.00", (250, "20000.00")),
+        (250, "80.00", "20000.00", None),
+        (10000, "80.00", "800000.00", None),  # the maximum purchase
+    ],
+)
+def test_volume_points_and_when_more_would_cost_less(volume_book, points, unit, amount,
+                                                     cheaper):
+    result = priced(volume_book, bpm(rate_card="maxence", package="basic", points=points))
+    line = result.lines[1]
     assert line.explanation.unit_price == Decimal(unit)
     assert line.amount == Decimal(amount)
+    found = line.explanation.cheaper_quantity, line.explanation.cheaper_amount
+    assert found == ((cheaper[0], Decimal(cheaper[1])) if cheaper else (None, None))
+
+
+@pytest.mark.parametrize(("language", "notice"), [
+    ("en", "50 points cost €4,500.00, less than these 49"),
+    ("de", "50 Punkte kosten 4.500,00\xa0€, weniger als diese 49"),
+    ("ru", "50 баллов стоят 4\xa0500,00\xa0€, меньше, чем эти 49"),
+])
+def test_the_volume_notice_in_every_language(volume_book, language, notice):
+    line = priced(volume_book, bpm(rate_card="maxence", package="basic", points=49,
+                                   language=language)).lines[1]
+    assert line.detail.endswith("; " + notice)
 
 
 @pytest.mark.parametrize("points", [9, 10001])
@@ -212,4 +333,4 @@ def test_points_alone_on_a_running_contract(book):
     result = priced(book, bpm(rate_card="maxence", package="basic", points=50,
                               existing_contract=True))
     assert [line.code for line in result.lines] == ["points"]
-    assert result.total == Decimal("4500.00")
+    assert result.total == Decimal("4745.00")  # 49 × 95.00 + 1 × 90.00

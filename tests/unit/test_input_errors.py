@@ -25,7 +25,7 @@ def test_a_json_integer_is_an_exact_amount(book):
 
 
 def test_negative_zero_is_zero(book):
-    result = priced(book, bpm(package="basic", license_value="-0"))
+    result = priced(book, bpm(package="basic", deployment="on_demand", license_value="-0"))
     assert str(result.lines[0].amount) == "0.00"
     assert str(result.total) == "0.00"
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from quote.core.catalog import load_rates
 from quote.core.contract import last_day
 from quote.core.money import minor_units, percent_of, round_money
+from quote.core.rates import PercentPrice
 
 from .helpers import priced
 
@@ -28,11 +29,24 @@ def cents(low: int = 0, high: int = 100_000_000_00):
     return st.integers(low, high).map(lambda c: str(Decimal(c).scaleb(-2)))
 
 
+def license_values(card, package, deployment: str):
+    """What a caller sends as the license value: none for a card without one, above zero
+    where the fee is a percentage with no minimum (zero is refused there)."""
+    price = package.price(deployment)
+    if not card.license_value:
+        return st.none()
+    if isinstance(price, PercentPrice) and not any(price.minimum.root.values()):
+        return cents(1)
+    return cents()
+
+
 @st.composite
 def quote_requests(draw) -> dict:
     card_id, package_id = draw(st.sampled_from(PACKAGES))
     card = CARDS[card_id]
     package = card.package(package_id)
+    deployment = draw(DEPLOYMENTS)
+    licensed = isinstance(package.price(deployment), PercentPrice)
     start = draw(st.dates(dt.date(2024, 1, 1), dt.date(2032, 12, 31)))
     years = draw(st.integers(card.minimum_term_years, card.maximum_term_years))
     last = last_day(start, years)
@@ -41,19 +55,29 @@ def quote_requests(draw) -> dict:
     additions = []
     for _ in range(draw(st.integers(0, 3))):
         offset = draw(st.integers(0, (last - start).days))
-        added_environments = draw(st.integers(0, 1)) if rules.extra else 0
-        value = draw(cents(0 if added_environments else 1, 1_000_000_00))
-        additions.append({"date": (start + dt.timedelta(days=offset)).isoformat(),
-                          "license_value": value, "environments": added_environments})
+        if not licensed and not rules.extra:
+            break  # neither licenses nor environments could be added
+        added_environments = (1 if not licensed else draw(st.integers(0, 1))) \
+            if rules.extra else 0
+        addition = {"date": (start + dt.timedelta(days=offset)).isoformat(),
+                    "environments": added_environments}
+        if licensed:  # license additions only where the fee depends on them
+            addition["license_value"] = draw(cents(0 if added_environments else 1,
+                                                   1_000_000_00))
+        additions.append(addition)
     data = {
-        "rate_card": card_id, "package": package_id, "deployment": draw(DEPLOYMENTS),
-        "license_value": draw(cents()), "term_start": start.isoformat(), "term_years": years,
+        "rate_card": card_id, "package": package_id, "deployment": deployment,
+        "term_start": start.isoformat(), "term_years": years,
+        "currency": draw(st.sampled_from(card.currencies)),
         "environments": environments, "additions": additions,
         "discount_percent": str(draw(st.integers(0, int(card.max_discount_percent * 100)))
                                 / Decimal(100)),
         "tax_percent": str(draw(st.integers(0, 2500)) / Decimal(100)),
         "as_of": "2026-01-01",
     }
+    license_value = draw(license_values(card, package, deployment))
+    if license_value is not None:
+        data["license_value"] = license_value
     if additions and draw(st.booleans()):
         data["existing_contract"] = True
         data["as_of"] = start.isoformat()  # a running contract: priced while it runs
@@ -63,9 +87,13 @@ def quote_requests(draw) -> dict:
     return data
 
 
+LICENSED = [(card_id, package_id) for card_id, package_id in PACKAGES
+            if CARDS[card_id].license_value]
+
+
 @PROPERTY
-@given(package=st.sampled_from(PACKAGES), deployment=DEPLOYMENTS,
-       low=cents(), extra=cents(0, 10_000_000_00))
+@given(package=st.sampled_from(LICENSED), deployment=DEPLOYMENTS,
+       low=cents(1), extra=cents(0, 10_000_000_00))
 def test_the_fee_never_falls_when_the_license_value_rises(book, package, deployment, low,
                                                           extra):
     card_id, package_id = package

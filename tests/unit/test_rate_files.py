@@ -37,7 +37,7 @@ def broken(rates: Path, old: str, new: str) -> list:
 
 def test_the_shipped_cards_load():
     book = load_rates()
-    assert book.ids() == ["bpmonline", "maxence", "otrs"]
+    assert book.ids() == ["bpmonline", "maxence", "open-xchange", "otrs"]
 
 
 @pytest.mark.parametrize(
@@ -50,10 +50,44 @@ def test_the_shipped_cards_load():
         ('response_times = { "1" = "1h"', 'response_times = { "9" = "1h", "1" = "1h"',
          "packages.1.response_times", "names unknown priorities ['9']"),
         ("ru = \"Пакеты поддержки bpm'online\"\n", "", "name.ru", "Field required"),
-        ('currency = "EUR"', 'currency = "EUX"', "currency", "unknown currency 'EUX'"),
-        ('on_site = { kind = "percent", percent = "20", minimum = "500.00" }',
-         'on_site = { kind = "percent", percent = "20", minimum = "500.001" }',
+        ('currencies = ["EUR", "RUB", "USD"]', 'currencies = ["EUX", "RUB", "USD"]',
+         "currencies", "unknown currency 'EUX'"),
+        ('currencies = ["EUR", "RUB", "USD"]', 'currencies = ["EUR", "RUB", "USD", "EUR"]',
+         "currencies", "a currency is listed twice"),
+        ('currencies = ["EUR", "RUB", "USD"]', 'currencies = ["EUR", "RUB", "KWD"]',
+         "currencies", "KWD has 3 decimals"),
+        ('percent = "20", minimum = { EUR = "500.00"',
+         'percent = "20", minimum = { EUR = "500.001"',
          "packages.1.on_site.minimum", "500.001 has more decimals than EUR"),
+        ('percent = "20", minimum = { EUR = "500.00", RUB = "45000.00", USD = "550.00" }',
+         'percent = "20", minimum = { EUR = "500.00", RUB = "45000.00" }',
+         "packages.1.on_site.minimum", "no amount in USD"),
+        ('percent = "20", minimum = { EUR = "500.00", RUB = "45000.00", USD = "550.00" }',
+         'percent = "20", minimum = "500.00"',
+         "packages.1.on_site.minimum", "give this amount in each of the card's currencies"),
+        ('example = ["minimum.RUB", "minimum.USD"] }\non_demand = { kind = "percent", '
+         'percent = "10"', 'example = ["minimum.RUB", "maximum"] }\non_demand = { kind = '
+         '"percent", percent = "10"', "packages.1.on_site.percent.example",
+         "'maximum' is not a figure of this table"),
+        ('example = ["minimum.RUB", "minimum.USD"] }\non_demand = { kind = "percent", '
+         'percent = "10"', 'example = ["minimum.RUB", "minimum.GBP"] }\non_demand = { kind = '
+         '"percent", percent = "10"', "packages.1.on_site.example",
+         "GBP is not a currency of this card"),
+        ('time_zone = "Europe/Moscow"\n\n[[packages]]\nid = "business"',
+         'time_zone = "Europe/Moscow"\nutc_offset = "UTC+03:00"\n\n[[packages]]\nid = "business"',
+         "packages.0.service_hours", "utc_offset is not written any more"),
+        ('time_zone = "Europe/Moscow"\n\n[[packages]]\nid = "business"',
+         'time_zone = "Europe/Moskva"\n\n[[packages]]\nid = "business"',
+         "packages.0.service_hours.time_zone", "unknown time zone 'Europe/Moskva'"),
+        ('calendar = { country = "RU" }', 'calendar = { country = "XX" }', "calendar",
+         "no holiday calendar for the country 'XX'"),
+        ('calendar = { country = "RU" }', 'calendar = { country = "RU", subdivision = "ZZ" }',
+         "calendar", "RU has no subdivision 'ZZ'"),
+        ('response_times = { "1" = "1h"', 'response_times = { "1" = "1 hour"',
+         "packages.1.response_times.1", 'write times as "30s", "30min", "4h"'),
+        ('currencies = ["EUR", "RUB", "USD"]', 'currencies = ["EUR", "RUB", "USD"]\n'
+         'license_value = false', "packages.0.on_site",
+         "a card without a license value (license_value = false) has flat or included prices"),
         ('max_discount_percent = "15"', 'max_discount_percent = "150"',
          "max_discount_percent", "less than or equal to 100"),
         ('max_discount_percent = "15"', "max_discount_percent = 15.5",

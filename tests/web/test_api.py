@@ -166,7 +166,7 @@ def test_rate_cards_in_force_in_the_requested_language(client):
     assert response.status_code == 200
     assert response.json["language"] == "ru"
     ids = [card["id"] for card in response.json["rate_cards"]]
-    assert ids == ["bpmonline", "maxence", "otrs"]
+    assert ids == ["bpmonline", "maxence", "open-xchange", "otrs"]
 
 
 def test_one_rate_card_with_packages_prices_and_service_levels(client):
@@ -176,10 +176,11 @@ def test_one_rate_card_with_packages_prices_and_service_levels(client):
     assert card["language"] == "de"
     business = next(p for p in card["packages"] if p["id"] == "business")
     assert business["on_site"] == {"kind": "percent", "percent": "20", "minimum": "500.00",
-                                   "text": business["on_site"]["text"]}
+                                   "text": business["on_site"]["text"], "examples": []}
     assert "500,00" in business["on_site"]["text"]
     assert business["response_times"][0]["response"]["text"]
     assert business["service_hours"]["text"]
+    assert card["currencies"] == ["EUR", "RUB", "USD"] and card["currency"] == "EUR"
 
 
 def test_an_unknown_rate_card_is_404(client):

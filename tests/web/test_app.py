@@ -52,7 +52,8 @@ def test_settings_come_from_prefixed_environment_variables(monkeypatch):
 
 def test_a_broken_rate_file_stops_start_up_naming_file_and_field(tmp_path):
     good = (ROOT / "rates" / "otrs.toml").read_text(encoding="utf-8")
-    (tmp_path / "otrs.toml").write_text(good.replace('currency = "EUR"', 'currency = "EURO"'),
+    (tmp_path / "otrs.toml").write_text(good.replace('currencies = ["EUR"]',
+                                                     'currencies = ["EURO"]'),
                                         encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         create_app({"TESTING": True, "RATES_DIR": str(tmp_path)})

@@ -105,3 +105,22 @@ def test_csv_follows_the_filters_and_refuses_other_locales(sign_in, issued):
     rows = rows_of(client.get("/finance/offers?format=csv&locale=en&rate_card=otrs"), ",")
     assert {row[0] for row in rows[1:]} == {issued[2]}
     assert client.get("/finance/offers?format=csv&locale=fr").status_code == 400
+
+
+def test_offers_of_one_card_in_three_currencies_are_totalled_per_currency(app, users,
+                                                                         make_request,
+                                                                         sign_in):
+    # bpm'online Business on-site, 20 % of the license value in each price list's currency
+    for currency, value in (("EUR", "12000.00"), ("RUB", "600000.00"), ("USD", "15000.00"),
+                            ("RUB", "100000.00")):  # 20 % = 20,000.00 < the RUB minimum
+        store_offer(app, make_request(currency=currency, license_value=value),
+                    users["sales"])
+    page = sign_in("finance").get("/finance/offers").get_data(as_text=True)
+    totals = {row.split('"')[0]: row for row in page.split('data-currency="')[1:]}
+    assert set(totals) == {"EUR", "RUB", "USD"}
+    # 120,000.00 + 45,000.00 (the RUB list's minimum) = 165,000.00 RUB
+    assert "165,000.00" in totals["RUB"] and ">2<" in totals["RUB"]
+    assert "3,000.00" in totals["USD"] and ">1<" in totals["USD"]
+    assert "2,400.00" in totals["EUR"] and ">1<" in totals["EUR"]
+    rows = rows_of(sign_in("finance").get("/finance/offers?format=csv&locale=en"), ",")
+    assert sorted(row[9] for row in rows[1:]) == ["EUR", "RUB", "RUB", "USD"]

@@ -73,8 +73,8 @@ def test_a_changed_rate_file_leaves_an_issued_offer_unchanged(make_app, tmp_path
 
     card = Path(rates / "bpmonline.toml")
     text = card.read_text(encoding="utf-8")
-    changed = text.replace('on_site = { kind = "percent", percent = "20", minimum = "500.00" }',
-                           'on_site = { kind = "percent", percent = "30", minimum = "500.00" }')
+    changed = text.replace('on_site = { kind = "percent", percent = "20", minimum = {',
+                           'on_site = { kind = "percent", percent = "30", minimum = {')
     assert changed != text
     card.write_text(changed, encoding="utf-8")
 

@@ -28,9 +28,10 @@ TODAY = dt.date(2026, 6, 1)
 
 @pytest.fixture(scope="module")
 def dollar_book(tmp_path_factory):
-    """The OTRS card priced in US dollars, for a second currency."""
+    """The OTRS card priced in US dollars only, for a second currency."""
     rates = tmp_path_factory.mktemp("rates")
-    text = Path("rates/otrs.toml").read_text().replace('currency = "EUR"', 'currency = "USD"')
+    text = Path("rates/otrs.toml").read_text().replace('currencies = ["EUR"]',
+                                                       'currencies = ["USD"]')
     (rates / "otrs.toml").write_text(text)
     return load_rates(rates)
 
@@ -55,7 +56,7 @@ def offers(store, book, dollar_book):
 
     dollars = draft_from(dollar_book, {
         "rate_card": "otrs", "package": "quick_start", "deployment": "on_site",
-        "license_value": "12000.00", "term_start": "2026-01-01", "as_of": "2026-01-01",
+        "term_start": "2026-01-01", "as_of": "2026-01-01",
         "customer": {"company": "ООО Ромашка"}}, valid_days=365)
     with store.session() as session:
         ada = add_user(session, "ada@example.com", "Ada", "a long password!")
