@@ -111,3 +111,22 @@ def test_the_phone_layout_keeps_everything_reachable(browser, live_server):
     assert width <= 375
     expect(page.get_by_role("button", name="Рассчитать")).to_be_visible()
     context.close()
+
+
+def test_choosing_a_card_offers_its_currencies_and_hides_what_it_does_not_ask(page,
+                                                                             live_server):
+    page.goto(f"{live_server}/")
+    page.select_option("#rate_card", "bpmonline")
+    page.select_option("#package", "business")
+    expect(page.locator("#currency option")).to_have_count(3)
+    page.fill("#term_start", "2026-01-01")
+    page.fill("#license_value", "600.000")
+    page.select_option("#currency", "RUB")
+    expect(page.locator("#total")).to_have_text(f"120.000,00{NBSP}RUB")
+    page.select_option("#rate_card", "maxence")
+    expect(page.locator("#currency option")).to_have_count(1)
+    expect(page.locator("#license_value")).to_be_hidden()
+    expect(page.locator("#deployment")).to_be_hidden()
+    expect(page.locator("#additions-0-license_value")).to_be_hidden()
+    expect(page.locator("#total")).to_have_text(f"2.400,00{NBSP}€")
+    expect(page.locator("#sla-examples")).to_contain_text("Freitag, 2. Januar 2026, 17:45")
