@@ -69,7 +69,7 @@ MAX_CLIENTS = 32
 LANGUAGES = ("en", "de", "ru")
 SALES_EMAIL = "load@example.com"
 KINDS = ("preview", "issue", "replay", "race", "conflict", "pdf")
-WEIGHTS = (45, 24, 8, 5, 3, 15)  # per cent of the operations; a race sends two requests
+WEIGHTS = (50, 24, 8, 5, 3, 10)  # per cent of the operations; a race sends two requests
 EXPECTED = {"health": {200}, "preview": {200}, "issue": {200, 201}, "replay": {200},
             "race": {200, 201}, "conflict": {422}, "pdf": {200}, "read back": {200}}
 
