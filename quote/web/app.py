@@ -58,6 +58,10 @@ DEFAULTS = {
     "LIMIT_PDF_GLOBAL": "60 per minute",
     # Seconds a PDF may take to render before the request is answered with 503.
     "PDF_RENDER_TIMEOUT": 20,
+    # Renders at once on a host, across its workers; None: half the CPU cores (at
+    # least 1). Without a staff account a request gets a slot at once or 503.
+    "PDF_RENDER_SLOTS": None,
+    "PDF_SLOT_WAIT_STAFF": 20,
     # Draft PDFs kept per process for identical preview requests.
     "PREVIEW_PDF_CACHE": 64,
     # Additions a request without a staff account may carry (staff: up to 100).
@@ -188,6 +192,7 @@ def create_app(config=None) -> Flask:
     app.register_error_handler(InternalServerError, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RenderTimeout, _render_timeout)
+    app.register_error_handler(pdfs.RenderBusy, _render_busy)
     return app
 
 
@@ -320,14 +325,22 @@ def _server_error(error: InternalServerError):
 def _render_timeout(error: RenderTimeout):
     log.warning("PDF render stopped after %g s on %s %s", error.seconds, request.method,
                 request.path)
-    message = gettext("The PDF took too long to make. Please try again later, or ask our "
-                      "sales team for the offer.")
+    return _unavailable(gettext("The PDF took too long to make. Please try again later, or "
+                                "ask our sales team for the offer."), retry_after=60)
+
+
+def _render_busy(_error):
+    return _unavailable(gettext("Many PDFs are being made right now. Please try again in a "
+                                "few seconds."), retry_after=5)
+
+
+def _unavailable(message: str, retry_after: int):
     if is_api():
         response = error_json(503, message)
     else:
         response = current_app.make_response((render_template(
             "web/error.html", code=503, title=message), 503))
-    response.headers["Retry-After"] = "60"
+    response.headers["Retry-After"] = str(retry_after)
     return response
 
 
