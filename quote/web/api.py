@@ -130,7 +130,7 @@ def preview():
 def compare():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())  # refuses what no package can price
-    loaded = rates().in_force(quote_request.rate_card, result.as_of)
+    loaded = rates().priced_with(result)
     compared = comparison(quote_request, loaded, result.as_of, quote_request.language)
     return compared.model_dump(mode="json", exclude_none=True)
 
@@ -140,9 +140,12 @@ def compare():
 @pdf_limits()
 def preview_pdf():
     quote_request = _quote_request()
-    result = price_quote(quote_request, rates(), today())
-    loaded = rates().in_force(quote_request.rate_card, result.as_of)
-    return draft_pdf_response(quote_request, result, loaded)
+
+    def priced():
+        result = price_quote(quote_request, rates(), today())
+        return result, rates().priced_with(result)
+
+    return draft_pdf_response(quote_request, priced)
 
 
 # Issued offers (API token: Authorization: Bearer <token>)
@@ -161,7 +164,7 @@ def issue_quote():
                                "characters", field="Idempotency-Key")
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
-    loaded = rates().in_force(quote_request.rate_card, result.as_of)
+    loaded = rates().priced_with(result)
     try:
         issued = issue_offer(quote_request, result, loaded, issuer=g.api_user,
                              idempotency_key=key, body=quote_request.model_dump_json().encode())

@@ -26,7 +26,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from flask_limiter.util import get_remote_address
 from ..core.offer import OfferDocument, offer_document
 from ..pdf import offer_filename, render_offer, time_limit
 from ..store import Offer, pdf_for
-from .app import limiter, pdf_response, store
+from .app import limiter, pdf_response, store, today
 from .auth import is_staff
 
 TOO_MANY_PDFS = lazy_gettext("Too many PDFs are being made right now. Please try again in a "
@@ -90,13 +90,26 @@ class RenderSlots:
             os.close(handle)
 
 
+@contextmanager
+def render_slot() -> Iterator[None]:
+    """A render slot for the rest of the request's work (taken once per request)."""
+    if g.get("render_slot"):
+        yield
+        return
+    slots: RenderSlots = current_app.extensions["quote.render_slots"]
+    with slots.slot(current_app.config["PDF_SLOT_WAIT_STAFF"] if is_staff() else 0):
+        g.render_slot = True
+        try:
+            yield
+        finally:
+            g.render_slot = False
+
+
 def render(document: OfferDocument, language: str) -> bytes:
     """Render ``document`` in a render slot and within the time limit; note that it ran."""
-    config = current_app.config
-    slots: RenderSlots = current_app.extensions["quote.render_slots"]
-    with slots.slot(config["PDF_SLOT_WAIT_STAFF"] if is_staff() else 0):
+    with render_slot():
         g.pdf_rendered = True
-        with time_limit(config["PDF_RENDER_TIMEOUT"]):
+        with time_limit(current_app.config["PDF_RENDER_TIMEOUT"]):
             return render_offer(document, language)
 
 
@@ -131,17 +144,17 @@ class PreviewCache:
 
     def __init__(self, entries: int):
         self.entries = entries
-        self._pdfs: OrderedDict[str, bytes] = OrderedDict()
+        self._pdfs: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> tuple[bytes, str] | None:
         with self._lock:
             pdf = self._pdfs.get(key)
             if pdf is not None:
                 self._pdfs.move_to_end(key)
             return pdf
 
-    def put(self, key: str, pdf: bytes) -> None:
+    def put(self, key: str, pdf: tuple[bytes, str]) -> None:
         if self.entries <= 0:
             return
         with self._lock:
@@ -158,18 +171,26 @@ def init_app(app) -> None:
         Path(app.instance_path) / "render-slots", count)
 
 
-def draft_pdf_response(quote_request, result, loaded):
-    """The draft offer of a priced request as a PDF download, rendered once per request."""
-    document = offer_document(quote_request, result, loaded)
+def draft_pdf_response(quote_request, priced: Callable[[], tuple]):
+    """The draft offer of a request as a PDF download, rendered once per request.
+
+    ``priced()`` prices the request, giving (result, loaded card). An identical
+    request of the same day is answered from the cache; otherwise the render
+    slot is taken before pricing, so that a busy host refuses at once, before
+    any costly work.
+    """
     key = hashlib.sha256("\n".join((
-        quote_request.model_dump_json(), result.as_of.isoformat(), loaded.sha256,
-        document.language)).encode()).hexdigest()
+        quote_request.model_dump_json(), today().isoformat())).encode()).hexdigest()
     cache: PreviewCache = current_app.extensions["quote.preview_pdfs"]
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render(document, document.language)
-        cache.put(key, pdf)
-    return pdf_response(pdf, offer_filename(document, document.language))
+    cached = cache.get(key)
+    if cached is None:
+        with render_slot():
+            result, loaded = priced()
+            document = offer_document(quote_request, result, loaded)
+            cached = (render(document, document.language),
+                      offer_filename(document, document.language))
+        cache.put(key, cached)
+    return pdf_response(*cached)
 
 
 def offer_pdf(offer: Offer, language: str) -> bytes:

@@ -99,7 +99,7 @@ def price_form(form: QuoteForm, language: str):
     except QuoteInputError as exc:
         place_errors(form, reading, exc.errors)
         return reading, None, None, None
-    loaded = rates().in_force(quote_request.rate_card, result.as_of)
+    loaded = rates().priced_with(result)
     return reading, quote_request, result, loaded
 
 
@@ -152,7 +152,7 @@ def index():
         reading, quote_request, result, loaded = price_form(form, language)
         if result is not None:
             if request.form.get("action") == "pdf" and not switching:
-                return draft_pdf_response(quote_request, result, loaded)
+                return draft_pdf_response(quote_request, lambda: (result, loaded))
             context = result_context(quote_request, result, loaded, language)
         if switching:
             reading = Reading(data=None)
