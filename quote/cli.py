@@ -12,7 +12,7 @@ from pathlib import Path
 from .core.catalog import DEFAULT_RATES_DIR, RateFileError, load_rates
 from .core.errors import QuoteInputError
 from .core.pricing import price_quote
-from .core.request import parse_request
+from .core.request import json_number, parse_request
 from .core.show import card_as_text
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -28,7 +28,7 @@ def _read_json(source: str):
     except OSError as exc:
         raise SystemExit(_fail(f"cannot read {source}: {exc.strerror}", EXIT_USAGE)) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_float=json_number)
     except ValueError as exc:
         raise SystemExit(_fail(f"{source} is not valid JSON: {exc}", EXIT_INPUT)) from None
 
