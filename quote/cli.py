@@ -13,7 +13,7 @@ from . import resources
 from .core.catalog import RateFileError, load_rates
 from .core.errors import QuoteInputError
 from .core.pricing import price_quote
-from .core.request import parse_request
+from .core.request import json_number, parse_request
 from .core.show import card_as_text
 from .i18n import CatalogueError
 
@@ -30,7 +30,7 @@ def _read_json(source: str):
     except OSError as exc:
         raise SystemExit(_fail(f"cannot read {source}: {exc.strerror}", EXIT_USAGE)) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_float=json_number)
     except ValueError as exc:
         raise SystemExit(_fail(f"{source} is not valid JSON: {exc}", EXIT_INPUT)) from None
 
