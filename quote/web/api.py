@@ -16,8 +16,8 @@ from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, json_number, parse_request
 from ..i18n import LANGUAGES
 from ..store import IdempotencyConflict
-from .app import error_json, limit, rates, today
 from .auth import api_user_from_token, requires
+from .extensions import error_json, limit, rates, today
 from .i18n import current_language
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
 from .openapi import openapi_document

@@ -6,15 +6,12 @@ import datetime as dt
 import logging
 import secrets
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
-from flask_babel import gettext, lazy_gettext
+from flask import Flask, current_app, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import BaseConverter
 
 from .. import resources
 from ..core.catalog import RateBook, RateFileError, load_rates
@@ -22,8 +19,16 @@ from ..i18n import CatalogueError, check_catalogues
 from ..pdf import RenderTimeout, engine_warnings
 from ..store import Store, database_url
 from . import i18n
+from .extensions import (
+    API_PREFIX,
+    TOO_MANY,
+    OfferNumberConverter,
+    csrf,
+    error_json,
+    is_api,
+    limiter,
+)
 
-API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -102,19 +107,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
-
-csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
-
-
-TOO_MANY = lazy_gettext("Too many requests from your address. Please wait a minute and try again.")
-
-
-class OfferNumberConverter(BaseConverter):
-    """An offer number in a URL: Q-2026-000042."""
-
-    regex = r"[A-Z]{1,5}-[0-9]{4}-[0-9]{6}"
-
 
 class ConfigError(RuntimeError):
     """The app cannot start: the message says what to fix."""
@@ -236,52 +228,6 @@ def _open_store(app: Flask) -> Store:
 def _log_pdf_warnings(app: Flask) -> None:
     for warning in engine_warnings():
         app.logger.warning("PDF engine: %s", warning)
-
-
-def pdf_response(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def rates() -> RateBook:
-    return current_app.extensions["quote.rates"]
-
-
-def store() -> Store:
-    return current_app.extensions["quote.store"]
-
-
-def limit(setting: str, **options):
-    """A Flask-Limiter limit read from the configuration ``setting`` at request time."""
-    return limiter.limit(lambda: current_app.config[setting],
-                         error_message=lambda: str(TOO_MANY), **options)
-
-
-def now() -> dt.datetime:
-    """The moment of issue: ``TODAY`` (when configured) at the current UTC time of day."""
-    moment = dt.datetime.now(dt.UTC)
-    if current_app.config["TODAY"] is None:
-        return moment
-    return dt.datetime.combine(today(), moment.timetz())
-
-
-def today() -> dt.date:
-    configured = current_app.config["TODAY"]
-    if configured is None:
-        return dt.date.today()
-    return configured if isinstance(configured, dt.date) else dt.date.fromisoformat(configured)
-
-
-def is_api() -> bool:
-    return request.path.startswith(API_PREFIX + "/") or request.path == API_PREFIX
-
-
-def error_json(status: int, message: str, field: str = ""):
-    response = jsonify({"errors": [{"field": field, "message": message}]})
-    response.status_code = status
-    return response
 
 
 def _security_headers(response):

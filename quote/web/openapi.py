@@ -28,7 +28,7 @@ from ..core.money import minor_units
 from ..core.patterns import decimal_pattern
 from ..core.request import MAX_AMOUNT, PERCENT_DECIMALS, QuoteRequest
 from ..core.result import QuoteResult
-from .app import OfferNumberConverter
+from .extensions import OfferNumberConverter
 from .schemas import Comparison, ErrorResponse, OfferSnapshot, RateCardList, RateCardView
 
 MAX_BODY = "64 KiB"

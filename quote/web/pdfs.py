@@ -37,8 +37,8 @@ from flask_limiter.util import get_remote_address
 from ..core.offer import OfferDocument, offer_document
 from ..pdf import offer_filename, render_offer, time_limit
 from ..store import Offer, pdf_for
-from .app import limiter, pdf_response, store, today
 from .auth import is_staff
+from .extensions import limiter, pdf_response, store, today
 
 TOO_MANY_PDFS = lazy_gettext("Too many PDFs are being made right now. Please try again in a "
                              "minute.")

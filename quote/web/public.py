@@ -14,8 +14,8 @@ from ..core.errors import QuoteInputError
 from ..core.pricing import alternative_term, price_quote
 from ..core.request import parse_request
 from ..i18n import LANGUAGES
-from .app import limit, rates, today
 from .auth import can
+from .extensions import limit, rates, today
 from .forms import PUBLIC_KINDS, QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
 from .pdfs import draft_pdf_response, pdf_limits
