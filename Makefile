@@ -50,6 +50,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 
+## every benchmark in bench/: core, web, pdf, store, load, guard (docs/bench.md)
 bench: install
 	$(BIN)/python -m bench
 

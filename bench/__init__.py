@@ -1,1 +1,1 @@
-"""Benchmarks: ``python -m bench [core|web|pdf|all]``."""
+"""Benchmarks: ``python -m bench [core|web|pdf|store|load|guard|all]`` (see docs/bench.md)."""

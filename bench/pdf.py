@@ -53,7 +53,7 @@ def offer():
     book = load_rates()
     request = parse_request(REQUEST)
     result = price_quote(request, book, dt.date(2026, 1, 1))
-    loaded = book.in_force(result.rate_card.id, result.as_of)
+    loaded = book.priced_with(result)
     return offer_document(request, result, loaded, number="Q-2026-000042")
 
 

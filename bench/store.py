@@ -1,6 +1,11 @@
 """Store benchmark: issuing, the finance list and the PDF cache on a scratch SQLite file.
 
-    python -m bench.store                 # SQLite in a temporary folder
+Baselines, measured in the same run on the same database: an empty writing
+transaction (``SELECT 1`` in ``store.session()``) for issuing, an empty
+reading one (``SELECT 1`` in ``store.session(read_only=True)``) for the reads;
+each figure is printed with its ratio to its baseline.
+
+    python -m bench store                 # SQLite in a temporary folder
     python -m bench.store postgresql+psycopg://user@host/db   # an EMPTY database
 """
 
@@ -12,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sqlalchemy import text
 
 from quote.core.catalog import load_rates
 from quote.core.offer import offer_document
@@ -47,13 +54,25 @@ def run(url: str) -> None:
     store.migrate()
     book = load_rates()
     drafts = [_draft(book, f"Customer {i % 50}") for i in range(10)]
+
+    def empty(read_only: bool):
+        def transaction():
+            with store.session(read_only=read_only) as session:
+                session.execute(text("SELECT 1"))
+        return transaction
+
+    empty_write, empty_read = _timed(empty(False), 50), _timed(empty(True), 50)
+    print(f"bench store ({store.dialect}): baselines: empty writing transaction "
+          f"{empty_write:.2f} ms, empty reading transaction {empty_read:.2f} ms")
     start = time.perf_counter()
     for i in range(OFFERS):
         with store.session() as session:
             offer = issue(session, drafts[i % len(drafts)]).offer
     issuing = time.perf_counter() - start
-    print(f"bench store ({store.dialect}): issue {OFFERS} offers, one transaction each: "
-          f"{issuing:.2f} s ({issuing / OFFERS * 1000:.2f} ms per offer)")
+    per_offer = issuing / OFFERS * 1000
+    print(f"bench store: issue {OFFERS} offers, one transaction each: {issuing:.2f} s "
+          f"({per_offer:.2f} ms per offer, ratio {per_offer / empty_write:.1f} to the empty "
+          "writing transaction)")
 
     def page():
         with store.session(read_only=True) as session:
@@ -63,20 +82,25 @@ def run(url: str) -> None:
         with store.session(read_only=True) as session:
             sum(1 for _ in export_rows(session))
 
-    print(f"bench store: finance list page of 50 with totals: {_timed(page, 20):.2f} ms")
-    print(f"bench store: export of {OFFERS * 2} line rows: {_timed(export, 5):.2f} ms")
+    listing, exporting = _timed(page, 20), _timed(export, 5)
+    print(f"bench store: finance list page of 50 with totals: {listing:.2f} ms "
+          f"(ratio {listing / empty_read:.1f} to the empty reading transaction)")
+    print(f"bench store: export of {OFFERS * 2} line rows: {exporting:.2f} ms "
+          f"(ratio {exporting / empty_read:.1f})")
     pdf = b"%PDF" + b"x" * 200_000
     pdf_for(store, offer, "de", lambda document, language: pdf)
 
     def cached():
         pdf_for(store, offer, "de", lambda document, language: 1 / 0)
 
-    print(f"bench store: cached 200 kB PDF: {_timed(cached, 20):.2f} ms")
+    reading = _timed(cached, 20)
+    print(f"bench store: cached 200 kB PDF: {reading:.2f} ms "
+          f"(ratio {reading / empty_read:.1f})")
     store.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = [] if argv is None else argv
     if argv:
         run(argv[0])
         return 0
@@ -86,4 +110,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -21,6 +21,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,10 +73,11 @@ def _start(app: str, port: int, cwd: Path, env: dict) -> subprocess.Popen:
     raise SystemExit(f"gunicorn {app} did not start")
 
 
-def _load(port: int, path: str, body: bytes, seconds: float) -> tuple[int, int]:
-    """(completed requests, failed requests) in ``seconds``, with THREADS clients."""
+def _load(port: int, path: str, body: bytes, seconds: float) -> tuple[int, Counter]:
+    """(completed requests, failed requests by status or "connection error") in ``seconds``,
+    with THREADS clients."""
     done = [0] * THREADS
-    failed = [0] * THREADS
+    failed = [Counter() for _ in range(THREADS)]
     stop = time.monotonic() + seconds
     headers = {"Content-Type": "application/json"}
 
@@ -89,12 +91,12 @@ def _load(port: int, path: str, body: bytes, seconds: float) -> tuple[int, int]:
                 if response.status == 200:
                     done[index] += 1
                 else:
-                    failed[index] += 1
+                    failed[index][response.status] += 1
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             except (OSError, http.client.HTTPException):
-                failed[index] += 1
+                failed[index]["connection error"] += 1
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.close()
@@ -104,10 +106,11 @@ def _load(port: int, path: str, body: bytes, seconds: float) -> tuple[int, int]:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(done), sum(failed)
+    return sum(done), sum(failed, Counter())
 
 
-def _measure(app: str, cwd: Path, env: dict, path: str, body: bytes) -> float:
+def _measure(app: str, cwd: Path, env: dict, path: str, body: bytes) -> tuple[float, Counter]:
+    """(answered requests per second, failed requests by status)."""
     port = _free_port()
     process = _start(app, port, cwd, env)
     try:
@@ -117,19 +120,27 @@ def _measure(app: str, cwd: Path, env: dict, path: str, body: bytes) -> float:
     finally:
         process.terminate()
         process.wait(timeout=10)
-    if failed:
-        print(f"  {app}: {failed} requests failed")
-    return done / seconds
+    return done / seconds, failed
 
 
 def main() -> int:
-    env = {**os.environ, "QUOTE_ENV": "development", "QUOTE_TODAY": '"2026-01-15"'}
     print(f"bench web: gunicorn {WORKERS} sync workers, {THREADS} client threads, "
-          f"{min(DURATION, 10.0):.0f} s each, loopback")
-    preview = _measure("wsgi:app", ROOT, env, "/api/v1/quotes/preview", PREVIEW_BODY)
+          f"{min(DURATION, 10.0):.0f} s each, loopback; rate limiting off "
+          "(QUOTE_RATELIMIT_ENABLED=false), so that no request is turned into a 429")
     with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "QUOTE_ENV": "development", "QUOTE_TODAY": '"2026-01-15"',
+               "QUOTE_RATELIMIT_ENABLED": "false",
+               "QUOTE_DATABASE_URL": f"sqlite:///{Path(folder) / 'quote.db'}"}
+        preview, preview_failed = _measure("wsgi:app", ROOT, env, "/api/v1/quotes/preview",
+                                           PREVIEW_BODY)
         Path(folder, "trivial.py").write_text(TRIVIAL_APP, encoding="utf-8")
-        trivial = _measure("trivial:app", Path(folder), env, "/ping", b"{}")
+        trivial, trivial_failed = _measure("trivial:app", Path(folder), env, "/ping", b"{}")
+    if preview_failed or trivial_failed:
+        for name, failed in (("preview", preview_failed), ("trivial", trivial_failed)):
+            if failed:
+                print(f"  {name}: failed requests {dict(failed)}")
+        print("bench web: FAILED, so no figure (failed requests would distort it)")
+        return 1
     print(f"  POST /api/v1/quotes/preview (3 years, 2 additions): {preview:8.0f} requests/s")
     print(f"  POST /ping (trivial Flask JSON endpoint):            {trivial:8.0f} requests/s")
     if preview:

@@ -15,7 +15,7 @@ from .core.catalog import RateFileError, load_rates
 from .core.errors import QuoteInputError
 from .core.pricing import price_quote
 from .core.rates import example_figures
-from .core.request import parse_request
+from .core.request import json_number, parse_request
 from .core.show import card_as_text
 from .core.sla import answer, parse_sla_request
 from .i18n import CatalogueError, translations
@@ -33,7 +33,7 @@ def _read_json(source: str):
     except OSError as exc:
         raise SystemExit(_fail(f"cannot read {source}: {exc.strerror}", EXIT_USAGE)) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_float=json_number)
     except ValueError as exc:
         raise SystemExit(_fail(f"{source} is not valid JSON: {exc}", EXIT_INPUT)) from None
 
@@ -106,7 +106,7 @@ def cmd_sla(args) -> int:
     if args.zone:
         data["time_zone"] = args.zone
     try:
-        found = answer(parse_sla_request(data), book)
+        found = answer(parse_sla_request(data), book, dt.date.today())
     except QuoteInputError as exc:
         return print_input_errors(exc)
     if args.json:

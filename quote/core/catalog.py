@@ -67,6 +67,12 @@ class RateBook:
         return next((v for v in self.versions.get(card_id, []) if v.card.version == version),
                     None)
 
+    def priced_with(self, result) -> LoadedCard:
+        """The card version a ``QuoteResult`` was priced with."""
+        loaded = self.version(result.rate_card.id, result.rate_card.version)
+        assert loaded is not None, "a result names a version of this book"
+        return loaded
+
     def latest(self, card_id: str) -> LoadedCard | None:
         versions = self.versions.get(card_id)
         return versions[-1] if versions else None

@@ -8,18 +8,26 @@ rate card (package, currency decimals, dates inside the term) is checked by
 Bounds (documented in the README):
 
 - license values: 0 to 999,999,999,999 in the card's currency, at most the
-  currency's decimals; strings such as "12000.50" (a JSON integer is accepted
-  too, a JSON fraction is refused because it may already have lost digits);
+  currency's decimals; plain decimal strings such as "12000.50" (no sign,
+  spaces or leading zeros), or a whole JSON number (a JSON number with a
+  fractional part is refused because it may already have lost digits);
 - term: 1 to 10 contract years, and within the card's minimum and maximum;
 - environments: 1 to 100 in all; additions: at most 100;
 - dates: ISO ``YYYY-MM-DD`` between 2000-01-01 and 2099-12-31;
 - discount and tax: 0 to 100 percent, at most 4 decimals;
-- customer texts: at most 200 characters each (e-mail 254).
+- ids (rate card, package) are taken as they are, never trimmed;
+- customer texts: at most 200 characters each (country 100, e-mail 254) as
+  sent, without control characters; white space around them is dropped. The
+  e-mail is taken as it is: one "@", a dot after it, no white space.
+
+The expressions the texts are matched with are in ``quote.core.patterns``;
+the JSON schema of the model publishes the same ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -37,6 +45,13 @@ from pydantic import (
 
 from .errors import N_, FieldError, QuoteInputError
 from .money import AmountError, parse_decimal
+from .patterns import (
+    DATE_PATTERN,
+    EMAIL_PATTERN,
+    PLAIN_NUMBER_PATTERN,
+    TEXT_PATTERN,
+    decimal_pattern,
+)
 
 MAX_AMOUNT = Decimal("999999999999")
 MAX_YEARS = 10
@@ -45,8 +60,27 @@ MAX_ADDITIONS = 100
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2099, 12, 31)
 
-AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"
-PERCENT_PATTERN = r"^[0-9]{1,3}(\.[0-9]{1,4})?$"
+PERCENT_DECIMALS = 4
+
+AMOUNT_PATTERN = decimal_pattern(MAX_AMOUNT)
+PERCENT_PATTERN = decimal_pattern(Decimal(100), PERCENT_DECIMALS)
+_PLAIN_NUMBER = re.compile(PLAIN_NUMBER_PATTERN)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TEXT = re.compile(TEXT_PATTERN)
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def json_number(text: str) -> int | float:
+    """A JSON number written with a fraction or an exponent, as a request reads it.
+
+    For ``json.loads(..., parse_float=json_number)``. A whole number stays whole
+    however it is written (``12000.0``, ``1.2e4``), as JSON Schema counts it an
+    integer; any other number becomes a float, which amounts refuse.
+    """
+    number = Decimal(text)
+    if number.adjusted() < 18 and number == number.to_integral_value():
+        return int(number)
+    return float(text)
 
 
 def _amount(value: object) -> Decimal:
@@ -67,14 +101,17 @@ def _amount(value: object) -> Decimal:
         raise ValueError(N_("must not be negative"))
     if number > MAX_AMOUNT:
         raise ValueError(N_("must be at most 999999999999"))
-    return number.copy_abs()  # "-0" is 0, never a negative zero
+    if not _PLAIN_NUMBER.fullmatch(value):
+        raise ValueError(N_('must be written without spaces, a sign or leading zeros, '
+                            'such as "12000.50"'))
+    return number
 
 
 def _percent(value: object) -> Decimal:
     number = _amount(value)
     if number > 100:
         raise ValueError(N_("must be between 0 and 100"))
-    if -number.as_tuple().exponent > 4:
+    if -number.as_tuple().exponent > PERCENT_DECIMALS:
         raise ValueError(N_("must have at most 4 decimals"))
     return number
 
@@ -82,7 +119,7 @@ def _percent(value: object) -> Decimal:
 def _iso_date(value: object) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         day = value
-    elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
@@ -101,8 +138,9 @@ Amount = Annotated[
     WithJsonSchema({
         "anyOf": [{"type": "string", "pattern": AMOUNT_PATTERN},
                   {"type": "integer", "minimum": 0, "maximum": int(MAX_AMOUNT)}],
-        "description": "a decimal string; a JSON integer is accepted, a fraction is not",
-        "examples": ["12000.50"],
+        "description": 'a plain decimal string from 0 to 999999999999 ("12000.50": no sign, '
+                       "spaces or leading zeros), or a whole JSON number; a JSON number "
+                       "with a fractional part is refused",
     }),
 ]
 PercentText = Annotated[
@@ -112,13 +150,15 @@ PercentText = Annotated[
     WithJsonSchema({
         "anyOf": [{"type": "string", "pattern": PERCENT_PATTERN},
                   {"type": "integer", "minimum": 0, "maximum": 100}],
-        "examples": ["19"],
+        "description": 'a percentage from 0 to 100 with at most 4 decimals, written like an '
+                       'amount ("19", "7.5")',
     }),
 ]
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-01"]}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN,
+                    "examples": ["2026-03-01"]}),
 ]
 def _currency_code(value: object) -> str:
     if not isinstance(value, str) or len(value) != 3 or not (value.isascii()
@@ -140,33 +180,58 @@ Billing = Literal["prepaid", "annual"]
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
+
+
+def _text(max_length: int, pattern: str = TEXT_PATTERN):
+    """A customer text: its length is checked as sent; the validators match ``pattern``."""
+    return Field(default="", max_length=max_length, json_schema_extra={"pattern": pattern})
 
 
 class Customer(_Input):
-    company: str = Field(default="", max_length=200)
-    contact: str = Field(default="", max_length=200)
-    email: str = Field(default="", max_length=254)
-    country: str = Field(default="", max_length=100)
+    """Who the offer is for. Texts are checked as sent, then white space around them is
+    dropped; the e-mail is taken as it is."""
 
-    @field_validator("email")
-    @classmethod
-    def _plausible_email(cls, email: str) -> str:
-        if email and (email.count("@") != 1 or "." not in email.split("@")[1]
-                      or any(c.isspace() for c in email)):
-            raise ValueError(N_("is not an e-mail address"))
-        return email
+    company: str = _text(200)
+    contact: str = _text(200)
+    email: str = _text(254, EMAIL_PATTERN)
+    country: str = _text(100)
 
     @field_validator("company", "contact", "email", "country")
     @classmethod
     def _printable(cls, text: str) -> str:
-        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        if not _TEXT.fullmatch(text):
             raise ValueError(N_("must not contain control characters"))
         return text
 
+    @field_validator("company", "contact", "country")
+    @classmethod
+    def _trimmed(cls, text: str) -> str:
+        return text.strip()
+
+    @field_validator("email")
+    @classmethod
+    def _plausible_email(cls, email: str) -> str:
+        if not _EMAIL.fullmatch(email):
+            raise ValueError(N_("is not an e-mail address"))
+        return email
+
+
+# An addition adds licenses (a license value above 0) or environments, or both: a
+# plain decimal string above 0 has a digit other than 0.
+_ADDS_SOMETHING = {
+    "anyOf": [
+        {"required": ["license_value"],
+         "properties": {"license_value": {"minimum": 1, "pattern": "[1-9]"}}},
+        {"required": ["environments"], "properties": {"environments": {"minimum": 1}}},
+    ],
+}
+
 
 class Addition(_Input):
-    """Licenses and/or environments added to the contract on ``date``."""
+    """Licenses and/or environments added to the contract on ``date`` (at least one)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_ADDS_SOMETHING)
 
     date: IsoDate
     license_value: Amount = Decimal(0)
@@ -197,8 +262,10 @@ class QuoteRequest(_Input):
     lapsed (``lapsed`` is the old contract; the term is the new one).
     """
 
-    rate_card: str = Field(min_length=1, max_length=40, examples=["bpmonline"])
-    package: str = Field(min_length=1, max_length=30, examples=["business"])
+    rate_card: str = Field(min_length=1, max_length=40,
+                           description="the id of a rate card")
+    package: str = Field(min_length=1, max_length=30,
+                         description="the id of one of the rate card's packages")
     deployment: Deployment
     license_value: Amount | None = Field(
         default=None, description="required where the rate card prices by license value; "
@@ -238,7 +305,7 @@ class QuoteRequest(_Input):
                                  description="the number of the contract this offer "
                                  "belongs to")
     discount_percent: PercentText = Decimal(0)
-    tax_percent: PercentText = Decimal(0)
+    tax_percent: PercentText = Field(default=Decimal(0), examples=["19"])
     language: Language = "en"
     customer: Customer = Field(default_factory=Customer)
     as_of: IsoDate | None = Field(

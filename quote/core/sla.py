@@ -28,16 +28,19 @@ hours unless the package is 24×7; a later request never has an earlier
 deadline (``tests/unit/test_sla_properties.py``).
 
 ``SlaRequest`` and ``SlaAnswer`` are what the command line (``quote sla``) and
-the API (``POST /api/v1/sla/deadlines``) read and write.
+the API (``POST /api/v1/sla/deadlines``) read and write; they use the card
+version in force today, or the one a request pins (a contract's own).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
     BaseModel,
@@ -53,7 +56,7 @@ from .calendar import BusinessDays
 from .catalog import LoadedCard, RateBook
 from .describe import moment, service_hours_text, zone_text
 from .errors import N_, FieldError, QuoteInputError
-from .rates import WEEKDAYS, Duration, Package, RateCard, ServiceHours, known_zone
+from .rates import WEEKDAYS, Duration, Package, RateCard, ServiceHours
 from .request import field_errors
 from .terms import duration_text
 from .zones import UTC, to_instant, to_local, utc_offset_text
@@ -282,12 +285,17 @@ def sla_rows(card: RateCard, package: Package, first_day: dt.date,
 # -- the request and the answer of ``quote sla`` and the API ----------------------------
 
 
+_LEAP_SECOND = re.compile(r"^(.{17}):60")
+
+
 def _aware(value: object) -> dt.datetime:
+    """An RFC 3339 date and time with its offset (a leap second is the second after :59)."""
     if isinstance(value, dt.datetime):
         moment_ = value
-    elif isinstance(value, str) and 16 <= len(value) <= 40 and value[4:5] == "-":
+    elif isinstance(value, str) and 16 <= len(value) <= MAX_TIME_LENGTH and value[4:5] == "-":
+        text, leap = _LEAP_SECOND.subn(r"\1:59", value.upper())
         try:
-            moment_ = dt.datetime.fromisoformat(value)
+            moment_ = dt.datetime.fromisoformat(text) + dt.timedelta(seconds=leap)
         except ValueError:
             raise ValueError(N_("is not a date and time of the calendar")) from None
     else:
@@ -295,31 +303,38 @@ def _aware(value: object) -> dt.datetime:
                             '"2026-12-24T17:45+01:00"'))
     if moment_.tzinfo is None or moment_.utcoffset() is None:
         raise ValueError(N_('needs its UTC offset, such as "2026-12-24T17:45+01:00"'))
-    if not EARLIEST <= moment_ <= LATEST:
+    if not EARLIEST.year <= moment_.year <= LATEST.year:
         raise ValueError(N_("must lie between 2000-01-01 and 2099-12-31"))
     return moment_
 
 
+@cache
+def zone_names() -> frozenset[str]:
+    """The IANA zones a request may name (those of the machine's time zone database)."""
+    return frozenset(available_timezones())
+
+
 def _zone_name(value: object) -> str:
-    if not isinstance(value, str) or not value or len(value) > 60:
+    if not isinstance(value, str) or value not in zone_names():
         raise ValueError(N_('must be an IANA time zone such as "Europe/Berlin"'))
-    try:
-        return known_zone(value)
-    except ValueError:
-        raise ValueError(N_('must be an IANA time zone such as "Europe/Berlin"')) from None
+    return value
 
 
+MAX_TIME_LENGTH = 64
 AwareTime = Annotated[
     dt.datetime,
     BeforeValidator(_aware),
-    WithJsonSchema({"type": "string", "format": "date-time",
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": "^20[0-9]{2}-",
+                    "maxLength": MAX_TIME_LENGTH,
+                    "description": "an RFC 3339 date and time with its offset, in the years "
+                                   "2000 to 2099",
                     "examples": ["2026-12-24T17:45:00+01:00"]}),
 ]
 ZoneName = Annotated[
     str,
     BeforeValidator(_zone_name),
-    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 60,
-                    "examples": ["Europe/Berlin"]}),
+    WithJsonSchema({"type": "string", "description": "an IANA time zone of the server's "
+                    "database", "examples": ["Europe/Berlin"]}),
 ]
 
 
@@ -341,7 +356,7 @@ class SlaRequest(BaseModel):
     rate_card_version: str | None = Field(
         default=None, min_length=1, max_length=40,
         description="use this version of the card (a contract's own) instead of the one in "
-        "force on the request's date")
+        "force today")
 
 
 def parse_sla_request(data: object) -> SlaRequest:
@@ -400,7 +415,7 @@ class SlaAnswer(_Out):
     resolution: DeadlineView | None = None
 
 
-def _resolve(request: SlaRequest, book: RateBook) -> LoadedCard:
+def _resolve(request: SlaRequest, book: RateBook, today: dt.date) -> LoadedCard:
     if request.rate_card not in book.versions:
         raise QuoteInputError([FieldError("rate_card", N_("unknown rate card; choose one of "
                                                           "%(known)s"),
@@ -414,18 +429,19 @@ def _resolve(request: SlaRequest, book: RateBook) -> LoadedCard:
                 {"card": request.rate_card, "version": request.rate_card_version,
                  "known": ", ".join(v.card.version for v in book.versions[request.rate_card])})])
         return pinned
-    on = request.requested_at.astimezone(UTC).date()
-    loaded = book.in_force(request.rate_card, on)
+    loaded = book.in_force(request.rate_card, today)
     if loaded is None:
-        raise QuoteInputError([FieldError("requested_at", N_("no version of %(card)s is in "
-                                                             "force on %(date)s"),
-                                          {"card": request.rate_card, "date": on.isoformat()})])
+        raise QuoteInputError([FieldError("rate_card", N_("no version of %(card)s is in "
+                                                          "force on %(date)s"),
+                                          {"card": request.rate_card,
+                                           "date": today.isoformat()})])
     return loaded
 
 
-def answer(request: SlaRequest, book: RateBook) -> SlaAnswer:
-    """The deadlines of ``request`` with the card version in force on its date."""
-    loaded = _resolve(request, book)
+def answer(request: SlaRequest, book: RateBook, today: dt.date) -> SlaAnswer:
+    """The deadlines of ``request`` with the card version in force ``today`` (or the
+    version the request pins: a contract's own)."""
+    loaded = _resolve(request, book, today)
     card = loaded.card
     package = card.package(request.package)
     if package is None:

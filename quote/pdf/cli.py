@@ -38,7 +38,7 @@ def cmd_pdf(args, load, read_json) -> int:
         result = price_quote(request, book, dt.date.today())
     except QuoteInputError as exc:
         return print_input_errors(exc)
-    loaded = book.in_force(result.rate_card.id, result.as_of)
+    loaded = book.priced_with(result)
     assert loaded is not None  # price_quote priced with it
     language = args.lang or request.language
     document = offer_document(request, result, loaded, language=language)

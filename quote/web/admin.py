@@ -12,8 +12,8 @@ from wtforms.fields.choices import SelectChoice
 
 from ..store import ROLES, DuplicateEmail, InvalidEmail, PasswordTooShort, add_user, list_users
 from ..store.users import MIN_PASSWORD_LENGTH, disable_user, get_user, revoke_api_tokens
-from .app import store
 from .auth import ROLE_NAMES, requires
+from .extensions import store
 
 admin = Blueprint("admin", __name__)
 

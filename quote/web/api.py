@@ -11,14 +11,14 @@ import json
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
-from ..core.errors import N_, FieldError, QuoteInputError
+from ..core.errors import N_, QuoteInputError
 from ..core.pricing import price_quote
-from ..core.request import QuoteRequest, parse_request
+from ..core.request import QuoteRequest, json_number, parse_request
 from ..core.sla import answer, parse_sla_request
 from ..i18n import LANGUAGES
 from ..store import IdempotencyConflict
-from .app import error_json, limit, rates, today
 from .auth import api_user_from_token, requires
+from .extensions import error_json, limit, rates, today
 from .i18n import current_language
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
 from .openapi import openapi_document
@@ -58,7 +58,7 @@ def _json_body() -> object:
         raise BadBody(415, "send the request as JSON with Content-Type: application/json")
     raw = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        return json.loads(raw, parse_constant=_refuse_constant, parse_float=json_number)
     except (ValueError, RecursionError) as exc:
         raise BadBody(400, f"the body is not valid JSON: {exc}") from None
 
@@ -68,9 +68,10 @@ def _refuse_constant(name: str):
 
 
 def _quote_request() -> QuoteRequest:
+    """The body as a quote request; a discount without a sales or admin token is 403."""
     quote_request = parse_request(_json_body())
     if quote_request.discount_percent and not _token_may("issue"):
-        raise QuoteInputError([FieldError("discount_percent", DISCOUNT_REFUSED)])
+        raise BadBody(403, gettext(DISCOUNT_REFUSED), field="discount_percent")
     most = current_app.config["PUBLIC_MAX_ADDITIONS"]
     if len(quote_request.additions) > most and not _has_token():
         raise BadBody(403, f"without a staff API token a request carries at most {most} "
@@ -116,9 +117,11 @@ def show_rate_card(card_id: str):
     if loaded is None:
         return error_json(404, f"no rate card {card_id!r} is in force today")
     currencies = request.args.getlist("currency")
-    if len(currencies) > 1 or (currencies and currencies[0] not in loaded.card.currencies):
-        return error_json(400, f"currency must be one of {', '.join(loaded.card.currencies)}",
-                          field="currency")
+    if len(currencies) > 1:
+        return error_json(400, "currency is given twice", field="currency")
+    if currencies and currencies[0] not in loaded.card.currencies:
+        return error_json(404, f"{card_id} has no price list in {currencies[0]!r}; it has "
+                               f"{', '.join(loaded.card.currencies)}", field="currency")
     view = card_view(loaded, current_language(), currencies[0] if currencies else None,
                      today())
     return view.model_dump(mode="json", exclude_none=True)
@@ -128,7 +131,7 @@ def show_rate_card(card_id: str):
 @_preview_limit()
 def sla_deadlines():
     """When a support request must be answered (and resolved), from the rate card."""
-    found = answer(parse_sla_request(_json_body()), rates())
+    found = answer(parse_sla_request(_json_body()), rates(), today())
     return found.model_dump(mode="json", exclude_none=True)
 
 
@@ -145,7 +148,7 @@ def preview():
 def compare():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())  # refuses what no package can price
-    loaded = rates().in_force(quote_request.rate_card, result.as_of)
+    loaded = rates().priced_with(result)
     compared = comparison(quote_request, loaded, result.as_of, quote_request.language)
     return compared.model_dump(mode="json", exclude_none=True)
 
@@ -155,9 +158,12 @@ def compare():
 @pdf_limits()
 def preview_pdf():
     quote_request = _quote_request()
-    result = price_quote(quote_request, rates(), today())
-    loaded = rates().in_force(quote_request.rate_card, result.as_of)
-    return draft_pdf_response(quote_request, result, loaded)
+
+    def priced():
+        result = price_quote(quote_request, rates(), today())
+        return result, rates().priced_with(result)
+
+    return draft_pdf_response(quote_request, priced)
 
 
 # Issued offers (API token: Authorization: Bearer <token>)
@@ -176,12 +182,12 @@ def issue_quote():
                                "characters", field="Idempotency-Key")
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
-    loaded = rates().in_force(quote_request.rate_card, result.as_of)
+    loaded = rates().priced_with(result)
     try:
         issued = issue_offer(quote_request, result, loaded, issuer=g.api_user,
                              idempotency_key=key, body=quote_request.model_dump_json().encode())
     except IdempotencyConflict as exc:
-        return error_json(422, f"the Idempotency-Key {exc.key!r} was used before with another "
+        return error_json(409, f"the Idempotency-Key {exc.key!r} was used before with another "
                                f"request body (offer {exc.number}); use a new key for a new "
                                "request", field="Idempotency-Key")
     response = jsonify(offer_snapshot(issued.offer))
@@ -207,11 +213,25 @@ def quote_pdf(number: str):
     return offer_pdf_response(offer, language)
 
 
+def _document() -> dict:
+    """The OpenAPI document of the rate cards in force today, made once per app for each
+    set of card versions."""
+    cards = rates().cards_in_force(today())
+    key = tuple((loaded.card.id, loaded.card.version) for loaded in cards)
+    documents = current_app.extensions.setdefault("quote.openapi", {})
+    if key not in documents:
+        versions = {loaded.card.id: [v.card.version for v in rates().versions[loaded.card.id]]
+                    for loaded in cards}
+        documents[key] = openapi_document(cards, current_app.config["LIMIT_PREVIEW"],
+                                          versions)
+    return documents[key]
+
+
 @api.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(_document())
 
 
 @api.get("/docs")
 def docs():
-    return render_template("web/api_docs.html", spec=openapi_document())
+    return render_template("web/api_docs.html", spec=_document())

@@ -6,15 +6,12 @@ import datetime as dt
 import logging
 import secrets
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
-from flask_babel import gettext, lazy_gettext
+from flask import Flask, current_app, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import BaseConverter
 
 from .. import resources
 from ..core.catalog import RateBook, RateFileError, load_rates
@@ -22,8 +19,16 @@ from ..i18n import CatalogueError, check_catalogues
 from ..pdf import RenderTimeout, engine_warnings
 from ..store import Store, database_url
 from . import i18n
+from .extensions import (
+    API_PREFIX,
+    TOO_MANY,
+    OfferNumberConverter,
+    csrf,
+    error_json,
+    is_api,
+    limiter,
+)
 
-API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 64 * 1024
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -58,6 +63,10 @@ DEFAULTS = {
     "LIMIT_PDF_GLOBAL": "60 per minute",
     # Seconds a PDF may take to render before the request is answered with 503.
     "PDF_RENDER_TIMEOUT": 20,
+    # Renders at once on a host, across its workers; None: half the CPU cores (at
+    # least 1). Without a staff account a request gets a slot at once or 503.
+    "PDF_RENDER_SLOTS": None,
+    "PDF_SLOT_WAIT_STAFF": 20,
     # Draft PDFs kept per process for identical preview requests.
     "PREVIEW_PDF_CACHE": 64,
     # Additions a request without a staff account may carry (staff: up to 100).
@@ -98,19 +107,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
-
-csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
-
-
-TOO_MANY = lazy_gettext("Too many requests from your address. Please wait a minute and try again.")
-
-
-class OfferNumberConverter(BaseConverter):
-    """An offer number in a URL: Q-2026-000042."""
-
-    regex = r"[A-Z]{1,5}-[0-9]{4}-[0-9]{6}"
-
 
 class ConfigError(RuntimeError):
     """The app cannot start: the message says what to fix."""
@@ -188,6 +184,7 @@ def create_app(config=None) -> Flask:
     app.register_error_handler(InternalServerError, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RenderTimeout, _render_timeout)
+    app.register_error_handler(pdfs.RenderBusy, _render_busy)
     return app
 
 
@@ -233,52 +230,6 @@ def _log_pdf_warnings(app: Flask) -> None:
         app.logger.warning("PDF engine: %s", warning)
 
 
-def pdf_response(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def rates() -> RateBook:
-    return current_app.extensions["quote.rates"]
-
-
-def store() -> Store:
-    return current_app.extensions["quote.store"]
-
-
-def limit(setting: str, **options):
-    """A Flask-Limiter limit read from the configuration ``setting`` at request time."""
-    return limiter.limit(lambda: current_app.config[setting],
-                         error_message=lambda: str(TOO_MANY), **options)
-
-
-def now() -> dt.datetime:
-    """The moment of issue: ``TODAY`` (when configured) at the current UTC time of day."""
-    moment = dt.datetime.now(dt.UTC)
-    if current_app.config["TODAY"] is None:
-        return moment
-    return dt.datetime.combine(today(), moment.timetz())
-
-
-def today() -> dt.date:
-    configured = current_app.config["TODAY"]
-    if configured is None:
-        return dt.date.today()
-    return configured if isinstance(configured, dt.date) else dt.date.fromisoformat(configured)
-
-
-def is_api() -> bool:
-    return request.path.startswith(API_PREFIX + "/") or request.path == API_PREFIX
-
-
-def error_json(status: int, message: str, field: str = ""):
-    response = jsonify({"errors": [{"field": field, "message": message}]})
-    response.status_code = status
-    return response
-
-
 def _security_headers(response):
     headers = response.headers
     if request.endpoint != "static":
@@ -320,14 +271,22 @@ def _server_error(error: InternalServerError):
 def _render_timeout(error: RenderTimeout):
     log.warning("PDF render stopped after %g s on %s %s", error.seconds, request.method,
                 request.path)
-    message = gettext("The PDF took too long to make. Please try again later, or ask our "
-                      "sales team for the offer.")
+    return _unavailable(gettext("The PDF took too long to make. Please try again later, or "
+                                "ask our sales team for the offer."), retry_after=60)
+
+
+def _render_busy(_error):
+    return _unavailable(gettext("Many PDFs are being made right now. Please try again in a "
+                                "few seconds."), retry_after=5)
+
+
+def _unavailable(message: str, retry_after: int):
     if is_api():
         response = error_json(503, message)
     else:
         response = current_app.make_response((render_template(
             "web/error.html", code=503, title=message), 503))
-    response.headers["Retry-After"] = "60"
+    response.headers["Retry-After"] = str(retry_after)
     return response
 
 

@@ -34,7 +34,7 @@ from wtforms import PasswordField, StringField
 
 from ..store.sessions import end_session, start_session, user_for_session
 from ..store.users import user_for_api_token, verify_password
-from .app import error_json, is_api, limit, store
+from .extensions import error_json, is_api, limit, store
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "issue": frozenset({"sales", "admin"}),       # issue, accept, withdraw, revise; discounts

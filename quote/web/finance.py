@@ -22,8 +22,8 @@ from ..core.describe import day, money
 from ..i18n import LANGUAGES
 from ..store import STATUSES, OfferFilters, export_rows, list_offers, list_users
 from ..store.finance import SORTS
-from .app import rates, store, today
 from .auth import requires
+from .extensions import rates, store, today
 from .i18n import current_language
 from .offers import status_name
 

@@ -145,7 +145,7 @@ def read_form(form: QuoteForm, page_language: str, staff: bool,
             if required:
                 reading.add(f.id, gettext("Please enter an amount."))
             return
-        key_target[key] = str(value)
+        key_target[key] = format(value, "f")  # plain digits, never an exponent
         f.data = format_amount_for_entry(value, page_language)
 
     def whole(f, key_target: dict, key: str, required: bool = False) -> None:

@@ -39,8 +39,8 @@ from ..store import (
     withdraw,
 )
 from . import pdfs
-from .app import error_json, is_api, limit, now, pdf_response, store, today
 from .auth import requires, staff_user
+from .extensions import error_json, is_api, limit, now, pdf_response, store, today
 from .forms import Reading
 from .i18n import current_language, format_amount_for_entry
 from .public import build_form, fit_to_card, price_form, render_form, result_context

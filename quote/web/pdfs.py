@@ -10,14 +10,25 @@ about a second of CPU), so rendering is protected on its own:
   answered with 503;
 - identical draft previews (the same validated request, the same card version
   and language) are answered from a per-process cache of ``PREVIEW_PDF_CACHE``
-  entries.
+  entries;
+- at most ``PDF_RENDER_SLOTS`` renders run at once on a host, whatever the
+  number of workers, so that renders never occupy every worker and every core:
+  the other requests (and the load balancer's health check) are still served.
+  A request without a staff account finds a slot free or gets 503 at once
+  (``Retry-After``); staff wait for one up to ``PDF_SLOT_WAIT_STAFF`` seconds.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from flask import current_app, g
 from flask_babel import lazy_gettext
@@ -26,8 +37,8 @@ from flask_limiter.util import get_remote_address
 from ..core.offer import OfferDocument, offer_document
 from ..pdf import offer_filename, render_offer, time_limit
 from ..store import Offer, pdf_for
-from .app import limiter, pdf_response, store
 from .auth import is_staff
+from .extensions import limiter, pdf_response, store, today
 
 TOO_MANY_PDFS = lazy_gettext("Too many PDFs are being made right now. Please try again in a "
                              "minute.")
@@ -35,11 +46,71 @@ TOO_MANY_FROM_YOU = lazy_gettext("Too many PDFs from your address. Please wait a
                                  "try again.")
 
 
+class RenderBusy(Exception):
+    """Every render slot of this host is taken."""
+
+
+class RenderSlots:
+    """At most ``count`` renders at once on this host, across the worker processes.
+
+    A slot is an exclusive ``flock`` on one of ``count`` lock files in ``folder``;
+    the kernel releases it when the holder closes it or dies, so a killed worker
+    never keeps a slot.
+    """
+
+    def __init__(self, folder: Path, count: int):
+        self.paths = [folder / f"slot-{index}.lock" for index in range(max(1, count))]
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _take(self) -> int | None:
+        for path in self.paths:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(handle)
+                continue
+            return handle
+        return None
+
+    @contextmanager
+    def slot(self, wait: float) -> Iterator[None]:
+        """Hold a slot for the block; raise ``RenderBusy`` if none frees within ``wait`` s."""
+        deadline = time.monotonic() + wait
+        handle = self._take()
+        while handle is None:
+            if time.monotonic() >= deadline:
+                raise RenderBusy
+            time.sleep(0.05)
+            handle = self._take()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(handle)
+
+
+@contextmanager
+def render_slot() -> Iterator[None]:
+    """A render slot for the rest of the request's work (taken once per request)."""
+    if g.get("render_slot"):
+        yield
+        return
+    slots: RenderSlots = current_app.extensions["quote.render_slots"]
+    with slots.slot(current_app.config["PDF_SLOT_WAIT_STAFF"] if is_staff() else 0):
+        g.render_slot = True
+        try:
+            yield
+        finally:
+            g.render_slot = False
+
+
 def render(document: OfferDocument, language: str) -> bytes:
-    """Render ``document`` within the configured time limit, and note that a render ran."""
-    g.pdf_rendered = True
-    with time_limit(current_app.config["PDF_RENDER_TIMEOUT"]):
-        return render_offer(document, language)
+    """Render ``document`` in a render slot and within the time limit; note that it ran."""
+    with render_slot():
+        g.pdf_rendered = True
+        with time_limit(current_app.config["PDF_RENDER_TIMEOUT"]):
+            return render_offer(document, language)
 
 
 def _rendered(_response) -> bool:
@@ -73,17 +144,17 @@ class PreviewCache:
 
     def __init__(self, entries: int):
         self.entries = entries
-        self._pdfs: OrderedDict[str, bytes] = OrderedDict()
+        self._pdfs: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> tuple[bytes, str] | None:
         with self._lock:
             pdf = self._pdfs.get(key)
             if pdf is not None:
                 self._pdfs.move_to_end(key)
             return pdf
 
-    def put(self, key: str, pdf: bytes) -> None:
+    def put(self, key: str, pdf: tuple[bytes, str]) -> None:
         if self.entries <= 0:
             return
         with self._lock:
@@ -95,20 +166,31 @@ class PreviewCache:
 
 def init_app(app) -> None:
     app.extensions["quote.preview_pdfs"] = PreviewCache(app.config["PREVIEW_PDF_CACHE"])
+    count = app.config["PDF_RENDER_SLOTS"] or max(1, (os.cpu_count() or 2) // 2)
+    app.extensions["quote.render_slots"] = RenderSlots(
+        Path(app.instance_path) / "render-slots", count)
 
 
-def draft_pdf_response(quote_request, result, loaded):
-    """The draft offer of a priced request as a PDF download, rendered once per request."""
-    document = offer_document(quote_request, result, loaded)
+def draft_pdf_response(quote_request, priced: Callable[[], tuple]):
+    """The draft offer of a request as a PDF download, rendered once per request.
+
+    ``priced()`` prices the request, giving (result, loaded card). An identical
+    request of the same day is answered from the cache; otherwise the render
+    slot is taken before pricing, so that a busy host refuses at once, before
+    any costly work.
+    """
     key = hashlib.sha256("\n".join((
-        quote_request.model_dump_json(), result.as_of.isoformat(), loaded.sha256,
-        document.language)).encode()).hexdigest()
+        quote_request.model_dump_json(), today().isoformat())).encode()).hexdigest()
     cache: PreviewCache = current_app.extensions["quote.preview_pdfs"]
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render(document, document.language)
-        cache.put(key, pdf)
-    return pdf_response(pdf, offer_filename(document, document.language))
+    cached = cache.get(key)
+    if cached is None:
+        with render_slot():
+            result, loaded = priced()
+            document = offer_document(quote_request, result, loaded)
+            cached = (render(document, document.language),
+                      offer_filename(document, document.language))
+        cache.put(key, cached)
+    return pdf_response(*cached)
 
 
 def offer_pdf(offer: Offer, language: str) -> bytes:

@@ -15,8 +15,8 @@ from ..core.pricing import alternative_term, price_quote
 from ..core.request import parse_request
 from ..core.sla import sla_rows
 from ..i18n import LANGUAGES
-from .app import limit, rates, today
 from .auth import can
+from .extensions import limit, rates, today
 from .forms import PUBLIC_KINDS, QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
 from .pdfs import draft_pdf_response, pdf_limits
@@ -120,7 +120,7 @@ def price_form(form: QuoteForm, language: str):
     except QuoteInputError as exc:
         place_errors(form, reading, exc.errors)
         return reading, None, None, None
-    loaded = rates().in_force(quote_request.rate_card, result.as_of)
+    loaded = rates().priced_with(result)
     return reading, quote_request, result, loaded
 
 
@@ -180,7 +180,7 @@ def index():
         reading, quote_request, result, loaded = price_form(form, language)
         if result is not None:
             if request.form.get("action") == "pdf" and not switching:
-                return draft_pdf_response(quote_request, result, loaded)
+                return draft_pdf_response(quote_request, lambda: (result, loaded))
             context = result_context(quote_request, result, loaded, language)
         if switching:
             reading = Reading(data=None)

@@ -14,7 +14,9 @@ from .helpers import bpm, priced, refused_fields
     "value",
     ["-1", "-0.01", "NaN", "nan", "Infinity", "-Infinity", "1e3", "12,000.50", "12 000", "",
      "  ", "1.", ".", "+5", "0x10", "١٢٣", 12.5, 12.0, True, None, [], {},
-     "1000000000000", "10.001", "1" + "0" * 400],
+     "1000000000000", "999999999999.01", "10.001", "1" + "0" * 400,
+     # only plain decimals: no sign, no spaces, no leading zeros or dot
+     "-0", "-0.00", ".5", " 12", "12 ", "0012", "00.5", "12\n", "\u00a012"],
 )
 def test_bad_license_values(book, value):
     assert refused_fields(book, bpm(license_value=value)) == ["license_value"]
@@ -24,10 +26,22 @@ def test_a_json_integer_is_an_exact_amount(book):
     assert priced(book, bpm(license_value=12000)).total == priced(book, bpm()).total
 
 
-def test_negative_zero_is_zero(book):
-    result = priced(book, bpm(package="basic", deployment="on_demand", license_value="-0"))
+@pytest.mark.parametrize("value", ["0", "0.00", 0])
+def test_zero_is_zero(book, value):
+    # Basic on-demand is included in the subscription: nothing to pay whatever the value
+    result = priced(book, bpm(package="basic", deployment="on_demand", license_value=value))
     assert str(result.lines[0].amount) == "0.00"
     assert str(result.total) == "0.00"
+
+
+def test_the_largest_license_value(book):
+    assert priced(book, bpm(license_value="999999999999.00")).subtotal == \
+        priced(book, bpm(license_value=999999999999)).subtotal
+
+
+@pytest.mark.parametrize("text", [" bpmonline", "bpmonline ", "BPMONLINE"])
+def test_ids_are_taken_as_they_are(book, text):
+    assert refused_fields(book, bpm(rate_card=text)) == ["rate_card"]
 
 
 @pytest.mark.parametrize(
@@ -44,6 +58,8 @@ def test_negative_zero_is_zero(book):
         ({"term_start": "26-1-1"}, "term_start"),
         ({"term_start": "2026-1-1"}, "term_start"),
         ({"term_start": "2026-01-01T00:00"}, "term_start"),
+        ({"term_start": "2026-01-0\u0661"}, "term_start"),
+        ({"term_start": " 2026-01-01"}, "term_start"),
         ({"term_start": "1999-12-31"}, "term_start"),
         ({"term_start": "2100-01-01"}, "term_start"),
         ({"term_start": 20260101}, "term_start"),
@@ -69,6 +85,10 @@ def test_negative_zero_is_zero(book):
         ({"customer": {"contact": "Ann\x00"}}, "customer.contact"),
         ({"customer": {"company": "ACME\nGmbH"}}, "customer.company"),
         ({"customer": {"email": "not an address"}}, "customer.email"),
+        ({"customer": {"email": " ann@example.com"}}, "customer.email"),
+        ({"customer": {"email": "ann@example.com\t"}}, "customer.email"),
+        ({"customer": {"company": " " * 201}}, "customer.company"),  # as sent
+        ({"customer": {"company": "ACME\t"}}, "customer.company"),
         ({"customer": {"fax": "123"}}, "customer.fax"),
         ({"customer": "ACME"}, "customer"),
         ({"colour": "blue"}, "colour"),

@@ -15,6 +15,7 @@ from quote.core.rates import WEEKDAYS, Duration, ServiceHours
 from quote.core.sla import ServiceClock, answer, deadlines, examples, parse_sla_request
 
 BOOK = load_rates()
+TODAY = dt.date(2026, 11, 22)
 
 
 def due(card_id: str, package: str, priority: str, requested: str) -> tuple[str, str | None]:
@@ -117,7 +118,7 @@ def test_the_answer_in_words_and_in_the_customers_time():
         "rate_card": "bpmonline", "package": "basic", "priority": "1",
         "requested_at": "2026-03-06T15:45+01:00", "time_zone": "Europe/Berlin",
         "language": "de"})
-    found = answer(request, BOOK)
+    found = answer(request, BOOK, TODAY)
     assert found.response.due == dt.datetime(2026, 3, 10, 9, 45, tzinfo=dt.UTC)
     assert found.response.due_local.isoformat() == "2026-03-10T10:45:00+01:00"
     assert found.response.due_service.isoformat() == "2026-03-10T12:45:00+03:00"
@@ -126,7 +127,7 @@ def test_the_answer_in_words_and_in_the_customers_time():
     assert found.time_zone == "Europe/Berlin" and found.resolution is None
     # without a zone, the customer's time keeps the offset the request was given with
     plain = answer(parse_sla_request({**request.model_dump(mode="json"), "time_zone": None}),
-                   BOOK)
+                   BOOK, TODAY)
     assert plain.time_zone == "UTC+1"
     assert plain.response.due_local.isoformat() == "2026-03-10T10:45:00+01:00"
 
@@ -148,7 +149,7 @@ def test_bad_input_is_refused_per_field(change, field):
     data = {"rate_card": "otrs", "package": "basic", "priority": "3",
             "requested_at": "2026-12-24T17:45+01:00", **change}
     with pytest.raises(QuoteInputError) as caught:
-        answer(parse_sla_request(data), BOOK)
+        answer(parse_sla_request(data), BOOK, TODAY)
     assert [error.field for error in caught.value.errors] == [field]
 
 

@@ -19,7 +19,7 @@ def store_offer(app, request_data: dict, issuer_email: str | None = None,
     store = app.extensions["quote.store"]
     request = parse_request(request_data)
     result = price_quote(request, book, TODAY)
-    draft = offer_document(request, result, book.in_force(request.rate_card, result.as_of))
+    draft = offer_document(request, result, book.priced_with(result))
     with store.session() as session:
         issuer = find_user(session, issuer_email) if issuer_email else None
         return issue(session, draft, issuer_id=issuer.id if issuer else None, public=public,

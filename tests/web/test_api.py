@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -35,6 +36,17 @@ def test_a_json_fraction_is_refused(client, make_request):
     assert response.json["errors"][0]["field"] == "license_value"
 
 
+@pytest.mark.parametrize("number", ["12000.0", "1.2e4", "12000E0"])
+def test_a_whole_json_number_is_an_integer_however_written(client, make_request, number):
+    # JSON Schema counts 12000.0 an integer, so the server does too
+    body = json.dumps(make_request(term_years=2)).replace(
+        '"12000.00"', number).replace('"term_years": 2', '"term_years": 2.0')
+    response = client.post(PREVIEW, data=body, content_type="application/json")
+    assert response.status_code == 200, response.json
+    assert response.json["lines"][0]["explanation"]["base"] == "12000"
+    assert response.json["term"]["years"] == 2
+
+
 BAD_INPUTS = [
     ({"rate_card": "nope"}, "rate_card"),
     ({"package": "gold"}, "package"),
@@ -52,7 +64,7 @@ BAD_INPUTS = [
     ({"term_years": 0}, "term_years"),
     ({"term_years": 11}, "term_years"),
     ({"term_years": "2"}, "term_years"),
-    ({"term_years": 2.0}, "term_years"),
+    ({"term_years": 2.5}, "term_years"),
     ({"environments": 0}, "environments"),
     ({"environments": 101}, "environments"),
     ({"environments": 99}, "environments"),
@@ -145,11 +157,15 @@ def test_wrong_method_is_json_405(client):
     assert "POST" in response.headers["Allow"]
 
 
-def test_a_discount_is_refused_without_a_sales_token(client, make_request):
-    response = client.post(PREVIEW, json=make_request(discount_percent="5"))
-    assert response.status_code == 422
-    assert response.json["errors"] == [{"field": "discount_percent",
-                                        "message": "a discount can only be given by staff"}]
+@pytest.mark.parametrize("role", [None, "finance"])
+def test_a_discount_is_forbidden_without_a_sales_token(client, tokens, make_request, role):
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+    for path in (PREVIEW, "/api/v1/quotes/compare", "/api/v1/quotes/preview.pdf"):
+        response = client.post(path, json=make_request(discount_percent="5"), headers=headers)
+        assert response.status_code == 403
+        assert response.json["errors"] == [{"field": "discount_percent",
+                                            "message": "a discount can only be given by staff"}]
+    assert client.post(PREVIEW, json=make_request(discount_percent="0.00")).status_code == 200
 
 
 def test_a_sales_token_allows_a_discount_within_the_card_limit(client, tokens, make_request):

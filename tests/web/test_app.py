@@ -116,3 +116,19 @@ def test_staff_home_asks_anonymous_visitors_to_sign_in(client):
     response = client.get("/staff/")
     assert response.status_code == 302
     assert response.location.startswith("/sign-in")
+
+
+def test_no_blueprint_imports_the_app_factory():
+    """Blueprints share helpers through quote/web/extensions.py, never quote/web/app.py."""
+    import ast
+
+    from quote import resources
+
+    package = resources.checkout_dir() / "quote" / "web"
+    for module in package.glob("*.py"):
+        if module.name == "app.py":
+            continue
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module}
+        assert "app" not in imported and "quote.web.app" not in imported, module.name

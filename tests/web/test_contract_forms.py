@@ -107,3 +107,27 @@ def test_the_compare_endpoint_answers_a_top_up_with_moves(client, make_request):
     assert moves["premium"]["move"] == "16026.30" and "total" not in moves["premium"]
     assert moves["basic"]["move"] == "-2253.70"
     assert moves["business"]["annual_cost"] == "3600.00"
+
+
+def test_a_request_pinned_to_a_card_version_is_shown_and_printed_with_that_version(
+        make_app, make_request, tmp_path):
+    import shutil
+
+    from quote import resources
+
+    newer = (resources.rates_dir() / "bpmonline.toml").read_text(encoding="utf-8")
+    newer = newer.replace('version = "2019.1"', 'version = "2026.1"').replace(
+        "effective_from = 2019-01-01", "effective_from = 2026-01-01").replace(
+        'percent = "20", minimum = { EUR', 'percent = "22", minimum = { EUR')
+    shutil.copyfile(resources.rates_dir() / "bpmonline.toml", tmp_path / "bpmonline.toml")
+    (tmp_path / "bpmonline-2026.toml").write_text(newer, encoding="utf-8")
+    client = make_app(RATES_DIR=str(tmp_path)).test_client()
+    current = client.post("/api/v1/quotes/preview", json=make_request(as_of="2026-01-15"))
+    assert current.json["total"] == "2640.00"  # 22 % of 12,000.00
+    pinned = client.post("/api/v1/quotes/compare",
+                         json=make_request(as_of="2026-01-15", rate_card_version="2019.1"))
+    business = next(e for e in pinned.json["packages"] if e["package"]["id"] == "business")
+    assert business["total"] == "2400.00"  # 20 % on the version the contract was sold on
+    pdf = client.post("/api/v1/quotes/preview.pdf",
+                      json=make_request(as_of="2026-01-15", rate_card_version="2019.1"))
+    assert pdf.status_code == 200

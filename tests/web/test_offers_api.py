@@ -89,12 +89,12 @@ def test_the_same_request_in_other_json_layout_is_the_same_body(client, tokens, 
     assert second.json["number"] == first.json["number"]
 
 
-def test_the_same_idempotency_key_with_another_body_is_refused(client, tokens, make_request):
+def test_the_same_idempotency_key_with_another_body_is_a_conflict(client, tokens, make_request):
     headers = {**bearer(tokens["sales"]), "Idempotency-Key": "order-17"}
     client.post("/api/v1/quotes", json=make_request(), headers=headers)
     response = client.post("/api/v1/quotes", json=make_request(license_value="13000.00"),
                            headers=headers)
-    assert response.status_code == 422
+    assert response.status_code == 409
     error = response.json["errors"][0]
     assert error["field"] == "Idempotency-Key"
     assert "was used before with another request body (offer Q-2026-000001)" in \

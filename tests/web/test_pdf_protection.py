@@ -117,3 +117,20 @@ def test_the_anonymous_form_refuses_more_additions_than_the_bound(client, form_d
     response = client.post("/", data=data)
     assert response.status_code == 422
     assert "at most 20 additions" in response.get_data(as_text=True)
+
+
+def test_renders_take_a_slot_and_a_busy_host_answers_503_at_once(make_app, make_request,
+                                                                  tmp_path, tokens):
+    app = make_app(PDF_RENDER_SLOTS=1, PDF_SLOT_WAIT_STAFF=0.2)
+    slots = app.extensions["quote.render_slots"]
+    client = app.test_client()
+    with slots.slot(wait=0):  # another worker renders
+        busy = client.post(PREVIEW_PDF, json=make_request())
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == "5"
+        assert "Many PDFs are being made" in busy.json["errors"][0]["message"]
+        staff = client.post(PREVIEW_PDF, json=make_request(),
+                            headers={"Authorization": f"Bearer {tokens['sales']}"})
+        assert staff.status_code == 503  # waited 0.2 s for the slot
+    for years in (1, 2):  # the slot is free again, and given back after each render
+        assert client.post(PREVIEW_PDF, json=make_request(term_years=years)).status_code == 200

@@ -83,7 +83,10 @@ def test_a_card_view_in_each_currency_names_its_example_figures(client):
     euros = client.get("/api/v1/rate-cards/bpmonline").json
     assert next(p for p in euros["packages"]
                 if p["id"] == "business")["on_site"]["examples"] == []
-    assert client.get("/api/v1/rate-cards/bpmonline?currency=GBP").status_code == 400
+    unknown = client.get("/api/v1/rate-cards/bpmonline?currency=GBP")
+    assert unknown.status_code == 404 and unknown.json["errors"][0]["field"] == "currency"
+    assert client.get("/api/v1/rate-cards/bpmonline?currency=EUR&currency=RUB"
+                      ).status_code == 400
 
 
 def test_the_open_xchange_card_view_has_its_commitments(client):
@@ -138,7 +141,19 @@ def test_the_sla_endpoint_is_in_the_openapi_document(client):
     document = client.get("/api/v1/openapi.json").json
     operation = document["paths"]["/sla/deadlines"]["post"]
     assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/SlaRequest")
+        "/DeadlinesRequest")
     schemas = document["components"]["schemas"]
     assert schemas["SlaRequest"]["properties"]["requested_at"]["format"] == "date-time"
+    otrs = next(rule for rule in schemas["SlaRules"]["oneOf"]
+                if rule["properties"]["rate_card"] == {"const": "otrs"})
+    assert otrs["properties"]["priority"] == {"enum": ["3", "2", "1"]}
+    assert "Europe/Berlin" in schemas["SlaRules"]["properties"]["time_zone"]["enum"]
+    # the quote request's currency, per card
     assert "currency" in schemas["QuoteRequest"]["properties"]
+    bpm = [rule for rule in schemas["RateCardRules"]["oneOf"]
+           if rule["properties"]["rate_card"] == {"const": "bpmonline"}]
+    assert {tuple(rule["properties"]["currency"]["enum"]) for rule in bpm} == {
+        (None, "EUR", "RUB", "USD")}
+    maxence = next(rule for rule in schemas["RateCardRules"]["oneOf"]
+                   if rule["properties"]["rate_card"] == {"const": "maxence"})
+    assert maxence["properties"]["license_value"]["maximum"] == 0

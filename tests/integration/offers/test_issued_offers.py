@@ -45,7 +45,7 @@ def test_issuing_through_the_api(make_app):
     assert replay.status_code == 200 and replay.json == offer
     conflict = client.post("/api/v1/quotes", json={**REQUEST, "tax_percent": "0"},
                            headers={**bearer(sales), "Idempotency-Key": "k-1"})
-    assert conflict.status_code == 422
+    assert conflict.status_code == 409
     second = client.post("/api/v1/quotes", json=REQUEST, headers=bearer(sales))
     assert second.json["number"] == "Q-2026-000002"
     finance = api_token(app, "finance")

@@ -20,7 +20,7 @@ def make_offer(book):
     def make(data: dict, *, number: str | None = None, language: str | None = None):
         request = parse_request(data)
         result = price_quote(request, book, AS_OF)
-        loaded = book.in_force(result.rate_card.id, result.as_of)
+        loaded = book.priced_with(result)
         return offer_document(request, result, loaded, number=number, language=language)
 
     return make
