@@ -21,7 +21,7 @@ from .extensions import error_json, limit, rates, today
 from .i18n import current_language
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
 from .openapi import openapi_document
-from .pdfs import draft_pdf_response, pdf_limits
+from .pdfs import draft_pdf_response, pdf_limits, refuse_when_busy
 from .present import card_summary, card_view, comparison
 from .schemas import RateCardList
 
@@ -140,6 +140,7 @@ def compare():
 @_preview_limit()
 @pdf_limits()
 def preview_pdf():
+    refuse_when_busy()
     quote_request = _quote_request()
 
     def priced():

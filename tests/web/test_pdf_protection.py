@@ -134,3 +134,13 @@ def test_renders_take_a_slot_and_a_busy_host_answers_503_at_once(make_app, make_
         assert staff.status_code == 503  # waited 0.2 s for the slot
     for years in (1, 2):  # the slot is free again, and given back after each render
         assert client.post(PREVIEW_PDF, json=make_request(term_years=years)).status_code == 200
+
+
+def test_a_busy_host_refuses_an_anonymous_draft_before_reading_it(make_app, form_data):
+    app = make_app(PDF_RENDER_SLOTS=1)
+    client = app.test_client()
+    with app.extensions["quote.render_slots"].slot(wait=0):
+        # not even the body is read: an unreadable one gets the same 503
+        assert client.post(PREVIEW_PDF, data="not json").status_code == 503
+        assert client.post("/", data=form_data(action="pdf")).status_code == 503
+        assert client.post("/", data=form_data()).status_code == 200  # previews go on
