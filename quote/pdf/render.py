@@ -38,7 +38,7 @@ from ..core.pricing import compare_moves
 from ..core.rates import Package, RateCard
 from ..core.show import duration_text
 from ..i18n import LANGUAGES, translations
-from .fetcher import StaticFetcher
+from . import fetcher
 from .seller import Seller
 
 TEMPLATES = "pdf"  # below templates/
@@ -61,7 +61,7 @@ class _Engine:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        self.fetcher = StaticFetcher()
+        self.fetcher = fetcher.StaticFetcher()
         self.font_config = FontConfiguration()
         self.stylesheet = CSS(filename=str(resources.static_dir() / STYLESHEET),
                               url_fetcher=self.fetcher,
