@@ -49,9 +49,10 @@ DEFAULTS = {
     # Days an issued offer stays valid.
     "OFFER_VALID_DAYS": 30,
     "FINANCE_PER_PAGE": 50,
-    # Rate limits (Flask-Limiter); memory:// per process, redis://... to share them.
+    # Rate limits (Flask-Limiter); quote-memory:// per process (see extensions.py),
+    # redis://... to share them between workers and hosts.
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "quote-memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "LIMIT_PREVIEW": "120 per minute",
     "LIMIT_PUBLIC_REQUEST": "10 per hour",
