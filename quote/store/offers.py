@@ -119,7 +119,8 @@ def _replay(session: Session, user_id: int, key: str, request_hash: str) -> Offe
 def issue(session: Session, draft: OfferDocument, *, issuer_id: int | None = None,
           public: bool = False, idempotency_key: str | None = None,
           body_hash: str | None = None, now: dt.datetime | None = None,
-          replaces: Offer | None = None) -> Issued:
+          replaces: Offer | None = None, contract_id: int | None = None,
+          customer_id: int | None = None) -> Issued:
     """Give ``draft`` a number and store it as an issued offer.
 
     The offer is dated ``now`` (UTC; default: the moment the number is drawn)
@@ -129,6 +130,10 @@ def issue(session: Session, draft: OfferDocument, *, issuer_id: int | None = Non
     link. With ``idempotency_key`` (which needs ``issuer_id`` and the request's
     ``body_hash``) a repeated request returns the offer issued the first time,
     and the same key with another body raises ``IdempotencyConflict``.
+
+    ``kind`` and ``term_start`` are taken from the document; ``contract_id`` and
+    ``customer_id`` link the offer to a stored contract and customer (see
+    ``quote.lifecycle.issue_offer``, which finds them from the request).
     """
     if draft.number is not None:
         raise InvalidDraft(f"the document is numbered already ({draft.number})")
@@ -168,6 +173,7 @@ def issue(session: Session, draft: OfferDocument, *, issuer_id: int | None = Non
     offer.issuer_id = issuer_id
     offer.public_token_hash = token_hash(token) if token else None
     offer.replaces_id = replaces.id if replaces is not None else None
+    offer.contract_id, offer.customer_id = contract_id, customer_id
     session.add(offer)
     session.flush()
     if idempotency_key is not None:
@@ -194,6 +200,7 @@ def _offer_row(document: OfferDocument, issued_at: dt.datetime) -> Offer:
                                    customer.email)).casefold(),
         subtotal=result.subtotal, discount=result.discount, net=result.net, tax=result.tax,
         total=result.total, document_json=document.model_dump_json(),
+        kind=result.kind, term_start=result.term.start,
         lines=[OfferLine(position=position, code=line.code, description=line.description,
                          amount=line.amount)
                for position, line in enumerate(result.lines, start=1)],
@@ -237,6 +244,11 @@ def _locked(session: Session, offer: Offer | int) -> Offer:
     return row
 
 
+def locked_offer(session: Session, offer: Offer | int) -> Offer:
+    """The offer's row, read again and locked until the transaction ends."""
+    return _locked(session, offer)
+
+
 def _change(offer: Offer, status: str) -> None:
     offer.status = status
     offer.status_changed_at = utc_now()
@@ -266,17 +278,21 @@ def withdraw(session: Session, offer: Offer | int, *, today: dt.date | None = No
 
 def revise(session: Session, offer: Offer | int, draft: OfferDocument, *,
            issuer_id: int | None = None, public: bool = False,
-           now: dt.datetime | None = None) -> Issued:
+           now: dt.datetime | None = None, contract_id: int | None = None,
+           customer_id: int | None = None) -> Issued:
     """Issue ``draft`` as a revision of ``offer``: a new number, ``replaces_id`` the old offer.
 
     The old offer (issued or expired, never accepted or withdrawn) becomes
-    ``superseded``; an offer is revised at most once (revise the revision).
+    ``superseded``; an offer is revised at most once (revise the revision). The
+    revision belongs to the old offer's contract and customer unless others are given.
     """
     row = _locked(session, offer)
     status = row.status_on((now or utc_now()).astimezone(dt.UTC).date())
     if status not in ("issued", "expired"):
         raise IllegalTransition(row.number, status, "revised")
-    issued = issue(session, draft, issuer_id=issuer_id, public=public, now=now, replaces=row)
+    issued = issue(session, draft, issuer_id=issuer_id, public=public, now=now, replaces=row,
+                   contract_id=contract_id if contract_id is not None else row.contract_id,
+                   customer_id=customer_id if customer_id is not None else row.customer_id)
     _change(row, "superseded")
     session.flush()
     return issued
