@@ -1,4 +1,4 @@
-"""Run benchmarks: ``python -m bench [core|web|pdf|all]`` (default: all).
+"""Run benchmarks: ``python -m bench [core|web|pdf|renewals|all]`` (default: all).
 
 Each benchmark is a module ``bench/<name>.py`` with a ``main()``; it is imported
 only when asked for, and a benchmark whose module is missing is skipped with a
@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ("core", "web", "pdf")
+BENCHMARKS = ("core", "web", "pdf", "renewals")
 
 
 def run(name: str) -> int:

@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.CheckConstraint("language IN ('en', 'de', 'ru')", name=op.f("ck_customers_language")),
     )
-    op.create_index("ix_customers_country_company_key", "customers", ["country", "company_key"])
+    op.create_index("ix_customers_company_key_country", "customers", ["company_key", "country"])
     op.create_index("ix_customers_owner_id", "customers", ["owner_id"])
     op.create_table(
         "contacts",

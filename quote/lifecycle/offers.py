@@ -71,9 +71,6 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
     ``contract`` if already read) and to that contract's customer, or to
     ``customer_id``. Raises the core's ``QuoteInputError``, ``UnknownContract``, and
     ``OfferDoesNotFit`` for a request that does not belong to the contract it names."""
-    result = result or price_quote(request, book, today)
-    loaded = book.version(result.rate_card.id, result.rate_card.version)
-    assert loaded is not None, "the result was priced with a card of this book"
     if request.contract is not None:
         if contract is None or contract.number != request.contract:
             contract = contract_by_number(session, request.contract)
@@ -81,7 +78,8 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
         customer_id = contract.customer_id
     elif contract is not None:
         raise ValueError("the request names no contract")
-    draft = offer_document(request, result, loaded, issued_on=today, valid_days=valid_days)
+    draft = offer_draft(book, request, result or price_quote(request, book, today),
+                        today=today, valid_days=valid_days)
     now = now or moment(today)
     links = {"contract_id": contract.id if contract is not None else None,
              "customer_id": customer_id}
@@ -90,6 +88,15 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
                       **links)
     return issue(session, draft, issuer_id=issuer_id, public=public, now=now,
                  idempotency_key=idempotency_key, body_hash=body_hash, **links)
+
+
+def offer_draft(book: RateBook, request: QuoteRequest, result: QuoteResult, *,
+                today: dt.date, valid_days: int = DEFAULT_VALID_DAYS) -> OfferDocument:
+    """The unnumbered offer document of a priced request (with the card version that
+    priced it), dated ``today``."""
+    loaded = book.version(result.rate_card.id, result.rate_card.version)
+    assert loaded is not None, "the result was priced with a card of this book"
+    return offer_document(request, result, loaded, issued_on=today, valid_days=valid_days)
 
 
 def _check_belongs(request: QuoteRequest, contract: Contract, customer_id: int | None) -> None:

@@ -10,7 +10,9 @@ withdrawn, superseded or expired one does not, so the next run offers again.
 
 Contracts are handled in batches, one transaction each. Within a batch the
 contracts' rows are locked (PostgreSQL; SQLite serialises writers anyway) and the
-offers looked for again, so two runs at the same time cannot both offer. A
+offers looked for again, so two runs at the same time cannot both offer; the batch's
+offers are stored together (``quote.store.offers.issue_many``: one number draw and
+two inserts per batch), linked like ``issue_offer`` links them. A
 contract the core cannot price (a card version whose file is gone, a term the new
 card does not sell) is reported and skipped; the others go on.
 """
@@ -29,13 +31,14 @@ from quote.core.catalog import RateBook
 from quote.core.errors import QuoteInputError
 from quote.core.offer import DEFAULT_VALID_DAYS
 from quote.core.pricing import price_quote
-from quote.store.contracts import contracts_due, open_renewal_offers
+from quote.store.contracts import contracts_due, due_keys, open_renewal_offers
 from quote.store.db import Store
 from quote.store.models import Contract
+from quote.store.offers import BatchDraft, issue_many
 
 from .contracts import annual_cost
 from .errors import LifecycleError
-from .offers import issue_offer, moment
+from .offers import moment, offer_draft
 from .requests import renewal_request
 
 BATCH = 100
@@ -75,7 +78,7 @@ def create_renewal_offers(store: Store, book: RateBook, *, today: dt.date, withi
     that has no open one (see the module's docstring); ``progress(done, total)`` is
     called after each batch. Returns what was created, found and refused."""
     with store.session(read_only=True) as session:
-        due = contracts_due(session, today, within_days)
+        due = due_keys(session, today, within_days)
         offered = open_renewal_offers(session, due, today)
     run = RenewalRun(due=len(due))
     run.offered_before += [(c.number, offered[c.id]) for c in due if c.id in offered]
@@ -89,6 +92,7 @@ def create_renewal_offers(store: Store, book: RateBook, *, today: dt.date, withi
                                                                      Contract.number)
                 .with_for_update(of=Contract).execution_options(populate_existing=True)).all()
             offered = open_renewal_offers(session, contracts, today)
+            drafts, numbers = [], []
             for contract in contracts:
                 if contract.id in offered:
                     run.offered_before.append((contract.number, offered[contract.id]))
@@ -101,10 +105,12 @@ def create_renewal_offers(store: Store, book: RateBook, *, today: dt.date, withi
                 except (QuoteInputError, LifecycleError) as exc:
                     run.failed.append((contract.number, str(exc)))
                     continue
-                issued = issue_offer(session, book, request, result=result, contract=contract,
-                                     today=today, issuer_id=issuer_id, valid_days=valid_days,
-                                     now=now or moment(today))
-                run.created.append((contract.number, issued.offer.number))
+                draft = offer_draft(book, request, result, today=today, valid_days=valid_days)
+                drafts.append(BatchDraft(draft, contract.id, contract.customer_id))
+                numbers.append(contract.number)
+            issued = issue_many(session, drafts, issuer_id=issuer_id, now=now or moment(today))
+            run.created += [(contract, offer) for contract, (_, offer)
+                            in zip(numbers, issued, strict=True)]
         if progress is not None:
             progress(min(start + batch, len(todo)), len(todo))
     return run

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .errors import UnknownContract
@@ -172,35 +172,49 @@ def list_contracts(session: Session, *, customer_id: int | None = None, page: in
     return ContractPage(list(contracts), page, per_page, count or 0)
 
 
+def _due(today: dt.date, within_days: int) -> list:
+    if within_days < 0:
+        raise ValueError("within_days must not be negative")
+    last = today + dt.timedelta(days=within_days)
+    return [Contract.status == "active", Contract.term_end >= today, Contract.term_end <= last]
+
+
 def contracts_due(session: Session, today: dt.date, within_days: int) -> list[Contract]:
     """Active contracts whose term ends within ``within_days`` days from ``today``
     (today included), by end date. A contract whose renewal was accepted runs on to
     the renewed term's end, so it is due again only near that one."""
-    if within_days < 0:
-        raise ValueError("within_days must not be negative")
-    last = today + dt.timedelta(days=within_days)
-    return list(session.scalars(
-        select(Contract).where(Contract.status == "active", Contract.term_end >= today,
-                               Contract.term_end <= last)
-        .order_by(Contract.term_end, Contract.number)))
+    return list(session.scalars(select(Contract).where(*_due(today, within_days))
+                                .order_by(Contract.term_end, Contract.number)))
 
 
-def open_renewal_offers(session: Session, contracts: Sequence[Contract], today: dt.date
+def due_keys(session: Session, today: dt.date, within_days: int) -> list:
+    """``contracts_due`` as rows of (id, number, term_end) only: for a batch job that
+    reads each contract again when it gets to it."""
+    return list(session.execute(
+        select(Contract.id, Contract.number, Contract.term_end)
+        .where(*_due(today, within_days)).order_by(Contract.term_end, Contract.number)))
+
+
+def open_renewal_offers(session: Session, contracts: Sequence, today: dt.date
                         ) -> dict[int, str]:
-    """For each contract that has one, the number of its renewal offer for the next term
-    (starting the day after its end) that is issued and still valid on ``today``, or
-    accepted; by contract id. Withdrawn, superseded and expired offers do not count."""
+    """For each contract (or row with ``id`` and ``term_end``) that has one, the number
+    of its renewal offer for the next term (starting the day after its end) that is
+    issued and still valid on ``today``, or accepted; by contract id. Withdrawn,
+    superseded and expired offers do not count."""
     next_start = {c.id: c.term_end + dt.timedelta(days=1) for c in contracts}
     ids = list(next_start)
     found: dict[int, str] = {}
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        # only the contracts' own offers are read (through their index) and their status
+        # is looked at here: a condition on the status would lead SQLite to the status
+        # index, through every issued offer
         rows = session.execute(
-            select(Offer.contract_id, Offer.number, Offer.term_start)
-            .where(Offer.contract_id.in_(chunk), Offer.kind == "renewal",
-                   or_(Offer.status == "accepted",
-                       and_(Offer.status == "issued", Offer.valid_until >= today)))
+            select(Offer.contract_id, Offer.number, Offer.term_start, Offer.status,
+                   Offer.valid_until)
+            .where(Offer.contract_id.in_(chunk), Offer.kind == "renewal")
             .order_by(Offer.id))
-        for contract_id, number, term_start in rows:
-            if term_start == next_start[contract_id]:
+        for contract_id, number, term_start, status, valid_until in rows:
+            open_ = status == "accepted" or (status == "issued" and valid_until >= today)
+            if open_ and term_start == next_start[contract_id]:
                 found.setdefault(contract_id, number)
     return found

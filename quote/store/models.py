@@ -256,7 +256,7 @@ class Customer(Base):
     __tablename__ = "customers"
     __table_args__ = (
         CheckConstraint(_in("language", LANGUAGES), name="language"),
-        Index("ix_customers_country_company_key", "country", "company_key"),
+        Index("ix_customers_company_key_country", "company_key", "country"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

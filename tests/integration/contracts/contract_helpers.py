@@ -9,6 +9,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from quote.core.catalog import DEFAULT_RATES_DIR, RateBook, load_rates
+from quote.core.offer import OfferDocument, offer_document
+from quote.core.pricing import price_quote
+from quote.core.request import parse_request
 from quote.lifecycle import ImportReport, create_contract, import_contracts, read_contract_csv
 from quote.store import Contract, Store, find_contract
 
@@ -89,3 +92,17 @@ def rates_with_two_versions(folder: Path, *, top_up_prices: str = "contract",
 # Acme Inc, Premium on-demand, 80,000.00 with 2 environments: 12,000.00 + 1,200.00 a year
 ACME_LINE = ("Acme Inc,US,,en,Ann Lee,ann@acme.example,bpmonline,,premium,on_demand,80000,2,"
              "2026-03-01,1,annual,")
+
+
+def at(text: str) -> dt.datetime:
+    """An aware UTC datetime from 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM'."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def draft_from(book: RateBook, request_data: dict) -> OfferDocument:
+    """An unnumbered OfferDocument priced by the core as of the request's date."""
+    request = parse_request(request_data)
+    as_of = request.as_of or dt.date(2026, 1, 1)
+    loaded = book.in_force(request.rate_card, as_of)
+    assert loaded is not None
+    return offer_document(request, price_quote(request, book, as_of), loaded)
