@@ -4,17 +4,18 @@
 (with their annual cost and the renewal offer they have, if any);
 ``create_renewal_offers`` issues a renewal offer for each that has none, priced by
 the pricing core, linked to the contract and its customer, in the customer's
-language. Running it again makes no second offer for the same contract and term: a
-renewal offer for that term that is issued (and still valid) or accepted counts; a
-withdrawn, superseded or expired one does not, so the next run offers again.
+language, issued by the given user or else by the contract's owner. Running it again
+makes no second offer for the same contract and term: a renewal offer for that term
+that is issued (and still valid) or accepted counts; a withdrawn, superseded or
+expired one does not, so the next run offers again.
 
 Contracts are handled in batches, one transaction each. Within a batch the
 contracts' rows are locked (PostgreSQL; SQLite serialises writers anyway) and the
 offers looked for again, so two runs at the same time cannot both offer; the batch's
 offers are stored together (``quote.store.offers.issue_many``: one number draw and
-two inserts per batch), linked like ``issue_offer`` links them. A
-contract the core cannot price (a card version whose file is gone, a term the new
-card does not sell) is reported and skipped; the others go on.
+two inserts per batch), linked like ``issue_offer`` links them. A contract the core
+cannot price (a card version whose file is gone, a term the new card does not sell)
+is reported and skipped; the others go on.
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ def create_renewal_offers(store: Store, book: RateBook, *, today: dt.date, withi
                           progress: Progress | None = None, batch: int = BATCH,
                           now: dt.datetime | None = None) -> RenewalRun:
     """Issue a renewal offer for every contract due within ``within_days`` of ``today``
-    that has no open one (see the module's docstring); ``progress(done, total)`` is
-    called after each batch. Returns what was created, found and refused."""
+    that has no open one (see the module's docstring), by ``issuer_id``, or (None) each
+    by the contract's owner; ``progress(done, total)`` is called after each batch.
+    Returns what was created, found and refused."""
     with store.session(read_only=True) as session:
         due = due_keys(session, today, within_days)
         offered = open_renewal_offers(session, due, today)
@@ -106,9 +108,11 @@ def create_renewal_offers(store: Store, book: RateBook, *, today: dt.date, withi
                     run.failed.append((contract.number, str(exc)))
                     continue
                 draft = offer_draft(book, request, result, today=today, valid_days=valid_days)
-                drafts.append(BatchDraft(draft, contract.id, contract.customer_id))
+                drafts.append(BatchDraft(draft, contract.id, contract.customer_id,
+                                         issuer_id if issuer_id is not None
+                                         else contract.owner_id))
                 numbers.append(contract.number)
-            issued = issue_many(session, drafts, issuer_id=issuer_id, now=now or moment(today))
+            issued = issue_many(session, drafts, now=now or moment(today))
             run.created += [(contract, offer) for contract, (_, offer)
                             in zip(numbers, issued, strict=True)]
         if progress is not None:

@@ -239,11 +239,13 @@ def _line_values(document: OfferDocument) -> list[dict]:
 
 @dataclass(frozen=True)
 class BatchDraft:
-    """A draft for ``issue_many`` with the contract and customer it belongs to."""
+    """A draft for ``issue_many`` with the contract and customer it belongs to, and its
+    issuer if not the batch's."""
 
     draft: OfferDocument
     contract_id: int | None = None
     customer_id: int | None = None
+    issuer_id: int | None = None
 
 
 def issue_many(session: Session, drafts: Sequence[BatchDraft], *,
@@ -251,8 +253,9 @@ def issue_many(session: Session, drafts: Sequence[BatchDraft], *,
                ) -> list[tuple[int, str]]:
     """Issue several drafts at once, for a batch job: each as ``issue`` would (consecutive
     numbers drawn together, gap-free; the same issue time), in a few statements instead
-    of several per offer. No public links, no idempotency keys. Returns (id, number) of
-    each offer, in the order of ``drafts``."""
+    of several per offer. ``issuer_id`` issues the drafts that name no issuer of their
+    own. No public links, no idempotency keys. Returns (id, number) of each offer, in
+    the order of ``drafts``."""
     if not drafts:
         return []
     for item in drafts:
@@ -269,7 +272,8 @@ def issue_many(session: Session, drafts: Sequence[BatchDraft], *,
         "number": number, "issued_on": issued_on,
         "valid_until": issued_on + (item.draft.valid_until - item.draft.issued_on)})
         for item, number in zip(drafts, numbers, strict=True)]
-    rows = [{**_offer_values(document, issued_at), "issuer_id": issuer_id,
+    rows = [{**_offer_values(document, issued_at),
+             "issuer_id": item.issuer_id if item.issuer_id is not None else issuer_id,
              "status_changed_at": None, "replaces_id": None, "public_token_hash": None,
              "contract_id": item.contract_id, "customer_id": item.customer_id}
             for item, document in zip(drafts, documents, strict=True)]

@@ -9,7 +9,7 @@
     flask --app wsgi customers find TEXT
     flask --app wsgi contracts import FILE.csv [--dry-run]
     flask --app wsgi contracts show C-000001
-    flask --app wsgi contracts renewals --due-within 90 [--create --issuer EMAIL]
+    flask --app wsgi contracts renewals --due-within 90 [--create [--issuer EMAIL]]
 
 The contract commands are thin: they call ``quote.lifecycle`` and print.
 """
@@ -230,7 +230,7 @@ def show_contract(number: str) -> None:
 @click.option("--create", is_flag=True, help="issue a renewal offer for each due contract "
                                              "that has none")
 @click.option("--issuer", "issuer_email", default=None,
-              help="the sales user who issues the offers (needed with --create)")
+              help="the user who issues the offers (default: each contract's owner)")
 def renewals(days: int, create: bool, issuer_email: str | None) -> None:
     """List the contracts due for renewal, or (--create) offer their renewals."""
     if not create:
@@ -244,16 +244,16 @@ def renewals(days: int, create: bool, issuer_email: str | None) -> None:
                        f"{contract.term_end}\t{cost}\t{offered}")
         click.echo(f"{len(due)} contract(s) end within {days} days", err=True)
         return
-    if not issuer_email:
-        raise click.UsageError("--create needs --issuer EMAIL (the sales user issuing them)")
-    with _store().session(read_only=True) as session:
-        issuer = _active_user(session, issuer_email)
+    issuer = None
+    if issuer_email:
+        with _store().session(read_only=True) as session:
+            issuer = _active_user(session, issuer_email).id
 
     def progress(done: int, total: int) -> None:
         click.echo(f"renewal offers: {done}/{total} contracts", err=True)
 
     run = lifecycle.create_renewal_offers(
-        _store(), rates(), today=today(), within_days=days, issuer_id=issuer.id,
+        _store(), rates(), today=today(), within_days=days, issuer_id=issuer,
         valid_days=current_app.config["OFFER_VALID_DAYS"], progress=progress, now=now())
     for contract, offer in run.created:
         click.echo(f"{contract}\t{offer}")

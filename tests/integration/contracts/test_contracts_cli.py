@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from contract_helpers import ACME_LINE, GOOD, count, csv_bytes, row
+from sqlalchemy import select
 
 from quote.store import Contract, Offer
 
@@ -67,7 +68,7 @@ def test_show_a_contract_and_find_its_customer(app, csv_path):
 
 def test_renewals_are_listed_then_offered_once(app, store, csv_path, sales):
     # ends 2026-12-31 (39 days after 2026-11-22) and 2027-02-28 (98 days)
-    lines = [row(term_start="2024-01-01"),
+    lines = [row(term_start="2024-01-01", owner_email="anna@example.com"),
              row(term_start="2026-03-01", term_years="1", package="premium",
                  license_value="40000.00")]
     invoke(app, "contracts", "import", str(csv_path(csv_bytes(*lines))))
@@ -75,11 +76,11 @@ def test_renewals_are_listed_then_offered_once(app, store, csv_path, sales):
     assert listed.output.splitlines() == [
         "C-000001\tMüller GmbH\t2026-12-31\t2400.00 EUR\t-",
         "1 contract(s) end within 90 days"]
-    refused = invoke(app, "contracts", "renewals", "--create")
-    assert refused.exit_code == 2 and "--create needs --issuer" in refused.output
+    refused = invoke(app, "contracts", "renewals", "--create", "--issuer", "bo@example.com")
+    assert refused.exit_code == 1 and "no active user" in refused.output
 
-    created = invoke(app, "contracts", "renewals", "--due-within", "100", "--create",
-                     "--issuer", "anna@example.com")
+    # without --issuer, each offer is issued by the contract's owner (the second has none)
+    created = invoke(app, "contracts", "renewals", "--due-within", "100", "--create")
     assert created.exit_code == 0, created.output
     assert created.output.splitlines() == [
         "renewal offers: 2/2 contracts",
@@ -91,6 +92,10 @@ def test_renewals_are_listed_then_offered_once(app, store, csv_path, sales):
     assert again.output.splitlines()[-1] == ("2 contract(s) due: 0 renewal offer(s) created, "
                                              "2 offered before, 0 failed")
     assert count(store, Offer) == 2
+    with store.session(read_only=True) as session:
+        assert [(o.number, o.issuer_id, o.kind, o.contract_id) for o in session.scalars(
+            select(Offer).order_by(Offer.id))] == [("Q-2026-000001", sales, "renewal", 1),
+                                                   ("Q-2026-000002", None, "renewal", 2)]
     listed = invoke(app, "contracts", "renewals", "--due-within", "100")
     assert listed.output.splitlines()[0] == ("C-000001\tMüller GmbH\t2026-12-31\t2400.00 EUR\t"
                                              "offered Q-2026-000001")

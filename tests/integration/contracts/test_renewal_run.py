@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from contract_helpers import D, count, new_contract
 
+from quote.core.catalog import DEFAULT_RATES_DIR, load_rates
 from quote.lifecycle import accept_offer, cancel_contract, create_renewal_offers, due_for_renewal
 from quote.store import Offer, Store, find_by_number, withdraw
 
@@ -121,3 +122,20 @@ def test_two_runs_at_the_same_time_make_one_offer_per_contract(store, store_url,
     created = sorted(c for r in runs for c, _ in r.created)
     assert created == [f"C-{n:06d}" for n in range(1, 13)]
     assert count(store, Offer) == 12
+
+
+def test_a_contract_the_core_cannot_price_is_reported_and_the_others_go_on(store, book,
+                                                                          tmp_path, sales):
+    new_contract(store, book, term_start="2024-01-01", term_years=3)
+    new_contract(store, book, term_start="2025-12-01", term_years=1, rate_card="otrs",
+                 card_version="",
+                 package="basic", deployment="on_demand", license_value="0")
+    only_bpm = tmp_path / "rates"
+    only_bpm.mkdir()
+    (only_bpm / "bpmonline.toml").write_bytes((DEFAULT_RATES_DIR / "bpmonline.toml")
+                                              .read_bytes())
+    run = create_renewal_offers(store, load_rates(only_bpm), today=TODAY, within_days=90,
+                                issuer_id=sales)
+    assert run.created == [("C-000001", "Q-2026-000001")]
+    assert run.failed == [("C-000002", "rate_card: unknown rate card; choose one of "
+                                       "bpmonline")]
