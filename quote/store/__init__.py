@@ -17,6 +17,7 @@ from .contracts import (
     contract_history,
     contracts_due,
     draw_contract_numbers,
+    due_keys,
     event_of_offer,
     find_contract,
     format_contract_number,
@@ -74,6 +75,7 @@ from .models import (
     User,
 )
 from .offers import (
+    BatchDraft,
     Issued,
     accept,
     body_hash,
@@ -83,6 +85,7 @@ from .offers import (
     forget_pdfs,
     get_offer,
     issue,
+    issue_many,
     keep_pdf,
     locked_offer,
     pdf_for,
@@ -102,6 +105,7 @@ from .users import (
 
 __all__ = [
     "CONTRACT_STATUSES", "EVENT_KINDS", "OFFER_KINDS", "ROLES", "STATUSES", "ApiToken",
+    "BatchDraft",
     "Contact", "Contract", "ContractEvent", "ContractPage", "ContractTerms", "CurrencyTotals",
     "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow",
     "IdempotencyConflict", "IllegalTransition", "InvalidCustomer", "InvalidDraft",
@@ -111,10 +115,11 @@ __all__ = [
     "add_contract", "add_customer", "add_event", "add_user", "body_hash", "cached_pdf",
     "check_customer", "contract_by_number", "contract_history", "contracts_due",
     "country_code", "create_api_token", "create_store_engine", "database_url",
-    "disable_user", "draw_contract_numbers", "event_of_offer", "export_rows",
+    "disable_user", "draw_contract_numbers", "due_keys", "event_of_offer", "export_rows",
     "find_by_number", "find_by_token", "find_contract", "find_customers", "find_user",
     "forget_pdfs", "format_contract_number", "get_contract", "get_customer", "get_offer",
-    "issue", "keep_pdf", "list_contracts", "list_customers", "list_offers", "list_users",
+    "issue", "issue_many", "keep_pdf", "list_contracts", "list_customers", "list_offers",
+    "list_users",
     "locked_contract", "locked_offer", "matching_customer", "migrate", "normalize_url",
     "normalize_vat_id", "open_renewal_offers", "pdf_for", "replacement_of", "revise",
     "set_primary_contact", "user_for_api_token", "verify_password", "withdraw",
