@@ -35,7 +35,7 @@ from .imports import (
     import_contracts,
     read_contract_csv,
 )
-from .offers import Accepted, accept_offer, issue_offer
+from .offers import Accepted, accept_offer, issue_offer, moment, offer_draft
 from .renewals import DueContract, RenewalRun, create_renewal_offers, due_for_renewal
 from .requests import (
     reinstatement_request,
@@ -51,7 +51,8 @@ __all__ = [
     "DueContract", "ImportFileError", "ImportReport", "InvalidContract", "LifecycleError",
     "OfferDoesNotFit", "PlannedContract", "RenewalRun", "RowError", "accept_offer",
     "annual_cost", "cancel_contract", "check_contract", "create_contract",
-    "create_renewal_offers", "due_for_renewal", "import_contracts", "issue_offer",
+    "create_renewal_offers", "due_for_renewal", "import_contracts", "issue_offer", "moment",
+    "offer_draft",
     "read_contract_csv", "reinstatement_request", "renewal_request", "renewal_version",
     "request_customer", "top_up_request", "top_up_version",
 ]

@@ -16,6 +16,7 @@ The contract commands are thin: they call ``quote.lifecycle`` and print.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -36,7 +37,6 @@ from ..store import (
     list_users,
 )
 from ..store.users import create_api_token, revoke_api_tokens, set_password
-from .app import now, rates, today
 
 users = AppGroup("users", help="Staff users and their API tokens.")
 db = AppGroup("db", help="The database of offers and users.")
@@ -46,6 +46,18 @@ contracts = AppGroup("contracts", help="Support contracts: import, show, renewal
 
 def _store():
     return current_app.extensions["quote.store"]
+
+
+def _rates():
+    return current_app.extensions["quote.rates"]
+
+
+def _today() -> dt.date:
+    """The app's ``TODAY`` (tests, demos), else the server's date."""
+    configured = current_app.config["TODAY"]
+    if configured is None:
+        return dt.date.today()
+    return configured if isinstance(configured, dt.date) else dt.date.fromisoformat(configured)
 
 
 def _active_user(session, email: str):
@@ -164,8 +176,8 @@ def import_command(file, dry_run: bool, by_email: str | None) -> None:
         _fail_with(exc.errors)
     with _store().session() as session:
         by = _active_user(session, by_email).id if by_email else None
-        report = lifecycle.import_contracts(session, rates(), rows, dry_run=dry_run,
-                                            by_user_id=by, now=now())
+        report = lifecycle.import_contracts(session, _rates(), rows, dry_run=dry_run,
+                                            by_user_id=by, now=lifecycle.moment(_today()))
     if report.errors:
         _fail_with(report.errors)
     costs: dict[str, object] = {}
@@ -200,8 +212,8 @@ def show_contract(number: str) -> None:
         owner = contract.owner.email if contract.owner is not None else "-"
         offers = {e.id: e.offer.number for e in history if e.offer is not None}
     customer, contact = contract.customer, contract.customer.primary_contact
-    cost = lifecycle.annual_cost(rates(), contract)
-    click.echo(f"{contract.number}\t{contract.status_on(today())}")
+    cost = lifecycle.annual_cost(_rates(), contract)
+    click.echo(f"{contract.number}\t{contract.status_on(_today())}")
     click.echo(f"customer\t{customer.company} ({customer.country})"
                f"{', VAT ID ' + customer.vat_id if customer.vat_id else ''}, "
                f"language {customer.language}"
@@ -235,7 +247,7 @@ def renewals(days: int, create: bool, issuer_email: str | None) -> None:
     """List the contracts due for renewal, or (--create) offer their renewals."""
     if not create:
         with _store().session(read_only=True) as session:
-            due = lifecycle.due_for_renewal(session, rates(), today=today(), within_days=days)
+            due = lifecycle.due_for_renewal(session, _rates(), today=_today(), within_days=days)
         for item in due:
             contract = item.contract
             cost = f"{item.annual_cost} {contract.currency}" if item.annual_cost else "?"
@@ -253,8 +265,9 @@ def renewals(days: int, create: bool, issuer_email: str | None) -> None:
         click.echo(f"renewal offers: {done}/{total} contracts", err=True)
 
     run = lifecycle.create_renewal_offers(
-        _store(), rates(), today=today(), within_days=days, issuer_id=issuer,
-        valid_days=current_app.config["OFFER_VALID_DAYS"], progress=progress, now=now())
+        _store(), _rates(), today=_today(), within_days=days, issuer_id=issuer,
+        valid_days=current_app.config["OFFER_VALID_DAYS"], progress=progress,
+        now=lifecycle.moment(_today()))
     for contract, offer in run.created:
         click.echo(f"{contract}\t{offer}")
     for contract, reason in run.failed:

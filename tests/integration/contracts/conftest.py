@@ -40,19 +40,19 @@ def sales(store) -> int:
 
 
 @pytest.fixture
-def two_versions(tmp_path) -> RateBook:
+def two_versions(rates_dir, tmp_path) -> RateBook:
     """bpm'online 2019.1 and 2026.1 (from 2026-06-01: Business on-site 25 %)."""
-    return rates_with_two_versions(tmp_path / "rates")
+    return rates_with_two_versions(rates_dir, tmp_path / "rates")
 
 
 @pytest.fixture
-def make_rates(tmp_path):
+def make_rates(rates_dir, tmp_path):
     """Factory: the two versions, with the 2019.1 version's top_up_prices and
     renewal.price_lock as given."""
     made = iter(range(1000))
 
     def make(**options) -> RateBook:
-        return rates_with_two_versions(tmp_path / f"rates-{next(made)}", **options)
+        return rates_with_two_versions(rates_dir, tmp_path / f"rates-{next(made)}", **options)
 
     return make
 

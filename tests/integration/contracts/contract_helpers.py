@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from quote.core.catalog import DEFAULT_RATES_DIR, RateBook, load_rates
+from quote.core.catalog import RateBook, load_rates
 from quote.core.offer import OfferDocument, offer_document
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
@@ -68,13 +68,13 @@ def count(store: Store, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def rates_with_two_versions(folder: Path, *, top_up_prices: str = "contract",
+def rates_with_two_versions(shipped: Path, folder: Path, *, top_up_prices: str = "contract",
                             price_lock: bool = False) -> RateBook:
     """bpm'online as shipped (version 2019.1, Business on-site 20 %, at least 500.00),
     with ``top_up_prices`` and ``renewal.price_lock`` as given, and a version 2026.1 in
     force from 2026-06-01 that charges 25 % for Business on-site."""
     folder.mkdir(parents=True)
-    text = (DEFAULT_RATES_DIR / "bpmonline.toml").read_text(encoding="utf-8")
+    text = (shipped / "bpmonline.toml").read_text(encoding="utf-8")
     old = text.replace('top_up_prices = "contract"', f'top_up_prices = "{top_up_prices}"')
     old = old.replace("price_lock = false", f"price_lock = {str(price_lock).lower()}")
     assert old.count(f'top_up_prices = "{top_up_prices}"') == 1
@@ -85,7 +85,7 @@ def rates_with_two_versions(folder: Path, *, top_up_prices: str = "contract",
            .replace("effective_from = 2019-01-01", "effective_from = 2026-06-01")
            .replace(business, business.replace('"20"', '"25"')))
     (folder / "bpmonline-2026.toml").write_text(new, encoding="utf-8")
-    shutil.copy(DEFAULT_RATES_DIR / "otrs.toml", folder / "otrs.toml")
+    shutil.copy(shipped / "otrs.toml", folder / "otrs.toml")
     return load_rates(folder)
 
 

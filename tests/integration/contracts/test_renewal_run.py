@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from contract_helpers import D, count, new_contract
 
-from quote.core.catalog import DEFAULT_RATES_DIR, load_rates
+from quote.core.catalog import load_rates
 from quote.lifecycle import accept_offer, cancel_contract, create_renewal_offers, due_for_renewal
 from quote.store import Offer, Store, find_by_number, withdraw
 
@@ -124,15 +124,15 @@ def test_two_runs_at_the_same_time_make_one_offer_per_contract(store, store_url,
     assert count(store, Offer) == 12
 
 
-def test_a_contract_the_core_cannot_price_is_reported_and_the_others_go_on(store, book,
-                                                                          tmp_path, sales):
+def test_a_contract_the_core_cannot_price_is_reported_and_the_others_go_on(
+        store, book, rates_dir, tmp_path, sales):
     new_contract(store, book, term_start="2024-01-01", term_years=3)
     new_contract(store, book, term_start="2025-12-01", term_years=1, rate_card="otrs",
                  card_version="",
                  package="basic", deployment="on_demand", license_value="0")
     only_bpm = tmp_path / "rates"
     only_bpm.mkdir()
-    (only_bpm / "bpmonline.toml").write_bytes((DEFAULT_RATES_DIR / "bpmonline.toml")
+    (only_bpm / "bpmonline.toml").write_bytes((rates_dir / "bpmonline.toml")
                                               .read_bytes())
     run = create_renewal_offers(store, load_rates(only_bpm), today=TODAY, within_days=90,
                                 issuer_id=sales)
