@@ -15,7 +15,8 @@ from ..core.errors import N_, QuoteInputError
 from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, json_number, parse_request
 from ..i18n import LANGUAGES
-from ..store import IdempotencyConflict
+from ..lifecycle import OfferDoesNotFit
+from ..store import IdempotencyConflict, UnknownContract
 from .auth import api_user_from_token, requires
 from .extensions import error_json, limit, rates, today
 from .i18n import current_language
@@ -166,10 +167,11 @@ def issue_quote():
                                "characters", field="Idempotency-Key")
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
-    loaded = rates().priced_with(result)
     try:
-        issued = issue_offer(quote_request, result, loaded, issuer=g.api_user,
+        issued = issue_offer(quote_request, result, issuer=g.api_user,
                              idempotency_key=key, body=quote_request.model_dump_json().encode())
+    except (UnknownContract, OfferDoesNotFit) as exc:
+        return error_json(422, str(exc), field="contract")
     except IdempotencyConflict as exc:
         return error_json(409, f"the Idempotency-Key {exc.key!r} was used before with another "
                                f"request body (offer {exc.number}); use a new key for a new "
