@@ -164,6 +164,7 @@ def create_app(config=None) -> Flask:
     from . import auth, cli, pdfs
     from .admin import admin
     from .api import api
+    from .contracts import contracts
     from .finance import finance
     from .offers import offers
     from .public import public
@@ -175,6 +176,7 @@ def create_app(config=None) -> Flask:
     csrf.exempt(api)
     app.register_blueprint(public)
     app.register_blueprint(offers)
+    app.register_blueprint(contracts)
     app.register_blueprint(api, url_prefix=API_PREFIX)
     app.register_blueprint(staff, url_prefix="/staff")
     app.register_blueprint(finance, url_prefix="/finance")
