@@ -97,12 +97,15 @@ class Gunicorn:
     env: dict[str, str]
     log_path: Path
     workers: int = 4
+    threads: int = 1  # more than 1: gthread workers with that many threads each
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     def start(self, ready_timeout: float = 60.0) -> Gunicorn:
         command = [str(BIN / "gunicorn"), "wsgi:app", "--bind", f"{HOST}:{self.port}",
-                   "--workers", str(self.workers), "--worker-class", "sync",
+                   "--workers", str(self.workers),
+                   *(["--worker-class", "gthread", "--threads", str(self.threads)]
+                     if self.threads > 1 else ["--worker-class", "sync"]),
                    "--log-level", "warning"]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,

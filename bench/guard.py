@@ -208,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=3000,
                         help="cap on the PDF requests (default 3000)")
     parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (more than 1: gunicorn's gthread workers)")
     args = parser.parse_args([] if argv is None else argv)
     if not 10 <= args.probes <= 200 or not 1 <= args.clients <= 32 \
             or not 5 <= args.max_seconds <= 170 or not 1 <= args.max_requests <= 20000:
@@ -226,11 +228,13 @@ def run(args, folder: Path) -> int:
     label = "bench guard"
     env = app_environment(f"sqlite:///{folder / 'quote.db'}", SECRET_KEY=secrets.token_hex(32))
     limits = limit_settings(env)  # also migrates the scratch database once
-    print(f"{label}: gunicorn wsgi:app, {WORKERS} sync workers on 127.0.0.1, production "
+    kind = (f"gthread workers × {args.threads} threads" if args.threads > 1
+            else "sync workers")
+    print(f"{label}: gunicorn wsgi:app, {WORKERS} {kind} on 127.0.0.1, production "
           "defaults (no QUOTE_* setting but the secret key and a scratch SQLite database)")
     print(f"{label}: the app's limits: "
           + ", ".join(f"{key}={value}" for key, value in limits.items()))
-    server = Gunicorn(env, folder / "gunicorn.log", workers=WORKERS)
+    server = Gunicorn(env, folder / "gunicorn.log", workers=WORKERS, threads=args.threads)
     try:
         server.start()
         for _ in range(5):

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .. import resources
 
@@ -46,22 +45,36 @@ def static_path(url: str, static_dir: Path | None = None) -> Path:
     return path
 
 
-class StaticFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher serving only ``static/`` (see the module's docstring)."""
+@cache
+def _fetcher_class() -> type:
+    """``StaticFetcher``, defined on first use: it subclasses WeasyPrint's fetcher, and
+    importing WeasyPrint takes most of a second that nothing but rendering needs."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self, static_dir: Path | None = None):
-        super().__init__(allowed_protocols=("file",), allow_redirects=False)
-        self.static_dir = resources.static_dir() if static_dir is None else static_dir
+    class StaticFetcher(URLFetcher):
+        """A WeasyPrint URL fetcher serving only ``static/`` (see the module's docstring)."""
 
-    def fetch(self, url, headers=None):
-        try:
-            path = static_path(url, self.static_dir)
-        except FetchRefused:
-            LOGGER.warning("refused to fetch %r", url[:200])
-            raise
-        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                  headers={"Content-Type": mime_type})
+        def __init__(self, static_dir: Path | None = None):
+            super().__init__(allowed_protocols=("file",), allow_redirects=False)
+            self.static_dir = resources.static_dir() if static_dir is None else static_dir
 
-    def open(self, url, data=None, timeout=None):  # never reach urllib's openers
-        return self.fetch(getattr(url, "full_url", url))
+        def fetch(self, url, headers=None):
+            try:
+                path = static_path(url, self.static_dir)
+            except FetchRefused:
+                LOGGER.warning("refused to fetch %r", url[:200])
+                raise
+            mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                      headers={"Content-Type": mime_type})
+
+        def open(self, url, data=None, timeout=None):  # never reach urllib's openers
+            return self.fetch(getattr(url, "full_url", url))
+
+    return StaticFetcher
+
+
+def __getattr__(name: str):
+    if name == "StaticFetcher":
+        return _fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

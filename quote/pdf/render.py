@@ -39,7 +39,7 @@ from ..core.rates import Package, RateCard
 from ..core.sla import sla_rows
 from ..core.terms import channel_texts, commitment_texts, level_terms, marked
 from ..i18n import LANGUAGES, translations
-from .fetcher import StaticFetcher
+from . import fetcher
 from .seller import Seller
 
 TEMPLATES = "pdf"  # below templates/
@@ -62,7 +62,7 @@ class _Engine:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        self.fetcher = StaticFetcher()
+        self.fetcher = fetcher.StaticFetcher()
         self.font_config = FontConfiguration()
         self.stylesheet = CSS(filename=str(resources.static_dir() / STYLESHEET),
                               url_fetcher=self.fetcher,

@@ -8,23 +8,74 @@
 See docs/store.md.
 """
 
+from .contracts import (
+    ContractPage,
+    ContractTerms,
+    add_contract,
+    add_event,
+    contract_by_number,
+    contract_history,
+    contracts_due,
+    draw_contract_numbers,
+    due_keys,
+    event_of_offer,
+    find_contract,
+    format_contract_number,
+    get_contract,
+    list_contracts,
+    locked_contract,
+    open_renewal_offers,
+)
+from .customers import (
+    CustomerData,
+    CustomerPage,
+    NewContact,
+    add_contact,
+    add_customer,
+    check_customer,
+    country_code,
+    find_customers,
+    get_customer,
+    list_customers,
+    matching_customer,
+    normalize_vat_id,
+    set_primary_contact,
+)
 from .db import Store, create_store_engine, database_url, normalize_url
 from .errors import (
     DuplicateEmail,
     IdempotencyConflict,
     IllegalTransition,
+    InvalidCustomer,
     InvalidDraft,
     InvalidEmail,
+    InvalidInput,
     InvalidRole,
     PasswordTooShort,
     StoreError,
+    UnknownContract,
     UnknownUser,
     UserError,
 )
 from .finance import CurrencyTotals, ExportRow, OfferFilters, OfferPage, export_rows, list_offers
 from .migrate import migrate
-from .models import ROLES, STATUSES, ApiToken, Offer, OfferLine, User
+from .models import (
+    CONTRACT_STATUSES,
+    EVENT_KINDS,
+    OFFER_KINDS,
+    ROLES,
+    STATUSES,
+    ApiToken,
+    Contact,
+    Contract,
+    ContractEvent,
+    Customer,
+    Offer,
+    OfferLine,
+    User,
+)
 from .offers import (
+    BatchDraft,
     Issued,
     accept,
     body_hash,
@@ -34,7 +85,9 @@ from .offers import (
     forget_pdfs,
     get_offer,
     issue,
+    issue_many,
     keep_pdf,
+    locked_offer,
     pdf_for,
     replacement_of,
     revise,
@@ -51,13 +104,23 @@ from .users import (
 )
 
 __all__ = [
-    "ROLES", "STATUSES", "ApiToken", "CurrencyTotals", "DuplicateEmail", "ExportRow",
-    "IdempotencyConflict", "IllegalTransition", "InvalidDraft", "InvalidEmail", "InvalidRole",
-    "Issued", "Offer", "OfferFilters", "OfferLine", "OfferPage", "PasswordTooShort", "Store",
-    "StoreError", "UnknownUser", "User", "UserError", "accept", "add_user", "body_hash",
-    "cached_pdf", "keep_pdf",
-    "create_api_token", "create_store_engine", "database_url", "disable_user", "export_rows",
-    "find_by_number", "find_by_token", "find_user", "forget_pdfs", "get_offer", "issue",
-    "list_offers", "list_users", "migrate", "normalize_url", "pdf_for", "replacement_of",
-    "revise", "user_for_api_token", "verify_password", "withdraw",
+    "CONTRACT_STATUSES", "EVENT_KINDS", "OFFER_KINDS", "ROLES", "STATUSES", "ApiToken",
+    "BatchDraft",
+    "Contact", "Contract", "ContractEvent", "ContractPage", "ContractTerms", "CurrencyTotals",
+    "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow",
+    "IdempotencyConflict", "IllegalTransition", "InvalidCustomer", "InvalidDraft",
+    "InvalidEmail", "InvalidInput", "InvalidRole", "Issued", "NewContact", "Offer",
+    "OfferFilters", "OfferLine", "OfferPage", "PasswordTooShort", "Store", "StoreError",
+    "UnknownContract", "UnknownUser", "User", "UserError", "accept", "add_contact",
+    "add_contract", "add_customer", "add_event", "add_user", "body_hash", "cached_pdf",
+    "check_customer", "contract_by_number", "contract_history", "contracts_due",
+    "country_code", "create_api_token", "create_store_engine", "database_url",
+    "disable_user", "draw_contract_numbers", "due_keys", "event_of_offer", "export_rows",
+    "find_by_number", "find_by_token", "find_contract", "find_customers", "find_user",
+    "forget_pdfs", "format_contract_number", "get_contract", "get_customer", "get_offer",
+    "issue", "issue_many", "keep_pdf", "list_contracts", "list_customers", "list_offers",
+    "list_users",
+    "locked_contract", "locked_offer", "matching_customer", "migrate", "normalize_url",
+    "normalize_vat_id", "open_renewal_offers", "pdf_for", "replacement_of", "revise",
+    "set_primary_contact", "user_for_api_token", "verify_password", "withdraw",
 ]

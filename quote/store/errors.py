@@ -60,3 +60,23 @@ class UnknownUser(UserError):
     def __init__(self, email: str):
         self.email = email
         super().__init__(f"there is no user with the e-mail address {email}")
+
+
+class InvalidInput(StoreError):
+    """Data for a customer or a contract is refused; ``errors`` names each field
+    (``quote.core.errors.FieldError``: a field, a message template and its parameters)."""
+
+    def __init__(self, errors: list):
+        self.errors = errors
+        super().__init__("; ".join(f"{e.field}: {e.message}" if e.field else e.message
+                                   for e in errors))
+
+
+class InvalidCustomer(InvalidInput):
+    """A customer's or contact's data is refused."""
+
+
+class UnknownContract(StoreError):
+    def __init__(self, number: str):
+        self.number = number
+        super().__init__(f"there is no contract {number}")

@@ -17,9 +17,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from quote.core.contract import last_day
 from quote.core.offer import OfferDocument
 
 from .types import Money, UtcDateTime
@@ -29,6 +31,16 @@ ROLES = ("sales", "finance", "admin")
 # valid_until day reads as expired (see ``Offer.status_on``).
 STORED_STATUSES = ("issued", "accepted", "withdrawn", "superseded")
 STATUSES = ("issued", "accepted", "expired", "withdrawn", "superseded")
+# What an offer is for (its request's kind).
+OFFER_KINDS = ("new", "top_up", "renewal", "reinstatement")
+LANGUAGES = ("en", "de", "ru")
+DEPLOYMENTS = ("on_site", "on_demand")
+BILLINGS = ("prepaid", "annual")
+# Stored contract states. "ended" is never stored: an active contract past its
+# last covered day reads as ended (see ``Contract.status_on``).
+CONTRACT_STORED_STATUSES = ("active", "cancelled")
+CONTRACT_STATUSES = ("active", "ended", "cancelled")
+EVENT_KINDS = ("created", "imported", "top_up", "renewal", "reinstatement", "cancelled")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -106,10 +118,13 @@ class Offer(Base):
     __tablename__ = "offers"
     __table_args__ = (
         CheckConstraint(_in("status", STORED_STATUSES), name="status"),
+        CheckConstraint(_in("kind", OFFER_KINDS), name="kind"),
         Index("ix_offers_issued_at", "issued_at"),
         Index("ix_offers_status_valid_until", "status", "valid_until"),
         Index("ix_offers_rate_card_id", "rate_card_id"),
         Index("ix_offers_issuer_id", "issuer_id"),
+        Index("ix_offers_contract_id", "contract_id"),
+        Index("ix_offers_customer_id", "customer_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -142,6 +157,13 @@ class Offer(Base):
     total: Mapped[Decimal] = mapped_column(Money)
     # OfferDocument.model_dump_json(): request, result and rate card as issued
     document_json: Mapped[str] = mapped_column(Text)
+    # what the offer is for (the request's kind), the term it prices (a renewal's: the
+    # next term; null for offers issued before contracts were kept), and the contract
+    # and customer it belongs to, where known
+    kind: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    term_start: Mapped[dt.date | None] = mapped_column(Date)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
 
     # loaded with the offer, so that an offer read in a session still has its
     # lines after the session ends
@@ -150,6 +172,8 @@ class Offer(Base):
         lazy="selectin")
     replaces: Mapped[Offer | None] = relationship(remote_side=[id])
     issuer: Mapped[User | None] = relationship()
+    contract: Mapped[Contract | None] = relationship()
+    customer: Mapped[Customer | None] = relationship()
 
     @cached_property
     def document(self) -> OfferDocument:
@@ -209,3 +233,154 @@ class IdempotencyKey(Base):
     body_hash: Mapped[str] = mapped_column(String(64))
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class Counter(Base):
+    """The last number drawn of a named sequence (``contracts``: C-000001, ...)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class Customer(Base):
+    """A company that buys support, with its contacts.
+
+    ``company_key`` is the company name case-folded with its white space collapsed:
+    the same company (in the same country) is recognised by it. ``search`` is the
+    company, the VAT ID and every contact's name and e-mail case-folded in Python,
+    for a case-insensitive substring search on both backends.
+    """
+
+    __tablename__ = "customers"
+    __table_args__ = (
+        CheckConstraint(_in("language", LANGUAGES), name="language"),
+        Index("ix_customers_company_key_country", "company_key", "country"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company: Mapped[str] = mapped_column(String(200))
+    company_key: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166 alpha-2, upper case
+    vat_id: Mapped[str | None] = mapped_column(String(20))  # upper case, no spaces
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    search: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="customer", order_by="Contact.id", cascade="all, delete-orphan",
+        lazy="selectin")
+    owner: Mapped[User | None] = relationship()
+
+    @property
+    def primary_contact(self) -> Contact | None:
+        return next((c for c in self.contacts if c.is_primary), None)
+
+    def __repr__(self) -> str:
+        return f"<Customer {self.id} {self.company} {self.country}>"
+
+
+class Contact(Base):
+    """A person at a customer; exactly one contact of a customer is its primary one."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        # at most one primary contact per customer (the store keeps at least one)
+        Index("ix_contacts_primary", "customer_id", unique=True,
+              sqlite_where=text("is_primary"), postgresql_where=text("is_primary")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    position: Mapped[str | None] = mapped_column(String(200))
+    is_primary: Mapped[bool] = mapped_column(default=False)
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+
+class Contract(Base):
+    """A running (or past) support contract: what was sold, on which card version, and
+    its current term. ``term_end`` (the last covered day) is kept in step with
+    ``term_start`` and ``term_years`` by ``set_term``, so that due dates are queried in
+    SQL. ``license_value`` and ``environments`` are the contract as it runs now, after
+    every accepted top-up."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (
+        CheckConstraint(_in("status", CONTRACT_STORED_STATUSES), name="status"),
+        CheckConstraint(_in("deployment", DEPLOYMENTS), name="deployment"),
+        CheckConstraint(_in("billing", BILLINGS), name="billing"),
+        CheckConstraint("term_years BETWEEN 1 AND 10", name="term_years"),
+        CheckConstraint("environments >= 1", name="environments"),
+        Index("ix_contracts_status_term_end", "status", "term_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    rate_card_id: Mapped[str] = mapped_column(String(40))
+    rate_card_version: Mapped[str] = mapped_column(String(40))
+    package_id: Mapped[str] = mapped_column(String(30))
+    deployment: Mapped[str] = mapped_column(String(20))
+    currency: Mapped[str] = mapped_column(String(3))
+    license_value: Mapped[Decimal] = mapped_column(Money)
+    environments: Mapped[int] = mapped_column(Integer)
+    term_start: Mapped[dt.date] = mapped_column(Date)
+    term_years: Mapped[int] = mapped_column(Integer)
+    term_end: Mapped[dt.date] = mapped_column(Date)
+    billing: Mapped[str] = mapped_column(String(20), default="prepaid")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    # loaded with the contract, so that a contract read in a session can be turned
+    # into a quote request after the session ends
+    customer: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
+    owner: Mapped[User | None] = relationship()
+
+    def set_term(self, start: dt.date, years: int) -> None:
+        self.term_start, self.term_years = start, years
+        self.term_end = last_day(start, years)
+
+    def status_on(self, today: dt.date) -> str:
+        """``cancelled``; ``ended`` after the last covered day; else ``active``."""
+        if self.status == "active" and today > self.term_end:
+            return "ended"
+        return self.status
+
+    def __repr__(self) -> str:
+        return f"<Contract {self.number} {self.status}>"
+
+
+class ContractEvent(Base):
+    """One step in a contract's history. ``offer_id`` is the accepted offer that made the
+    change (at most one event per offer: accepting it again finds this one)."""
+
+    __tablename__ = "contract_events"
+    __table_args__ = (
+        CheckConstraint(_in("kind", EVENT_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"), unique=True)
+    license_value_added: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    environments_added: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    contract: Mapped[Contract] = relationship()
+    offer: Mapped[Offer | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ContractEvent {self.kind} {self.effective_on}>"

@@ -16,13 +16,14 @@ from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, json_number, parse_request
 from ..core.sla import answer, parse_sla_request
 from ..i18n import LANGUAGES
-from ..store import IdempotencyConflict
+from ..lifecycle import OfferDoesNotFit
+from ..store import IdempotencyConflict, UnknownContract
 from .auth import api_user_from_token, requires
 from .extensions import error_json, limit, rates, today
 from .i18n import current_language
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
 from .openapi import openapi_document
-from .pdfs import draft_pdf_response, pdf_limits
+from .pdfs import draft_pdf_response, pdf_limits, refuse_when_busy
 from .present import card_summary, card_view, comparison
 from .schemas import RateCardList
 
@@ -157,6 +158,7 @@ def compare():
 @_preview_limit()
 @pdf_limits()
 def preview_pdf():
+    refuse_when_busy()
     quote_request = _quote_request()
 
     def priced():
@@ -182,10 +184,11 @@ def issue_quote():
                                "characters", field="Idempotency-Key")
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
-    loaded = rates().priced_with(result)
     try:
-        issued = issue_offer(quote_request, result, loaded, issuer=g.api_user,
+        issued = issue_offer(quote_request, result, issuer=g.api_user,
                              idempotency_key=key, body=quote_request.model_dump_json().encode())
+    except (UnknownContract, OfferDoesNotFit) as exc:
+        return error_json(422, str(exc), field="contract")
     except IdempotencyConflict as exc:
         return error_json(409, f"the Idempotency-Key {exc.key!r} was used before with another "
                                f"request body (offer {exc.number}); use a new key for a new "

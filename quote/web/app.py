@@ -49,9 +49,10 @@ DEFAULTS = {
     # Days an issued offer stays valid.
     "OFFER_VALID_DAYS": 30,
     "FINANCE_PER_PAGE": 50,
-    # Rate limits (Flask-Limiter); memory:// per process, redis://... to share them.
+    # Rate limits (Flask-Limiter); quote-memory:// per process (see extensions.py),
+    # redis://... to share them between workers and hosts.
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": "quote-memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "LIMIT_PREVIEW": "120 per minute",
     "LIMIT_PUBLIC_REQUEST": "10 per hour",
@@ -163,6 +164,7 @@ def create_app(config=None) -> Flask:
     from . import auth, cli, pdfs
     from .admin import admin
     from .api import api
+    from .contracts import contracts
     from .finance import finance
     from .offers import offers
     from .public import public
@@ -174,6 +176,7 @@ def create_app(config=None) -> Flask:
     csrf.exempt(api)
     app.register_blueprint(public)
     app.register_blueprint(offers)
+    app.register_blueprint(contracts)
     app.register_blueprint(api, url_prefix=API_PREFIX)
     app.register_blueprint(staff, url_prefix="/staff")
     app.register_blueprint(finance, url_prefix="/finance")

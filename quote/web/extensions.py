@@ -7,18 +7,41 @@ blueprints; the blueprints import what they need from here, never the factory.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from flask import Response, current_app, jsonify, request
 from flask_babel import lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from limits.storage import MemoryStorage
 from werkzeug.routing import BaseConverter
 
 from ..core.catalog import RateBook
 from ..store import Store
 
 API_PREFIX = "/api/v1"
+
+class SweepingMemoryStorage(MemoryStorage):
+    """The limits library's in-memory counters (``quote-memory://``), without its timer
+    thread: ``MemoryStorage`` starts a ``threading.Timer`` after nearly every hit to purge
+    expired keys. Expired counters are already ignored when read; here the purge runs in
+    the requesting thread, at most once a second."""
+
+    STORAGE_SCHEME = ["quote-memory"]
+    SWEEP_SECONDS = 1.0
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.timer.cancel()
+        self._next_sweep = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - overrides the private
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_SECONDS
+            self._MemoryStorage__expire_events()
+
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)

@@ -21,26 +21,26 @@ from flask import (
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 
+from .. import lifecycle
 from ..core.describe import day, money
-from ..core.offer import offer_document
 from ..i18n import LANGUAGES
+from ..lifecycle import ContractNotActive, OfferDoesNotFit
 from ..pdf import offer_filename
 from ..store import (
     IllegalTransition,
+    InvalidCustomer,
     Issued,
     Offer,
-    accept,
+    UnknownContract,
     body_hash,
     find_by_number,
     find_by_token,
-    issue,
     replacement_of,
-    revise,
     withdraw,
 )
 from . import pdfs
 from .auth import requires, staff_user
-from .extensions import error_json, is_api, limit, now, pdf_response, store, today
+from .extensions import error_json, is_api, limit, now, pdf_response, rates, store, today
 from .forms import Reading
 from .i18n import current_language, format_amount_for_entry
 from .public import build_form, fit_to_card, price_form, render_form, result_context
@@ -64,23 +64,35 @@ class ActionForm(FlaskForm):
 
 # Services shared by the pages and the API
 
-def issue_offer(quote_request, result, loaded, *, issuer=None, public: bool = False,
+def issue_offer(quote_request, result, *, issuer=None, public: bool = False,
                 idempotency_key: str | None = None, body: bytes | None = None,
                 revises: Offer | None = None) -> Issued:
-    draft = offer_document(quote_request, result, loaded,
-                           valid_days=current_app.config["OFFER_VALID_DAYS"])
+    """Issue a priced request through the lifecycle service (linked to the contract it
+    names and that contract's customer). Raises ``UnknownContract`` and
+    ``OfferDoesNotFit`` for a request that names a contract it does not belong to."""
     issuer_id = issuer.id if issuer is not None else None
     with store().session() as db:
-        if revises is not None:
-            issued = revise(db, revises.id, draft, issuer_id=issuer_id, now=now())
-        else:
-            issued = issue(db, draft, issuer_id=issuer_id, public=public, now=now(),
-                           idempotency_key=idempotency_key,
-                           body_hash=body_hash(body) if idempotency_key else None)
+        issued = lifecycle.issue_offer(
+            db, rates(), quote_request, today=today(), issuer_id=issuer_id, now=now(),
+            valid_days=current_app.config["OFFER_VALID_DAYS"], public=public,
+            idempotency_key=idempotency_key,
+            body_hash=body_hash(body) if idempotency_key and body else None,
+            revises=db.get(Offer, revises.id) if revises is not None else None,
+            result=result)
     current_app.logger.info("offer %s issued%s by %s", issued.offer.number,
                             " (replayed)" if issued.replayed else "",
                             issuer.email if issuer is not None else "a customer")
     return issued
+
+
+def contract_problem(exc: Exception) -> str:
+    """Why a request cannot be issued for the contract it names, in the page's language."""
+    if isinstance(exc, UnknownContract):
+        return gettext("There is no contract %(number)s.", number=exc.args[0]
+                       if exc.args else "")
+    assert isinstance(exc, OfferDoesNotFit)
+    return gettext("The offer does not fit contract %(number)s: %(reason)s",
+                   number=exc.number, reason=exc.reason)
 
 
 def find_offer(number: str) -> Offer | None:
@@ -181,11 +193,13 @@ def issue_from_form():
     if result is None:
         return render_form(form, reading, language, {}, revises=revises_number)
     try:
-        issued = issue_offer(quote_request, result, loaded, issuer=staff_user(),
-                             revises=revises)
+        issued = issue_offer(quote_request, result, issuer=staff_user(), revises=revises)
     except IllegalTransition as exc:
         reading.general.append(_transition_message(exc))
         return render_form(form, reading, language, {}, status=409, revises=revises_number)
+    except (UnknownContract, OfferDoesNotFit) as exc:
+        reading.general.append(contract_problem(exc))
+        return render_form(form, reading, language, {}, status=422, revises=revises_number)
     return redirect(url_for("offers.offer_page", number=issued.offer.number))
 
 
@@ -218,22 +232,45 @@ def _transition(number: str, change) -> object:
     offer = readable_offer(number, staff_user())
     try:
         with store().session() as db:
-            change(db, offer.id, today=today())
+            message = change(db, offer.id)
     except IllegalTransition as exc:
         flash(_transition_message(exc), "error")
+    except (InvalidCustomer, ContractNotActive, OfferDoesNotFit) as exc:
+        flash(gettext("Offer %(number)s cannot be accepted: %(reason)s", number=number,
+                      reason=_reason(exc)), "error")
+    else:
+        if message:
+            flash(message, "info")
     return redirect(url_for("offers.offer_page", number=number), 303)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, InvalidCustomer):
+        return "; ".join(error.translated(gettext) for error in exc.errors)
+    return str(exc)
 
 
 @offers.post("/offers/<offer:number>/accept")
 @requires("issue")
 def accept_offer(number: str):
-    return _transition(number, accept)
+    """Accept the offer for the customer: the contract it makes or changes comes with it."""
+
+    def accept_it(db, offer_id):
+        accepted = lifecycle.accept_offer(db, offer_id, by_user_id=staff_user().id,
+                                          today=today())
+        if accepted.contract is None:
+            return gettext("Offer %(number)s accepted.", number=number)
+        return gettext("Offer %(number)s accepted; contract %(contract)s is up to date.",
+                       number=number, contract=accepted.contract.number)
+
+    return _transition(number, accept_it)
 
 
 @offers.post("/offers/<offer:number>/withdraw")
 @requires("issue")
 def withdraw_offer(number: str):
-    return _transition(number, withdraw)
+    return _transition(number, lambda db, offer_id: withdraw(db, offer_id, today=today())
+                       and None)
 
 
 @offers.get("/offers/<offer:number>/revise")
@@ -306,7 +343,7 @@ def request_offer():
         return render_form(form, reading, language, {})
     if result.discount_percent:
         abort(422)
-    issued = issue_offer(quote_request, result, loaded, public=True)
+    issued = issue_offer(quote_request, result, public=True)
     # Post/redirect/get: reloading the confirmation never requests a second offer.
     # The session remembers, once, that this link is new, so the page can say so.
     session[NEW_LINK] = issued.token

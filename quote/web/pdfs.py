@@ -73,6 +73,15 @@ class RenderSlots:
             return handle
         return None
 
+    def any_free(self) -> bool:
+        """Whether a slot is free at this moment (a quick look, for refusing early)."""
+        handle = self._take()
+        if handle is None:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        os.close(handle)
+        return True
+
     @contextmanager
     def slot(self, wait: float) -> Iterator[None]:
         """Hold a slot for the block; raise ``RenderBusy`` if none frees within ``wait`` s."""
@@ -169,6 +178,14 @@ def init_app(app) -> None:
     count = app.config["PDF_RENDER_SLOTS"] or max(1, (os.cpu_count() or 2) // 2)
     app.extensions["quote.render_slots"] = RenderSlots(
         Path(app.instance_path) / "render-slots", count)
+
+
+def refuse_when_busy() -> None:
+    """Raise ``RenderBusy`` before any work when a request without a staff account would
+    find every render slot taken (cached PDFs included: under such load that is fine)."""
+    slots: RenderSlots = current_app.extensions["quote.render_slots"]
+    if not is_staff() and not slots.any_free():
+        raise RenderBusy
 
 
 def draft_pdf_response(quote_request, priced: Callable[[], tuple]):

@@ -19,7 +19,7 @@ from .auth import can
 from .extensions import limit, rates, today
 from .forms import PUBLIC_KINDS, QuoteForm, Reading, place_errors, read_form
 from .i18n import current_language, example_amount
-from .pdfs import draft_pdf_response, pdf_limits
+from .pdfs import draft_pdf_response, pdf_limits, refuse_when_busy
 from .present import comparison, hours_text, lines_in
 
 public = Blueprint("public", __name__)
@@ -177,6 +177,8 @@ def index():
     context: dict = {}
     switching = request.form.get("switch") == "1"
     if request.method == "POST":
+        if _asks_for_pdf() and not switching:
+            refuse_when_busy()
         reading, quote_request, result, loaded = price_form(form, language)
         if result is not None:
             if request.form.get("action") == "pdf" and not switching:

@@ -75,13 +75,38 @@ def test_sales_price_a_renewal_and_a_reinstatement(sign_in, form_data):
     assert 'id="lapsed_start-error"' in missing.get_data(as_text=True)
 
 
-def test_revising_a_top_up_keeps_it_a_top_up(sign_in, app, users, make_request):
-    old = store_offer(app, make_request(**TOP_UP, billing="annual",
-                                        contract="C-000007"), users["sales"]).offer
+CUSTOMER = {"company": "Muster GmbH", "contact": "Erika Mustermann",
+            "email": "erika@example.de", "country": "DE"}
+
+
+def test_accepting_an_offer_makes_the_contract(sign_in, app, users, make_request):
+    number = store_offer(app, make_request(term_years=3, customer=CUSTOMER),
+                         users["sales"]).offer.number
     client = sign_in("sales")
+    page = client.post(f"/offers/{number}/accept", follow_redirects=True).get_data(
+        as_text=True)
+    assert f"Offer {number} accepted; contract C-000001 is up to date." in page
+
+
+def test_an_offer_without_its_customer_cannot_make_a_contract(sign_in, app, users,
+                                                              make_request):
+    number = store_offer(app, make_request(), users["sales"]).offer.number
+    page = sign_in("sales").post(f"/offers/{number}/accept", follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert f"Offer {number} cannot be accepted:" in text
+    assert 'data-status="issued"' in text  # nothing half-done
+
+
+def test_revising_a_top_up_keeps_it_a_top_up(sign_in, app, users, make_request):
+    first = store_offer(app, make_request(term_years=3, customer=CUSTOMER),
+                        users["sales"]).offer.number
+    client = sign_in("sales")
+    client.post(f"/offers/{first}/accept")
+    old = store_offer(app, make_request(**TOP_UP, billing="annual", contract="C-000001",
+                                        customer=CUSTOMER), users["sales"]).offer
     fields = form_fields(client.get(f"/offers/{old.number}/revise").get_data(as_text=True))
     assert fields["kind"] == "top_up" and fields["billing"] == "annual"
-    assert fields["contract"] == "C-000007"
+    assert fields["contract"] == "C-000001"
     response = client.post("/offers/issue", data=fields)
     assert response.status_code == 302, response.get_data(as_text=True)
     new = re.search(r"(Q-\d{4}-\d{6})$", response.location).group(1)

@@ -134,3 +134,35 @@ def test_renders_take_a_slot_and_a_busy_host_answers_503_at_once(make_app, make_
         assert staff.status_code == 503  # waited 0.2 s for the slot
     for years in (1, 2):  # the slot is free again, and given back after each render
         assert client.post(PREVIEW_PDF, json=make_request(term_years=years)).status_code == 200
+
+
+def test_a_busy_host_refuses_an_anonymous_draft_before_reading_it(make_app, form_data):
+    app = make_app(PDF_RENDER_SLOTS=1)
+    client = app.test_client()
+    with app.extensions["quote.render_slots"].slot(wait=0):
+        # not even the body is read: an unreadable one gets the same 503
+        assert client.post(PREVIEW_PDF, data="not json").status_code == 503
+        assert client.post("/", data=form_data(action="pdf")).status_code == 503
+        assert client.post("/", data=form_data()).status_code == 200  # previews go on
+
+
+def test_counting_requests_starts_no_thread(make_app, make_request, monkeypatch):
+    """The default limit storage purges in the request's thread; limits' plain memory://
+    starts a timer thread after nearly every request."""
+    import threading
+    import time
+
+    started = []
+    original = threading.Thread.start
+
+    def counted(thread, *args, **kwargs):
+        started.append(thread)
+        return original(thread, *args, **kwargs)
+
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    client.post("/api/v1/quotes/preview", json=make_request())
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    for _ in range(10):
+        assert client.post("/api/v1/quotes/preview", json=make_request()).status_code == 200
+        time.sleep(0.02)  # longer than the plain storage's 10 ms timer
+    assert started == []

@@ -1,0 +1,58 @@
+"""The lifecycle of offers and contracts, as plain functions: the service layer.
+
+Each function takes the caller's unit of work (a store ``Session``, or the ``Store``
+for a batch job that commits as it goes) and the ``RateBook``, and returns results;
+the pages, the API, the command line and batch jobs all call these. No Flask in here.
+
+    request = top_up_request(book, contract, [{"date": "2026-07-01",
+                                               "license_value": "6000.00"}], today=today)
+    with store.session() as session:
+        issued = issue_offer(session, book, request, today=today, issuer_id=user.id)
+    with store.session() as session:
+        accepted = accept_offer(session, issued.offer.id, by_user_id=user.id, today=today)
+        accepted.contract.license_value          # grown by the top-up
+
+See docs/contracts.md.
+"""
+
+from .contracts import (
+    FIELDS,
+    REQUIRED,
+    ContractDraft,
+    InvalidContract,
+    annual_cost,
+    cancel_contract,
+    check_contract,
+    create_contract,
+)
+from .errors import ContractNotActive, LifecycleError, OfferDoesNotFit
+from .imports import (
+    CsvRow,
+    ImportFileError,
+    ImportReport,
+    PlannedContract,
+    RowError,
+    import_contracts,
+    read_contract_csv,
+)
+from .offers import Accepted, accept_offer, issue_offer, moment, offer_draft
+from .renewals import DueContract, RenewalRun, create_renewal_offers, due_for_renewal
+from .requests import (
+    reinstatement_request,
+    renewal_request,
+    renewal_version,
+    request_customer,
+    top_up_request,
+    top_up_version,
+)
+
+__all__ = [
+    "FIELDS", "REQUIRED", "Accepted", "ContractDraft", "ContractNotActive", "CsvRow",
+    "DueContract", "ImportFileError", "ImportReport", "InvalidContract", "LifecycleError",
+    "OfferDoesNotFit", "PlannedContract", "RenewalRun", "RowError", "accept_offer",
+    "annual_cost", "cancel_contract", "check_contract", "create_contract",
+    "create_renewal_offers", "due_for_renewal", "import_contracts", "issue_offer", "moment",
+    "offer_draft",
+    "read_contract_csv", "reinstatement_request", "renewal_request", "renewal_version",
+    "request_customer", "top_up_request", "top_up_version",
+]
