@@ -15,9 +15,11 @@ from quote.store import find_by_number
 @pytest.fixture
 def offers(app, users, make_request):
     """An offer issued by sales, one by admin, and a customer's self-service request."""
-    by_sales = store_offer(app, make_request(), users["sales"]).offer.number
-    by_admin = store_offer(app, make_request(), users["admin"]).offer.number
-    requested = store_offer(app, make_request(), None, public=True).offer.number
+    customer = {"company": "ACME", "email": "buyer@acme.example", "country": "DE"}
+    by_sales = store_offer(app, make_request(customer=customer), users["sales"]).offer.number
+    by_admin = store_offer(app, make_request(customer=customer), users["admin"]).offer.number
+    requested = store_offer(app, make_request(customer=customer), None,
+                            public=True).offer.number
     return {"sales": by_sales, "admin": by_admin, "customer": requested}
 
 
