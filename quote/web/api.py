@@ -187,8 +187,10 @@ def issue_quote():
     try:
         issued = issue_offer(quote_request, result, issuer=g.api_user,
                              idempotency_key=key, body=quote_request.model_dump_json().encode())
-    except (UnknownContract, OfferDoesNotFit) as exc:
-        return error_json(422, str(exc), field="contract")
+    except UnknownContract as exc:  # the contract the request names does not exist
+        return error_json(404, str(exc), field="contract")
+    except OfferDoesNotFit as exc:  # it exists, but the offer cannot belong to it
+        return error_json(409, str(exc), field="contract")
     except IdempotencyConflict as exc:
         return error_json(409, f"the Idempotency-Key {exc.key!r} was used before with another "
                                f"request body (offer {exc.number}); use a new key for a new "

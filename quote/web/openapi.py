@@ -519,8 +519,12 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
                                   "the Idempotency-Key is empty or too long"),
                     "401": _error("no valid API token"),
                     "403": _error("the token's role may not issue offers"),
+                    "404": _error('the request names a contract that does not exist (field '
+                                  '"contract")'),
                     "409": _error("the Idempotency-Key was used before with another body "
-                                  '(field "Idempotency-Key", naming that offer)'),
+                                  '(field "Idempotency-Key", naming that offer), or the offer '
+                                  'cannot belong to the contract it names (another rate card '
+                                  'or customer; field "contract")'),
                 },
             }},
             "/quotes/{number}": {"get": {

@@ -79,7 +79,7 @@ def rates_with_two_versions(shipped: Path, folder: Path, *, top_up_prices: str =
     old = old.replace("price_lock = false", f"price_lock = {str(price_lock).lower()}")
     assert old.count(f'top_up_prices = "{top_up_prices}"') == 1
     (folder / "bpmonline-2019.toml").write_text(old, encoding="utf-8")
-    business = 'on_site = { kind = "percent", percent = "20", minimum = "500.00" }'
+    business = 'on_site = { kind = "percent", percent = "20", minimum = { EUR = "500.00"'
     assert text.count(business) == 1
     new = (text.replace('version = "2019.1"', 'version = "2026.1"')
            .replace("effective_from = 2019-01-01", "effective_from = 2026-06-01")

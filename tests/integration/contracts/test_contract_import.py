@@ -96,7 +96,7 @@ def test_columns_come_in_any_order_and_optional_ones_may_be_left_out(store, book
 
 BAD_LINES = [
     (row(rate_card="bpm"), "rate_card", "unknown rate card; choose one of bpmonline, maxence, "
-                                        "otrs"),
+                                        "open-xchange, otrs"),
     (row(card_version="2099.9"), "card_version", "bpmonline has no version 2099.9; it has "
                                                  "2019.1"),
     (row(package="gold"), "package", "unknown package; this rate card offers basic, business, "
