@@ -459,25 +459,32 @@ def _in_words(line: Line, card: RateCard, package: Package, request: QuoteReques
 
 
 def _resolve(request: QuoteRequest, book: RateBook, today: dt.date) -> LoadedCard:
-    on = request.as_of or today
-    if request.rate_card_version and request.rate_card in book.versions:
-        pinned = book.version(request.rate_card, request.rate_card_version)
+    return resolve_card(book, request.rate_card, request.rate_card_version,
+                        request.as_of or today)
+
+
+def resolve_card(book: RateBook, card_id: str, version: str | None,
+                 on: dt.date) -> LoadedCard:
+    """The version ``version`` of ``card_id`` if one is pinned, else the version in
+    force ``on``; ``QuoteInputError`` naming ``rate_card`` or ``rate_card_version``."""
+    if card_id not in book.versions:
+        raise QuoteInputError([FieldError("rate_card", N_("unknown rate card; choose one of "
+                                                          "%(known)s"),
+                                          {"known": ", ".join(book.ids())})])
+    if version:
+        pinned = book.version(card_id, version)
         if pinned is None:
             raise QuoteInputError([FieldError(
                 "rate_card_version", N_("%(card)s has no version %(version)s; it has "
                                         "%(known)s"),
-                {"card": request.rate_card, "version": request.rate_card_version,
-                 "known": ", ".join(v.card.version for v in book.versions[request.rate_card])})])
+                {"card": card_id, "version": version,
+                 "known": ", ".join(v.card.version for v in book.versions[card_id])})])
         return pinned
-    loaded = book.in_force(request.rate_card, on)
+    loaded = book.in_force(card_id, on)
     if loaded is None:
-        if request.rate_card in book.versions:
-            error = FieldError("rate_card", N_("no version of %(card)s is in force on %(date)s"),
-                               {"card": request.rate_card, "date": on.isoformat()})
-        else:
-            error = FieldError("rate_card", N_("unknown rate card; choose one of %(known)s"),
-                               {"known": ", ".join(book.ids())})
-        raise QuoteInputError([error])
+        raise QuoteInputError([FieldError(
+            "rate_card", N_("no version of %(card)s is in force on %(date)s"),
+            {"card": card_id, "date": on.isoformat()})])
     return loaded
 
 

@@ -56,6 +56,7 @@ from .calendar import BusinessDays
 from .catalog import LoadedCard, RateBook
 from .describe import moment, service_hours_text, zone_text
 from .errors import N_, FieldError, QuoteInputError
+from .pricing import resolve_card
 from .rates import WEEKDAYS, Duration, Package, RateCard, ServiceHours
 from .request import field_errors
 from .terms import duration_text
@@ -416,26 +417,7 @@ class SlaAnswer(_Out):
 
 
 def _resolve(request: SlaRequest, book: RateBook, today: dt.date) -> LoadedCard:
-    if request.rate_card not in book.versions:
-        raise QuoteInputError([FieldError("rate_card", N_("unknown rate card; choose one of "
-                                                          "%(known)s"),
-                                          {"known": ", ".join(book.ids())})])
-    if request.rate_card_version:
-        pinned = book.version(request.rate_card, request.rate_card_version)
-        if pinned is None:
-            raise QuoteInputError([FieldError(
-                "rate_card_version", N_("%(card)s has no version %(version)s; it has "
-                                        "%(known)s"),
-                {"card": request.rate_card, "version": request.rate_card_version,
-                 "known": ", ".join(v.card.version for v in book.versions[request.rate_card])})])
-        return pinned
-    loaded = book.in_force(request.rate_card, today)
-    if loaded is None:
-        raise QuoteInputError([FieldError("rate_card", N_("no version of %(card)s is in "
-                                                          "force on %(date)s"),
-                                          {"card": request.rate_card,
-                                           "date": today.isoformat()})])
-    return loaded
+    return resolve_card(book, request.rate_card, request.rate_card_version, today)
 
 
 def answer(request: SlaRequest, book: RateBook, today: dt.date) -> SlaAnswer:

@@ -109,32 +109,33 @@ def _offer_form(contract, quote_request):
     return render_form(form, Reading(data=None), language, {})
 
 
-@contracts.get("/contracts/<number>/top-up")
-@requires("issue")
-def top_up_form(number: str):
+def _offer_from(number: str, make_request):
+    """The form for an offer on contract ``number``, with ``make_request(contract)``;
+    409 when the contract cannot take it (cancelled)."""
     contract, _, _ = _contract_or_404(number)
     try:
-        quote_request = lifecycle.top_up_request(rates(), contract, [], today=today())
+        quote_request = make_request(contract)
     except ContractNotActive:
         abort(409)
     return _offer_form(contract, quote_request)
+
+
+@contracts.get("/contracts/<number>/top-up")
+@requires("issue")
+def top_up_form(number: str):
+    return _offer_from(number, lambda contract: lifecycle.top_up_request(
+        rates(), contract, [], today=today()))
 
 
 @contracts.get("/contracts/<number>/renewal")
 @requires("issue")
 def renewal_form(number: str):
-    contract, _, _ = _contract_or_404(number)
-    try:
-        quote_request = lifecycle.renewal_request(rates(), contract, today=today())
-    except ContractNotActive:
-        abort(409)
-    return _offer_form(contract, quote_request)
+    return _offer_from(number, lambda contract: lifecycle.renewal_request(
+        rates(), contract, today=today()))
 
 
 @contracts.get("/contracts/<number>/reinstatement")
 @requires("issue")
 def reinstatement_form(number: str):
-    contract, _, _ = _contract_or_404(number)
-    quote_request = lifecycle.reinstatement_request(
-        rates(), contract, start=today(), years=contract.term_years, today=today())
-    return _offer_form(contract, quote_request)
+    return _offer_from(number, lambda contract: lifecycle.reinstatement_request(
+        rates(), contract, start=today(), years=contract.term_years, today=today()))
