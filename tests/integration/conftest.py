@@ -6,8 +6,8 @@ The server is a fresh cluster made with Debian's binaries
 test session and stopped at its end (the benchmarks' ``bench/_postgres.py``,
 one recipe for both). If it cannot start the tests fail, saying why.
 The migrations build a template database (``TEMPLATE_DB``) once; tests copy it
-(``CREATE DATABASE ... TEMPLATE``). Used by tests/integration/store and
-tests/integration/offers.
+(``CREATE DATABASE ... TEMPLATE``). ``store_url`` and ``store`` give a test an
+empty migrated database of each backend (the store and contract tests).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from database_helpers import BACKENDS, fresh_database
 
 from bench._postgres import PostgresError, PostgresServer, throwaway_postgres
-from quote.store import migrate
+from quote.store import Store, migrate
 
 TEMPLATE_DB = "quote_template"
 
@@ -47,3 +48,17 @@ def postgres_server() -> Iterator[SessionServer]:
             yield SessionServer(server)
     except PostgresError as exc:
         pytest.fail(f"{exc} (make test installs PostgreSQL)", pytrace=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path) -> Iterator[str]:
+    """The URL of an empty, migrated database of each backend."""
+    with fresh_database(request.param, request, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def store(store_url) -> Iterator[Store]:
+    store = Store(store_url)
+    yield store
+    store.dispose()

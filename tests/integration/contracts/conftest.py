@@ -4,32 +4,16 @@ database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from contract_helpers import rates_with_two_versions
-from database_helpers import BACKENDS, fresh_database
 
 from quote import create_app
 from quote.core.catalog import RateBook
-from quote.store import Store, add_user
+from quote.store import add_user
 
 PASSWORD = "a long enough password"
-
-
-@pytest.fixture(params=BACKENDS)
-def store_url(request, tmp_path) -> Iterator[str]:
-    """The URL of an empty, migrated database of each backend."""
-    with fresh_database(request.param, request, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def store(store_url) -> Iterator[Store]:
-    store = Store(store_url)
-    yield store
-    store.dispose()
 
 
 @pytest.fixture
