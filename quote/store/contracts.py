@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .errors import UnknownContract
 from .models import Contract, ContractEvent, Counter, Customer, Offer
-from .offers import _insert, utc_now
+from .offers import bump_counter, utc_now
 
 CONTRACT_PREFIX = "C"
 COUNTER = "contracts"
@@ -35,14 +35,7 @@ def draw_contract_numbers(session: Session, count: int = 1) -> list[str]:
     (on PostgreSQL the counter row stays locked until then)."""
     if count < 1:
         return []
-    statement = (
-        _insert(session, Counter)
-        .values(name=COUNTER, value=count)
-        .on_conflict_do_update(index_elements=[Counter.name],
-                               set_={"value": Counter.value + count})
-        .returning(Counter.value)
-    )
-    last = session.execute(statement).scalar_one()
+    last = bump_counter(session, Counter, "name", COUNTER, count)
     return [format_contract_number(n) for n in range(last - count + 1, last + 1)]
 
 

@@ -88,17 +88,24 @@ def _insert(session: Session, model):
     raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {dialect}")
 
 
+def bump_counter(session: Session, model, key: str, value, count: int = 1) -> int:
+    """Add ``count`` to the counter row of ``model`` whose ``key`` column is ``value``
+    (made at ``count`` if missing) by one upsert, and return the new value; counted only
+    if the transaction commits (on PostgreSQL the row stays locked until then)."""
+    statement = (
+        _insert(session, model)
+        .values({key: value, "value": count})
+        .on_conflict_do_update(index_elements=[getattr(model, key)],
+                               set_={"value": model.value + count})
+        .returning(model.value)
+    )
+    return session.execute(statement).scalar_one()
+
+
 def draw_number(session: Session, year: int, count: int = 1) -> int:
     """The next sequence number of ``year`` (with ``count``: the last of so many
     consecutive ones); counted only if the transaction commits."""
-    statement = (
-        _insert(session, OfferCounter)
-        .values(year=year, value=count)
-        .on_conflict_do_update(index_elements=[OfferCounter.year],
-                               set_={"value": OfferCounter.value + count})
-        .returning(OfferCounter.value)
-    )
-    return session.execute(statement).scalar_one()
+    return bump_counter(session, OfferCounter, "year", year, count)
 
 
 def _give_back_number(session: Session, year: int) -> None:

@@ -269,8 +269,10 @@ def accept_offer(number: str):
 @offers.post("/offers/<offer:number>/withdraw")
 @requires("issue")
 def withdraw_offer(number: str):
-    return _transition(number, lambda db, offer_id: withdraw(db, offer_id, today=today())
-                       and None)
+    def withdraw_it(db, offer_id) -> None:
+        withdraw(db, offer_id, today=today())
+
+    return _transition(number, withdraw_it)
 
 
 @offers.get("/offers/<offer:number>/revise")

@@ -181,7 +181,7 @@ def index():
             refuse_when_busy()
         reading, quote_request, result, loaded = price_form(form, language)
         if result is not None:
-            if request.form.get("action") == "pdf" and not switching:
+            if _asks_for_pdf() and not switching:
                 return draft_pdf_response(quote_request, lambda: (result, loaded))
             context = result_context(quote_request, result, loaded, language)
         if switching:
