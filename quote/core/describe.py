@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_day_names, get_timezone_location
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
 from ..i18n import translations
 from . import numbers
@@ -31,11 +31,22 @@ def locale_of(language: str) -> Locale:
 
 
 def money(amount: Decimal, currency: str, language: str) -> str:
-    return numbers.money(amount, currency, locale_of(language))
+    return money_writer(currency, language)(amount)
+
+
+@lru_cache(maxsize=256)
+def money_writer(currency: str, language: str):
+    """``money`` for one currency and language, its format worked out once."""
+    return numbers.money_writer(currency, locale_of(language))
+
+
+@cache
+def _whole_writer(language: str):
+    return numbers.whole_writer(locale_of(language))
 
 
 def percent(value: Decimal, language: str) -> str:
-    return format_percent(value / 100, locale=locale_of(language), decimal_quantization=False)
+    return numbers.percent(value, locale_of(language))
 
 
 @lru_cache(maxsize=4096)
@@ -46,7 +57,7 @@ def day(value: dt.date, language: str) -> str:
 
 def number(value: int | Decimal, language: str) -> str:
     if isinstance(value, int):
-        return numbers.whole(value, locale_of(language))
+        return _whole_writer(language)(value)
     return format_decimal(value, locale=locale_of(language), decimal_quantization=False)
 
 
@@ -145,13 +156,11 @@ class Describer:
         catalogue = translations(language)
         self.gettext = catalogue.gettext
         self.ngettext = catalogue.ngettext
+        self.money = money_writer(currency, language)  # money(amount) -> text
 
     def _(self, message: str, **params) -> str:
         text = self.gettext(message)
         return text % params if params else text
-
-    def money(self, amount: Decimal) -> str:
-        return money(amount, self.currency, self.language)
 
     def years(self, count: int) -> str:
         return self.ngettext("%(num)d year", "%(num)d years", count) % {"num": count}
@@ -280,18 +289,28 @@ class Describer:
         return text
 
     def _periods(self, periods) -> str:
-        return ", ".join(
-            self._("%(days)s of %(year_days)s days (contract year %(year)s)",
-                   days=number(p.days, self.language),
-                   year_days=number(p.year_days, self.language), year=p.year)
-            for p in periods)
+        return ", ".join(_period(p.days, p.year_days, p.year, self.language) for p in periods)
+
+
+@lru_cache(maxsize=4096)
+def _period(days: int, year_days: int, year: int, language: str) -> str:
+    """"167 of 365 days (contract year 1)": the same few recur, so each is written once."""
+    _ = translations(language).gettext
+    return _("%(days)s of %(year_days)s days (contract year %(year)s)") % {
+        "days": number(days, language), "year_days": number(year_days, language), "year": year}
+
+
+@lru_cache(maxsize=64)
+def describer(language: str, currency: str) -> Describer:
+    """The ``Describer`` of a language and currency, made once (it keeps no state)."""
+    return Describer(language, currency)
 
 
 def describe_line(line, card: RateCard, package: Package, deployment: str, years: int,
                   language: str, *, currency: str | None = None) -> tuple[str, str]:
     """(description, explanation) of a priced line in ``language``; amounts in ``currency``
     (the quote's; default: the card's first)."""
-    words = Describer(language, currency or card.currency)
+    words = describer(language, currency or card.currency)
     e = line.explanation
     if line.code == "support":
         description = words.support(package, deployment if card.license_value else None,

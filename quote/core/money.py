@@ -48,7 +48,7 @@ def _quantum(currency: str) -> Decimal:
 
 def round_money(value: Decimal, currency: str) -> Decimal:
     """Round half-up to the currency's minor unit: the product's one rounding rule."""
-    return value.quantize(_quantum(currency), rounding=ROUND_HALF_UP, context=_EXACT)
+    return value.quantize(_quantum(currency), context=_EXACT)  # _EXACT rounds half-up
 
 
 def percent_of(percent: Decimal, base: Decimal) -> Decimal:

@@ -13,14 +13,16 @@ significant digits, exponents) is left to Babel.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
-from functools import cache
+from functools import lru_cache, partial
 
 from babel import Locale
 from babel.numbers import (
     format_currency,
     format_decimal,
+    format_percent,
     get_currency_precision,
     get_currency_symbol,
     get_decimal_symbol,
@@ -44,6 +46,22 @@ class _Format:
     digits: int
     quantum: Decimal
 
+    @property
+    def thousands(self) -> bool:
+        """Groups of three digits throughout: Python's own grouping (``,``) does them."""
+        return self.primary == self.secondary == 3
+
+    def marks(self) -> Callable[[str], str]:
+        """A function turning Python's group and decimal marks ("1,234.50") into the
+        locale's (``str.replace`` is several times faster than ``str.translate`` here)."""
+        group, decimal = self.group, self.decimal
+        if (group, decimal) == (",", "."):
+            return str
+        if group not in ",.":  # nothing to swap: "," becomes the group mark, then "."
+            return lambda text: text.replace(",", group).replace(".", decimal)
+        return lambda text: (text.replace(",", "\0").replace(".", decimal)
+                             .replace("\0", group))
+
 
 def _unquote(text: str) -> str:
     return _QUOTED.sub(lambda m: m.group(1) or "'", text)
@@ -59,7 +77,7 @@ def _group(digits: str, fmt: _Format) -> str:
     return fmt.group.join(reversed(parts))
 
 
-@cache
+@lru_cache(maxsize=256)
 def _money_format(currency: str, locale: Locale) -> _Format | None:
     pattern = locale.currency_formats["standard"]
     affixes = (*pattern.prefix, *pattern.suffix)
@@ -83,19 +101,42 @@ def _money_format(currency: str, locale: Locale) -> _Format | None:
 
 def money(amount: Decimal, currency: str, locale: Locale) -> str:
     """``format_currency(amount, currency, locale=locale)``, byte for byte."""
+    return money_writer(currency, locale)(amount)
+
+
+@lru_cache(maxsize=256)
+def money_writer(currency: str, locale: Locale) -> Callable[[Decimal], str]:
+    """A function writing amounts in ``currency`` as ``money`` does, the format worked out
+    once (callers keep it: looking it up again hashes the locale)."""
     fmt = _money_format(currency, locale)
     if fmt is None:
-        return format_currency(amount, currency, locale=locale)
-    negative = int(amount.is_signed())
-    rounded = abs(amount).normalize(_CONTEXT).quantize(fmt.quantum, context=_CONTEXT)
-    whole, _, fraction = f"{rounded:f}".partition(".")
-    text = _group(whole, fmt)
-    if fmt.digits:
-        text += fmt.decimal + fraction.ljust(fmt.digits, "0")
-    return fmt.prefixes[negative] + text + fmt.suffixes[negative]
+        return partial(_babel_money, currency=currency, locale=locale)
+    prefixes, suffixes, quantum = fmt.prefixes, fmt.suffixes, fmt.quantum
+    if fmt.thousands:
+        marks = fmt.marks()
+
+        def write(amount: Decimal) -> str:
+            negative = amount.is_signed()
+            rounded = abs(amount).normalize(_CONTEXT).quantize(quantum, context=_CONTEXT)
+            return prefixes[negative] + marks(format(rounded, ",f")) + suffixes[negative]
+        return write
+
+    def write_grouped(amount: Decimal) -> str:
+        negative = int(amount.is_signed())
+        rounded = abs(amount).normalize(_CONTEXT).quantize(quantum, context=_CONTEXT)
+        whole, _, fraction = f"{rounded:f}".partition(".")
+        text = _group(whole, fmt)
+        if fmt.digits:
+            text += fmt.decimal + fraction.ljust(fmt.digits, "0")
+        return prefixes[negative] + text + suffixes[negative]
+    return write_grouped
 
 
-@cache
+def _babel_money(amount: Decimal, currency: str, locale: Locale) -> str:
+    return format_currency(amount, currency, locale=locale)
+
+
+@lru_cache(maxsize=64)
 def _whole_format(locale: Locale) -> _Format | None:
     pattern = locale.decimal_formats[None]
     if pattern.exp_prec or "@" in pattern.pattern or pattern.scale \
@@ -110,8 +151,38 @@ def _whole_format(locale: Locale) -> _Format | None:
 
 def whole(value: int, locale: Locale) -> str:
     """``format_decimal(value, locale=locale)`` for a whole number, byte for byte."""
+    return whole_writer(locale)(value)
+
+
+@lru_cache(maxsize=64)
+def whole_writer(locale: Locale) -> Callable[[int], str]:
+    """A function writing whole numbers as ``whole`` does, the format worked out once."""
     fmt = _whole_format(locale)
-    if fmt is None or not isinstance(value, int):
-        return format_decimal(value, locale=locale, decimal_quantization=False)
-    negative = int(value < 0)
-    return fmt.prefixes[negative] + _group(str(abs(value)), fmt) + fmt.suffixes[negative]
+    if fmt is None:
+        return partial(format_decimal, locale=locale, decimal_quantization=False)
+    (plus, minus), (after, after_minus) = fmt.prefixes, fmt.suffixes
+    marks = fmt.marks() if fmt.thousands else None
+    ungrouped = 10 ** fmt.primary  # below it no group mark: the days of a year, say
+
+    def write(value: int) -> str:
+        if not isinstance(value, int):
+            return format_decimal(value, locale=locale, decimal_quantization=False)
+        if 0 <= value < ungrouped:
+            return plus + str(value) + after
+        negative = value < 0
+        digits = marks(format(-value if negative else value, ",")) if marks \
+            else _group(str(abs(value)), fmt)
+        return (minus if negative else plus) + digits + (after_minus if negative else after)
+    return write
+
+
+def percent(value: Decimal, locale: Locale) -> str:
+    """``format_percent(value / 100, locale=locale, decimal_quantization=False)`` (a
+    percentage given as "19" for 19 %): Babel's own text, kept per value and locale, as
+    the same few percentages (the cards' and the usual taxes and discounts) recur."""
+    return _percent(str(value), locale)  # the text keys it: 7.5 and 7.50 are equal numbers
+
+
+@lru_cache(maxsize=2048)
+def _percent(value: str, locale: Locale) -> str:
+    return format_percent(Decimal(value) / 100, locale=locale, decimal_quantization=False)

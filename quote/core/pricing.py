@@ -57,6 +57,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .catalog import LoadedCard, RateBook
 from .contract import ONE_DAY, ContractYear, contract_years, last_day
@@ -76,6 +77,7 @@ from .result import (
     CardRef,
     Explanation,
     Line,
+    LineCode,
     PackageRef,
     Period,
     PointsBand,
@@ -84,6 +86,16 @@ from .result import (
     Term,
 )
 from .schedule import Parts, Slot, schedule
+
+
+class Charge(NamedTuple):
+    """A line of the quote as it is priced, before it is put in words (``Line``)."""
+
+    code: LineCode
+    amount: Decimal
+    explanation: Explanation
+    example: bool = False
+    date: dt.date | None = None
 
 
 class Contract:
@@ -95,28 +107,55 @@ class Contract:
         self.package = package
         self.price = package.price(deployment)
         self.currency = currency or card.currency
+        # Figures asked for again and again while additions are priced, by the license
+        # value (and environments): equal values give equal rounded amounts.
+        self._fees: dict[Decimal, Decimal] = {}
+        self._annual: dict[tuple[Decimal, int], Decimal] = {}
+        self._fee_examples: dict[Decimal, bool] = {}
+        self._environment_prices: dict[Decimal, tuple[Decimal, Decimal | None]] = {}
 
-    def fee(self, license_value: Decimal) -> tuple[Decimal, Explanation]:
-        """Rule 1: the annual support fee (rounded) and how it was reached."""
+    def fee(self, license_value: Decimal, years: int | None = None
+            ) -> tuple[Decimal, Explanation]:
+        """Rule 1: the annual support fee (rounded) and how it was reached (for a term of
+        ``years``, if given)."""
         price = self.price
+        fee = self.fee_amount(license_value)
         if isinstance(price, IncludedPrice):
-            zero = round_money(ZERO, self.currency)
-            return zero, Explanation(kind="included", annual_fee=zero)
+            return fee, Explanation.built(kind="included", annual_fee=fee, years=years)
         if isinstance(price, FlatPrice):
-            flat = round_money(price.price.of(self.currency), self.currency)
-            return flat, Explanation(kind="flat_fee", annual_fee=flat)
-        assert isinstance(price, PercentPrice)
+            return fee, Explanation.built(kind="flat_fee", annual_fee=fee, years=years)
         exact = percent_of(price.percent, license_value)
         minimum = price.minimum.of(self.currency)
-        fee = round_money(max(exact, minimum), self.currency)
-        return fee, Explanation(
+        return fee, Explanation.built(
             kind="percent_fee", percent=price.percent, base=license_value,
             exact=round_money(exact, self.currency), minimum=minimum,
-            minimum_applied=minimum > exact, annual_fee=fee,
+            minimum_applied=minimum > exact, annual_fee=fee, years=years,
         )
+
+    def fee_amount(self, license_value: Decimal) -> Decimal:
+        """Rule 1: the annual support fee, rounded."""
+        fee = self._fees.get(license_value)
+        if fee is None:
+            price = self.price
+            if isinstance(price, IncludedPrice):
+                fee = round_money(ZERO, self.currency)
+            elif isinstance(price, FlatPrice):
+                fee = round_money(price.price.of(self.currency), self.currency)
+            else:
+                assert isinstance(price, PercentPrice)
+                fee = round_money(max(percent_of(price.percent, license_value),
+                                      price.minimum.of(self.currency)), self.currency)
+            self._fees[license_value] = fee
+        return fee
 
     def environment_price(self, annual_fee: Decimal) -> tuple[Decimal, Decimal | None]:
         """Rule 2: the yearly price of one extra environment (and its percent, if any)."""
+        price = self._environment_prices.get(annual_fee)
+        if price is None:
+            price = self._environment_prices[annual_fee] = self._environment_price(annual_fee)
+        return price
+
+    def _environment_price(self, annual_fee: Decimal) -> tuple[Decimal, Decimal | None]:
         extra = self.package.environments.extra
         if extra is None:
             return ZERO, None
@@ -128,13 +167,24 @@ class Contract:
         return max(0, environments - self.package.environments.included)
 
     def annual_cost(self, license_value: Decimal, environments: int) -> Decimal:
-        fee, _ = self.fee(license_value)
-        unit, _ = self.environment_price(fee)
-        return fee + unit * self.extra_environments(environments)
+        key = (license_value, environments)  # equal values give the same rounded cost
+        cost = self._annual.get(key)
+        if cost is None:
+            fee = self.fee_amount(license_value)
+            extra = self.extra_environments(environments)
+            unit = self.environment_price(fee)[0] if extra else ZERO
+            cost = self._annual[key] = fee + unit * extra
+        return cost
 
     # -- which amounts rest on example values (rule 11) ---------------------
 
     def fee_example(self, license_value: Decimal) -> bool:
+        example = self._fee_examples.get(license_value)
+        if example is None:
+            example = self._fee_examples[license_value] = self._fee_example(license_value)
+        return example
+
+    def _fee_example(self, license_value: Decimal) -> bool:
         price = self.price
         if isinstance(price, IncludedPrice):
             return False
@@ -168,8 +218,13 @@ def price_quote(request: QuoteRequest, book: RateBook, today: dt.date) -> QuoteR
 
 
 def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *,
-                    _own_term: bool = False) -> QuoteResult:
-    """Price ``request`` with one given card version (a stored snapshot's, for example)."""
+                    texts: bool = True, _own_term: bool = False) -> QuoteResult:
+    """Price ``request`` with one given card version (a stored snapshot's, for example).
+
+    With ``texts`` false the lines are left without words (``description`` and
+    ``detail`` empty): for figures that nobody reads as text, such as the other
+    packages of a comparison in a PDF or on a page.
+    """
     card = loaded.card
     package = _package(request, card)
     _check_against_card(request, card, package, as_of, own_term=_own_term)
@@ -177,7 +232,7 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     contract = Contract(card, package, request.deployment, currency)
     if request.kind == "top_up" and request.separate_term:
         return price_with_card(_separate_term_request(request, card), loaded, as_of,
-                               _own_term=True).model_copy(
+                               texts=texts, _own_term=True).model_copy(
             update={"kind": "top_up", "existing_contract": True, "separate_term": True})
     start, years = request.term_start, request.term_years
     environments = request.environments or package.environments.included
@@ -185,11 +240,14 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     year_list = contract_years(start, years)
     first_due = _first_charge(request, as_of)
 
-    def slot(year: ContractYear) -> Slot:
-        due = first_due if request.billing == "prepaid" else max(year.start, first_due)
-        return Slot(year.index + 1, year.start, year.end, due)
+    prepaid = request.billing == "prepaid"
+    slots = [Slot(year.index + 1, year.start, year.end,
+                  first_due if prepaid else max(year.start, first_due)) for year in year_list]
 
-    charges: list[tuple[Line, Parts]] = []
+    def slot(year: ContractYear) -> Slot:
+        return slots[year.index]
+
+    charges: list[tuple[Charge, Parts]] = []
     if request.kind == "reinstatement":
         charges.extend(_back_support(contract, request, license_value, environments, first_due))
     if request.kind != "top_up":
@@ -203,9 +261,9 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         if request.kind == "top_up" and request.billing == "annual":
             charged = charged[:1]  # to the end of the current contract year
         periods = [
-            (slot(y), Period(year=y.index + 1, start=max(addition.date, y.start), end=y.end,
-                             days=(y.end - max(addition.date, y.start)).days + 1,
-                             year_days=y.days))
+            (slot(y), Period.built(year=y.index + 1, start=max(addition.date, y.start),
+                                   end=y.end, days=(y.end - max(addition.date, y.start)).days + 1,
+                                   year_days=y.days))
             for y in charged
         ]
         if addition.license_value:
@@ -228,20 +286,21 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         amount, explanation, example = _points(card, request.points, currency)
         parts = Parts()
         parts.add(slot(_year_of(year_list, first_due)), amount)
-        charges.append((Line(code="points", description="", amount=amount,
-                             explanation=explanation, example=example), parts))
+        charges.append((Charge(code="points", amount=amount,
+                               explanation=explanation, example=example), parts))
 
-    lines = [_in_words(line, card, package, request, currency) for line, _ in charges]
+    lines = [_line(charge, card, package, request, currency, texts) for charge, _ in charges]
     subtotal = sum((line.amount for line in lines), ZERO)
     discount = round_money(percent_of(request.discount_percent, subtotal), currency)
     net = subtotal - discount
     tax = round_money(percent_of(request.tax_percent, net), currency)
-    billed = schedule([(line.amount, parts) for line, parts in charges],
+    billed = schedule([(charge.amount, parts) for charge, parts in charges],
                       request.discount_percent, discount, request.tax_percent, tax, currency)
-    return QuoteResult(
-        rate_card=CardRef(id=card.id, version=card.version, effective_from=card.effective_from,
-                          name=card.name(request.language), sha256=loaded.sha256),
-        package=PackageRef(id=package.id, name=package.name(request.language)),
+    return QuoteResult.built(
+        rate_card=CardRef.built(id=card.id, version=card.version,
+                                effective_from=card.effective_from,
+                                name=card.name(request.language), sha256=loaded.sha256),
+        package=PackageRef.built(id=package.id, name=package.name(request.language)),
         deployment=request.deployment,
         language=request.language,
         as_of=as_of,
@@ -249,7 +308,7 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         kind=request.kind,
         billing=request.billing,
         currency=currency,
-        term=Term(start=start, end=last_day(start, years), years=years),
+        term=Term.built(start=start, end=last_day(start, years), years=years),
         lines=lines,
         subtotal=subtotal,
         discount_percent=request.discount_percent,
@@ -259,9 +318,9 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         tax=tax,
         total=net + tax,
         annual_cost=contract.annual_cost(license_value, environments),
-        schedule=[ScheduleEntry(year=e.slot.year, start=e.slot.start, end=e.slot.end,
-                                due=e.slot.due, amount=e.amount, discount=e.discount,
-                                net=e.net, tax=e.tax, total=e.total) for e in billed],
+        schedule=[ScheduleEntry.built(year=e.slot.year, start=e.slot.start, end=e.slot.end,
+                                      due=e.slot.due, amount=e.amount, discount=e.discount,
+                                      net=e.net, tax=e.tax, total=e.total) for e in billed],
     )
 
 
@@ -274,11 +333,12 @@ def _points(card: RateCard, quantity: int, currency: str
     example = points.is_example("tier_pricing") or any(
         tier.is_example("price", currency) for tier, _ in bands)
     if points.tier_pricing == "graduated":
-        shown = [PointsBand(from_points=tier.from_points, quantity=count,
-                            unit_price=round_money(tier.price.of(currency), currency))
+        shown = [PointsBand.built(from_points=tier.from_points, quantity=count,
+                                  unit_price=round_money(tier.price.of(currency), currency))
                  for tier, count in bands]
         amount = sum((band.unit_price * band.quantity for band in shown), ZERO)
-        return amount, Explanation(kind="points", quantity=quantity, bands=shown), example
+        explanation = Explanation.built(kind="points", quantity=quantity, bands=shown)
+        return amount, explanation, example
     ((tier, _),) = bands
     unit = round_money(tier.price.of(currency), currency)
     amount = unit * quantity
@@ -289,7 +349,7 @@ def _points(card: RateCard, quantity: int, currency: str
             if cost < amount:
                 cheaper = (later.from_points, cost)
                 break
-    return amount, Explanation(
+    return amount, Explanation.built(
         kind="points", quantity=quantity, unit_price=unit, tier_from=tier.from_points,
         cheaper_quantity=cheaper[0] if cheaper else None,
         cheaper_amount=cheaper[1] if cheaper else None), example
@@ -326,24 +386,23 @@ def _separate_term_request(request: QuoteRequest, card: RateCard) -> QuoteReques
 
 
 def _new_term(contract: Contract, license_value: Decimal, environments: int,
-              years: list[ContractYear], slot) -> list[tuple[Line, Parts]]:
-    fee, explanation = contract.fee(license_value)
+              years: list[ContractYear], slot) -> list[tuple[Charge, Parts]]:
     count = len(years)
+    fee, explanation = contract.fee(license_value, count)
     support = Parts()
     for year in years:
         support.add(slot(year), fee)
-    charges = [(Line(code="support", description="", amount=fee * count,
-                     explanation=explanation.model_copy(update={"years": count}),
-                     example=contract.fee_example(license_value)), support)]
+    charges = [(Charge(code="support", amount=fee * count, explanation=explanation,
+                       example=contract.fee_example(license_value)), support)]
     extra = contract.extra_environments(environments)
     if extra:
         unit, unit_percent = contract.environment_price(fee)
         parts = Parts()
         for year in years:
             parts.add(slot(year), unit * extra)
-        charges.append((Line(
-            code="environment", description="", amount=unit * extra * count,
-            explanation=Explanation(
+        charges.append((Charge(
+            code="environment", amount=unit * extra * count,
+            explanation=Explanation.built(
                 kind="extra_environments", quantity=extra,
                 included=contract.package.environments.included, unit_price=unit,
                 unit_percent=unit_percent, annual_fee=fee if unit_percent is not None else None,
@@ -356,45 +415,46 @@ def _new_term(contract: Contract, license_value: Decimal, environments: int,
 
 def _renewal_terms(contract: Contract, license_value: Decimal, environments: int,
                    years: list[ContractYear], slot, term_charges, billing: str
-                   ) -> list[tuple[Line, Parts]]:
+                   ) -> list[tuple[Charge, Parts]]:
     """Rule 8: a yearly uplift, and the discount for a prepaid multi-year term."""
     rules = contract.card.renewal
     currency = contract.currency
     annual = contract.annual_cost(license_value, environments)
     annual_example = contract.annual_cost_example(license_value, environments)
-    charges: list[tuple[Line, Parts]] = []
+    charges: list[tuple[Charge, Parts]] = []
     if rules.uplift_percent:
         for year in years[1:]:
             exact = uplift(annual, rules.uplift_percent, year.index + 1)
             parts = Parts()
             parts.add(slot(year), exact)
-            charges.append((Line(
-                code="uplift", description="", amount=round_money(exact, currency),
-                explanation=Explanation(kind="uplift", base=annual,
-                                        percent=rules.uplift_percent, year=year.index + 1),
+            charges.append((Charge(
+                code="uplift", amount=round_money(exact, currency),
+                explanation=Explanation.built(kind="uplift", base=annual,
+                                              percent=rules.uplift_percent,
+                                              year=year.index + 1),
                 example=annual_example or rules.is_example("uplift_percent"),
             ), parts))
     rate = rules.prepayment_discount(len(years)) if billing == "prepaid" else ZERO
     if rate:
         priced = [*term_charges, *charges]
-        base = sum((line.amount for line, _ in priced), ZERO)
+        base = sum((charge.amount for charge, _ in priced), ZERO)
         parts = Parts()
         for _, line_parts in priced:
             for year_slot, exact in line_parts.by_slot.items():
                 parts.add(year_slot, -percent_of(rate, exact))
-        charges.append((Line(
-            code="prepayment_discount", description="",
+        charges.append((Charge(
+            code="prepayment_discount",
             amount=-round_money(percent_of(rate, base), currency),
-            explanation=Explanation(kind="prepayment_discount", percent=rate, base=base,
-                                    years=len(years)),
+            explanation=Explanation.built(kind="prepayment_discount", percent=rate, base=base,
+                                          years=len(years)),
             example=rules.is_example("prepayment_discounts") or any(
-                line.example for line, _ in priced),
+                charge.example for charge, _ in priced),
         ), parts))
     return charges
 
 
 def _back_support(contract: Contract, request: QuoteRequest, license_value: Decimal,
-                  environments: int, due: dt.date) -> list[tuple[Line, Parts]]:
+                  environments: int, due: dt.date) -> list[tuple[Charge, Parts]]:
     """Rule 9: the uncovered days, pro rata by the lapsed contract's years, and the fee."""
     lapsed = request.lapsed
     rules = contract.card.reinstatement
@@ -409,8 +469,8 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
         first, last = max(year.start, gap_start), min(year.end, gap_end)
         if first > last:
             continue
-        period = Period(year=year.index + 1, start=first, end=last,
-                        days=(last - first).days + 1, year_days=year.days)
+        period = Period.built(year=year.index + 1, start=first, end=last,
+                              days=(last - first).days + 1, year_days=year.days)
         periods.append(period)
         parts.add(gap, ratio(cost, period.days, period.year_days))
     back = round_money(sum(parts.by_slot.values(), ZERO), currency)
@@ -419,40 +479,44 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
     fee_parts.add(gap, percent_of(rules.fee_percent, back))
     example = contract.annual_cost_example(license_value, environments)
     return [
-        (Line(code="back_support", description="", amount=back,
-              explanation=Explanation(kind="back_support", annual_cost=cost, periods=periods),
-              example=example),
+        (Charge(code="back_support", amount=back,
+                explanation=Explanation.built(kind="back_support", annual_cost=cost,
+                                              periods=periods),
+                example=example),
          parts),
-        (Line(code="reinstatement_fee", description="", amount=fee,
-              explanation=Explanation(kind="reinstatement_fee", percent=rules.fee_percent,
-                                      base=back),
-              example=example or rules.is_example("fee_percent")),
+        (Charge(code="reinstatement_fee", amount=fee,
+                explanation=Explanation.built(kind="reinstatement_fee",
+                                              percent=rules.fee_percent, base=back),
+                example=example or rules.is_example("fee_percent")),
          fee_parts),
     ]
 
 
 def _pro_rata(code, date, before, after, periods, currency,
-              quantity=None, example=False) -> tuple[Line, Parts]:
+              quantity=None, example=False) -> tuple[Charge, Parts]:
     difference = after - before
     parts = Parts()
     for year_slot, period in periods:
         parts.add(year_slot, ratio(difference, period.days, period.year_days))
     exact = sum(parts.by_slot.values(), ZERO)
-    return Line(
-        code=code, description="", amount=round_money(exact, currency), date=date,
-        explanation=Explanation(kind="pro_rata", before=before, after=after,
-                                difference=difference, periods=[p for _, p in periods],
-                                quantity=quantity),
+    return Charge(
+        code=code, amount=round_money(exact, currency), date=date,
+        explanation=Explanation.built(kind="pro_rata", before=before, after=after,
+                                      difference=difference, periods=[p for _, p in periods],
+                                      quantity=quantity),
         example=example,
     ), parts
 
 
-def _in_words(line: Line, card: RateCard, package: Package, request: QuoteRequest,
-              currency: str) -> Line:
-    description, detail = describe_line(line, card, package, request.deployment,
+def _line(charge: Charge, card: RateCard, package: Package, request: QuoteRequest,
+          currency: str, texts: bool) -> Line:
+    """The quote's line of a charge, in words in the request's language if ``texts``."""
+    description, detail = describe_line(charge, card, package, request.deployment,
                                         request.term_years, request.language,
-                                        currency=currency)
-    return line.model_copy(update={"description": description, "detail": detail})
+                                        currency=currency) if texts else ("", "")
+    return Line.built(code=charge.code, description=description, amount=charge.amount,
+                      explanation=charge.explanation, detail=detail, date=charge.date,
+                      example=charge.example)
 
 
 # -- checks that need the rate card -----------------------------------------
@@ -632,9 +696,10 @@ def _lapse_errors(request: QuoteRequest, card: RateCard) -> list[FieldError]:
     return []
 
 
-def compare_packages(request: QuoteRequest, loaded: LoadedCard,
-                     as_of: dt.date) -> list[tuple[Package, QuoteResult | None]]:
-    """The same request priced with every package of the card, in the card's order.
+def compare_packages(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *,
+                     texts: bool = False) -> list[tuple[Package, QuoteResult | None]]:
+    """The same request priced with every package of the card, in the card's order;
+    the lines in words only with ``texts`` (a comparison shows figures).
 
     A package the request does not fit (too many environments, say) is paired
     with ``None``.
@@ -643,7 +708,7 @@ def compare_packages(request: QuoteRequest, loaded: LoadedCard,
     for package in loaded.card.packages:
         variant = request.model_copy(update={"package": package.id})
         try:
-            compared.append((package, price_with_card(variant, loaded, as_of)))
+            compared.append((package, price_with_card(variant, loaded, as_of, texts=texts)))
         except QuoteInputError:
             compared.append((package, None))
     return compared
@@ -666,15 +731,15 @@ def compare_moves(request: QuoteRequest, loaded: LoadedCard,
                   as_of: dt.date) -> list[tuple[Package, Move | None]]:
     """For a top-up: every package of the card as a move of the whole contract (after the
     top-up), from the top-up's first day; None where the contract does not fit."""
-    result = price_with_card(request, loaded, as_of)
+    result = price_with_card(request, loaded, as_of, texts=False)
     card = loaded.card
     start = _first_charge(request, as_of)
     years = [y for y in contract_years(request.term_start, request.term_years)
              if y.end >= start]
     if request.billing == "annual":
         years = years[:1]
-    periods = [Period(year=y.index + 1, start=max(start, y.start), end=y.end,
-                      days=(y.end - max(start, y.start)).days + 1, year_days=y.days)
+    periods = [Period.built(year=y.index + 1, start=max(start, y.start), end=y.end,
+                            days=(y.end - max(start, y.start)).days + 1, year_days=y.days)
                for y in years]
     license_value = (request.license_value or ZERO) + sum(
         (a.license_value for a in request.additions), ZERO)
@@ -702,12 +767,13 @@ def compare_moves(request: QuoteRequest, loaded: LoadedCard,
 def alternative_term(request: QuoteRequest, loaded: LoadedCard,
                      as_of: dt.date) -> QuoteResult | None:
     """A top-up priced the other way (co-termed or as a separate term), to show side by
-    side; None when it cannot be priced that way."""
+    side (its figures: the lines are not in words); None when it cannot be priced that
+    way."""
     if request.kind != "top_up":
         return None
     other = request.model_copy(update={"separate_term": not request.separate_term})
     try:
-        return price_with_card(other, loaded, as_of)
+        return price_with_card(other, loaded, as_of, texts=False)
     except QuoteInputError:
         return None
 

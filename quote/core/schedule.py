@@ -20,14 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from .money import ZERO, percent_of, round_money
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """A period an offer charges for: a contract year of the term (1-based), or, with
-    ``year`` None, the uncovered days before it (back-support of a reinstatement)."""
+    ``year`` None, the uncovered days before it (back-support of a reinstatement).
+
+    A tuple, so that its hash (it keys the parts of every line) is the tuple's own."""
 
     year: int | None
     start: dt.date

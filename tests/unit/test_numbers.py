@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,3 +49,20 @@ def test_whole_numbers_are_written_as_babel_writes_them(value, language):
     ("en", "€12,000.50"), ("de", "12.000,50\u00a0€"), ("ru", "12\u00a0000,50\u00a0€")])
 def test_a_known_amount_in_each_language(language, text):
     assert numbers.money(Decimal("12000.50"), "EUR", locale_of(language)) == text
+
+
+percentages = st.one_of(
+    st.integers(0, 100),
+    st.decimals(min_value=Decimal("0"), max_value=Decimal("100"), places=4, allow_nan=False,
+                allow_infinity=False),
+    st.sampled_from(["19", "7.5", "7.50", "0", "0.0001", "100.0000", "12.25"]).map(Decimal),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=percentages, language=st.sampled_from(LANGUAGES))
+def test_percentages_are_written_as_babel_writes_them(value, language):
+    locale = locale_of(language)
+    expected = format_percent(Decimal(value) / 100, locale=locale, decimal_quantization=False)
+    assert numbers.percent(Decimal(value), locale) == expected
+
