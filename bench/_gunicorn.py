@@ -98,6 +98,7 @@ class Gunicorn:
     log_path: Path
     workers: int = 4
     threads: int = 1  # more than 1: gthread workers with that many threads each
+    preload: bool = False  # --preload: the app imported once in the master, before forking
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -106,6 +107,7 @@ class Gunicorn:
                    "--workers", str(self.workers),
                    *(["--worker-class", "gthread", "--threads", str(self.threads)]
                      if self.threads > 1 else ["--worker-class", "sync"]),
+                   *(["--preload"] if self.preload else []),
                    "--log-level", "warning"]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,

@@ -30,14 +30,21 @@ class Year:
 
 def check_calendar(country: str, subdivision: str | None) -> None:
     """Raise ``ValueError`` when the holidays package does not know the calendar."""
+    from holidays.registry import EntityLoader
+
+    # The package's registry knows the countries without loading them; their calendars
+    # (all of them load together: a third of a start-up's time) are loaded only for a
+    # subdivision's check, or when a calendar is first used.
+    if country not in set(EntityLoader.get_country_codes()):
+        raise ValueError(f"no holiday calendar for the country {country!r}")
+    if subdivision is None:
+        return
     import holidays
 
-    supported = holidays.list_supported_countries()
-    if country not in supported:
-        raise ValueError(f"no holiday calendar for the country {country!r}")
-    if subdivision is not None and subdivision not in supported[country]:
+    subdivisions = list(getattr(holidays, country).subdivisions)
+    if subdivision is not None and subdivision not in subdivisions:
         raise ValueError(f"{country} has no subdivision {subdivision!r}; it has "
-                         f"{', '.join(supported[country])}")
+                         f"{', '.join(subdivisions)}")
 
 
 @cache

@@ -7,9 +7,20 @@ operator what on the machine makes rendering slow. See ``docs/pdf.md``.
 
 from __future__ import annotations
 
-from .render import engine_warnings, offer_filename, offer_html, render_offer
+import importlib
+
 from .seller import Seller, SellerConfigError
 from .time_limit import RenderTimeout, time_limit
 
+_RENDER = ("engine_warnings", "offer_filename", "offer_html", "render_offer")
+
 __all__ = ["RenderTimeout", "Seller", "SellerConfigError", "engine_warnings", "offer_filename",
            "offer_html", "render_offer", "time_limit"]
+
+
+def __getattr__(name: str):
+    """The renderer's names, its module imported on first use (the command line's
+    ``quote price`` never needs it; WeasyPrint itself loads at the first render)."""
+    if name in _RENDER:
+        return getattr(importlib.import_module(".render", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

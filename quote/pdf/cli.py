@@ -11,7 +11,6 @@ from ..core.errors import QuoteInputError
 from ..core.offer import offer_document
 from ..core.pricing import price_quote
 from ..core.request import parse_request
-from .render import engine_warnings, offer_filename, render_offer
 
 
 def add_pdf_command(commands, load, read_json) -> None:
@@ -32,6 +31,9 @@ def add_pdf_command(commands, load, read_json) -> None:
 
 
 def cmd_pdf(args, load, read_json) -> int:
+    # the renderer (Jinja, and WeasyPrint at the first render) only when a PDF is made
+    from .render import engine_warnings, offer_filename, render_offer
+
     book = load(args)
     try:
         request = parse_request(read_json(args.request))

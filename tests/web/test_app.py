@@ -108,6 +108,26 @@ def test_wsgi_module_builds_the_app(tmp_path):
     assert out.stdout.strip() == "quote"
 
 
+def test_the_web_app_starts_without_the_pdf_engine(tmp_path):
+    """WeasyPrint (and the holiday calendars of every country) load at their first use, not
+    in every worker's start."""
+    env = {**os.environ, "QUOTE_ENV": "development",
+           "QUOTE_DATABASE_URL": f"sqlite:///{tmp_path / 'quote.db'}"}
+    code = ("import sys, wsgi; print(sorted({'weasyprint', 'holidays.countries'} "
+            "& set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_command_line_prices_without_the_pdf_renderer():
+    code = ("import sys; from quote.cli import build_parser; build_parser(); "
+            "print(sorted({'weasyprint', 'quote.pdf.render', 'jinja2'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_health(client):
     assert client.get("/health").json == {"status": "ok"}
 
