@@ -50,7 +50,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 
-## every benchmark in bench/: core, web, pdf, store, load, guard (docs/bench.md)
+## every benchmark in bench/: core, web, startup, pdf, store, load, guard, renewals (docs/bench.md)
 bench: install
 	$(BIN)/python -m bench
 

@@ -17,7 +17,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-ORDER = ("core", "web", "pdf", "store", "load", "guard")
+ORDER = ("core", "web", "startup", "pdf", "store", "load", "guard")
 
 
 def benchmarks() -> tuple[str, ...]:
