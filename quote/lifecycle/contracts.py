@@ -132,13 +132,15 @@ def check_contract(session: Session, book: RateBook, values: Mapping[str, str | 
     missing = {e.field for e in errors}
 
     customer = contact = None
-    if customer_id is None and not missing & set(CUSTOMER_FIELDS):
+    if customer_id is None:
         customer, found = check_customer(text["company"], text["country"],
                                          text["vat_id"] or None, text["language"] or "en")
-        errors += found
         contact = NewContact(text["contact_name"], text["contact_email"], primary=True)
-        errors += [FieldError(f"contact_{e.field}", e.template, e.params)
-                   for e in contact_errors(contact)]
+        found += [FieldError(f"contact_{e.field}", e.template, e.params)
+                  for e in contact_errors(contact)]
+        errors += [e for e in found if e.field not in missing]  # "is required" said once
+        if found or missing & set(CUSTOMER_FIELDS):
+            customer = contact = None
 
     term_start = None
     if "term_start" not in missing:
