@@ -11,6 +11,7 @@ finance and admin see all. The offers themselves are issued by the form's
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from babel import Locale
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -248,9 +249,20 @@ def new_contract():
         amount = parse_local_amount(form.license_value.data or "", language)
     except AmountEntryError as exc:
         problems["license_value"] = [exc.translated(gettext)]
+        amount = None
+    card = rates().latest(values.get("rate_card", ""))
+    if amount is None and card is not None and not card.card.license_value:
+        amount = Decimal(0)  # a card that prices by no license value asks for none
+    values["license_value"] = format(amount, "f") if amount is not None else ""
+    number = None
+    if problems:
+        # the rest is still checked, so that every error shows in one pass; nothing is
+        # written
+        with store().session(read_only=True) as db:
+            _, errors = lifecycle.check_contract(
+                db, rates(), {**values, "license_value": values["license_value"] or "0"},
+                customer_id=chosen)
     else:
-        values["license_value"] = format(amount, "f") if amount is not None else ""
-    if not problems:
         try:
             with store().session() as db:
                 contract = lifecycle.create_contract(
@@ -258,15 +270,17 @@ def new_contract():
                     only_customers_of=None if user.can("read_all") else user.id)
                 number, company = contract.number, contract.customer.company
         except InvalidInput as exc:
-            general = []
-            for error in exc.errors:
-                target = error.field if error.field in form else None
-                if target is None:
-                    general.append(error.translated(gettext))
-                else:
-                    problems.setdefault(target, []).append(error.translated(gettext))
-            return _entry_page(form, language, problems, general, 422)
-        flash(gettext("Contract %(number)s of %(company)s entered.", number=number,
-                      company=company), "info")
-        return redirect(url_for("contracts.contract_page", number=number), 303)
-    return _entry_page(form, language, problems, [], 422)
+            errors = exc.errors
+    if number is None:
+        general = []
+        for error in errors:
+            if error.field in problems:
+                continue  # said already, in the page's terms
+            if error.field in form:
+                problems.setdefault(error.field, []).append(error.translated(gettext))
+            else:
+                general.append(error.translated(gettext))
+        return _entry_page(form, language, problems, general, 422)
+    flash(gettext("Contract %(number)s of %(company)s entered.", number=number,
+                  company=company), "info")
+    return redirect(url_for("contracts.contract_page", number=number), 303)

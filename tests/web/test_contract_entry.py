@@ -111,6 +111,25 @@ def test_every_error_is_shown_at_its_field_in_one_pass(app, sign_in):
     assert stored(app, Contract) == []
 
 
+def test_a_mistyped_amount_does_not_hide_the_other_errors(app, sign_in):
+    page = sign_in("sales").post("/contracts/new", data=entry(
+        license_value="12.000,00", environments="21", contact_name="")).get_data(as_text=True)
+    assert errors_at(page, "license_value") == (
+        "is ambiguous: the separators are not where they belong; write it like 12,000.50")
+    assert errors_at(page, "environments") == "at most 20 environments"
+    assert errors_at(page, "contact_name") == "is required"
+    assert stored(app, Contract) == []
+
+
+def test_a_card_without_a_license_value_asks_for_none(app, sign_in):
+    # OTRS Professional: a flat subscription, no license value
+    response = sign_in("sales").post("/contracts/new", data=entry(
+        rate_card="otrs", card_version="", package="professional", license_value=""))
+    assert response.status_code == 303
+    [contract] = stored(app, Contract)
+    assert (contract.rate_card_id, contract.license_value) == ("otrs", 0)
+
+
 def test_messages_are_in_the_page_s_language(sign_in):
     page = sign_in("sales").post("/contracts/new?lang=de", data=entry(
         contact_email="jana", license_value="12.000,00")).get_data(as_text=True)
