@@ -90,8 +90,9 @@ def test_more_for_a_running_contract_not_yet_in_the_system(app, users, sign_in, 
     number = re.search(r"Offer (Q-\d{4}-\d{6})", offer).group(1)
     assert "€3,004.93" in offer
     accepted = client.post(f"/offers/{number}/accept", follow_redirects=True)
-    assert (f"Offer {number} accepted; contract C-000001 is up to date."
-            in accepted.get_data(as_text=True))
+    page = accepted.get_data(as_text=True)
+    assert f"Offer {number} accepted; contract C-000001 is up to date." in page
+    assert '<dd id="offer-contract"><a href="/contracts/C-000001">C-000001</a></dd>' in page
     found = client.get("/customers?q=nordlicht").get_data(as_text=True)
     assert "Nordlicht AG" in found and "Nina Nord" in found
     contract = client.get("/contracts/C-000001").get_data(as_text=True)
