@@ -41,7 +41,8 @@ class OfferDocument(BaseModel):
 
     def comparison(self):
         """Every package of the card priced for the same inputs (see ``compare_packages``)."""
-        return compare_packages(self.request, self.loaded_card(), self.result.as_of)
+        return compare_packages(self.request, self.loaded_card(), self.result.as_of,
+                                self.result.tax_basis)
 
 
 def offer_document(request: QuoteRequest, result: QuoteResult, loaded: LoadedCard, *,

@@ -27,11 +27,13 @@ from sqlalchemy.orm import Session
 
 from quote.core.catalog import RateBook
 from quote.core.contract import ONE_DAY
+from quote.core.errors import N_, FieldError, QuoteInputError
 from quote.core.money import ZERO
 from quote.core.offer import DEFAULT_VALID_DAYS, OfferDocument, offer_document
 from quote.core.pricing import price_quote
 from quote.core.request import QuoteRequest
 from quote.core.result import QuoteResult
+from quote.core.tax import require_country
 from quote.store.contracts import (
     ContractTerms,
     add_contract,
@@ -70,7 +72,11 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
     a revision of ``revises``, linked to the contract it names (``request.contract``,
     ``contract`` if already read) and to that contract's customer, or to
     ``customer_id``. Raises the core's ``QuoteInputError``, ``UnknownContract``, and
-    ``OfferDoesNotFit`` for a request that does not belong to the contract it names."""
+    ``OfferDoesNotFit`` for a request that does not belong to the contract it names.
+
+    A numbered offer names its customer: company, contact, e-mail and a country the tax
+    follows from (``QuoteInputError`` at those fields before a number is drawn)."""
+    require_customer(request)
     if request.contract is not None:
         if contract is None or contract.number != request.contract:
             contract = contract_by_number(session, request.contract)
@@ -88,6 +94,20 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
                       **links)
     return issue(session, draft, issuer_id=issuer_id, public=public, now=now,
                  idempotency_key=idempotency_key, body_hash=body_hash, **links)
+
+
+NUMBERED_OFFER_NEEDS = ("company", "contact", "email", "country")
+
+
+def require_customer(request: QuoteRequest) -> None:
+    """A numbered offer's customer: company, contact, e-mail and a country we know (a
+    preview needs none of them). Raises ``QuoteInputError`` naming each field."""
+    customer = request.customer
+    errors = [FieldError(f"customer.{name}", N_("is required for a numbered offer"))
+              for name in NUMBERED_OFFER_NEEDS if not getattr(customer, name)]
+    if errors:
+        raise QuoteInputError(errors)
+    require_country(request)
 
 
 def offer_draft(book: RateBook, request: QuoteRequest, result: QuoteResult, *,

@@ -150,7 +150,8 @@ def compare():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())  # refuses what no package can price
     loaded = rates().priced_with(result)
-    compared = comparison(quote_request, loaded, result.as_of, quote_request.language)
+    compared = comparison(quote_request, loaded, result.as_of, quote_request.language,
+                          result.tax_basis)
     return compared.model_dump(mode="json", exclude_none=True)
 
 

@@ -126,7 +126,7 @@ def price_form(form: QuoteForm, language: str):
 
 def result_context(quote_request, result, loaded, language: str) -> dict:
     currency = result.currency
-    compared = comparison(quote_request, loaded, result.as_of, language)
+    compared = comparison(quote_request, loaded, result.as_of, language, result.tax_basis)
     card = loaded.card
     package = card.package(result.package.id)
     term = (result.term.start, result.term.end)
@@ -138,7 +138,8 @@ def result_context(quote_request, result, loaded, language: str) -> dict:
         "result": result,
         "lines": lines_in(result, loaded, quote_request, language),
         "comparison": compared,
-        "alternative": alternative_term(quote_request, loaded, result.as_of),
+        "alternative": alternative_term(quote_request, loaded, result.as_of,
+                                        result.tax_basis),
         "fmt_money": lambda amount: money(amount, currency, language),
         "fmt_percent": lambda value: percent(value, language),
         "fmt_day": lambda value: day(value, language),
