@@ -300,7 +300,11 @@ def prefill(form, quote_request, language: str) -> None:
     form.environments.data = (str(quote_request.environments)
                               if quote_request.environments is not None else "")
     form.points.data = str(quote_request.points) if quote_request.points else ""
-    form.tax_percent.data = format_amount_for_entry(quote_request.tax_percent, language)
+    if form.tax_percent is not None and quote_request.tax_reason:
+        # staff's override and its reason; an offer stored before the tax rules carries a
+        # rate typed on the form without one: the rules decide its revision
+        form.tax_percent.data = format_amount_for_entry(quote_request.tax_percent, language)
+        form.tax_reason.data = quote_request.tax_reason
     if form.discount_percent:
         form.discount_percent.data = format_amount_for_entry(quote_request.discount_percent,
                                                              language)
@@ -324,7 +328,7 @@ def prefill(form, quote_request, language: str) -> None:
         entry.form.environments.data = str(addition.environments) if addition.environments \
             else ""
     customer = quote_request.customer
-    for name in ("company", "contact", "email", "country"):
+    for name in ("company", "contact", "email", "country", "vat_id"):
         form.customer.form[name].data = getattr(customer, name) or ""
 
 

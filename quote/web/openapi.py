@@ -25,7 +25,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..core.catalog import LoadedCard
 from ..core.money import minor_units
-from ..core.patterns import decimal_pattern
+from ..core.patterns import REASON_PATTERN, decimal_pattern
 from ..core.rates import PercentPrice
 from ..core.request import MAX_AMOUNT, PERCENT_DECIMALS, QuoteRequest
 from ..core.result import QuoteResult
@@ -47,8 +47,24 @@ CROSS_FIELD_RULES = (
     "that bounds environments here. as_of (default: today) chooses the version of the "
     "rate card in force on that day; these rules are those of the versions in force "
     "today (GET /rate-cards), and an as_of before a version took effect (its "
-    "effective_from) is priced with the version before it or, without one, refused."
+    "effective_from) is priced with the version before it or, without one, refused. "
+    "A customer's VAT ID has its country's prefix (EL for Greece), and its country, when "
+    "given, is one the server knows: an ISO 3166 code or a name in English, German or "
+    "Russian. The tax follows from them by the seller's tax rules (docs/tax.md): without "
+    "a country the price is the price before tax."
 )
+
+
+# What a numbered offer needs of its customer (a preview needs none of it).
+_SOMETHING = {"type": "string", "minLength": 1, "pattern": REASON_PATTERN}
+NAMED_CUSTOMER = {
+    "required": ["customer"],
+    "properties": {"customer": {
+        "required": ["company", "contact", "email", "country"],
+        "properties": {"company": _SOMETHING, "contact": _SOMETHING, "country": _SOMETHING,
+                       "email": {"minLength": 1}},
+    }},
+}
 
 
 def _error(description: str) -> dict:
@@ -288,9 +304,9 @@ def _example(loaded: LoadedCard, discount: bool) -> dict:
         "currency": card.currency,
         "term_start": EXAMPLE_START,
         "term_years": card.minimum_term_years,
-        "tax_percent": "19",
         "language": "en",
-        "customer": {"company": "Example GmbH", "email": "buyer@example.com"},
+        "customer": {"company": "Example GmbH", "contact": "Erika Mustermann",
+                     "email": "buyer@example.com", "country": "DE"},
     }
     if card.license_value:
         example["license_value"] = ("12000" if decimals == 0
@@ -351,13 +367,23 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
         "RateCardRules": rate_card_rules(cards, discount=True, versions=versions),
         "PublicRateCardRules": rate_card_rules(cards, discount=False, versions=versions),
         "PublicQuoteRequest": {
-            "description": "A quote request as anyone may send it: without a discount.",
-            "allOf": [{"$ref": request}, {"$ref": REF.format(model="PublicRateCardRules")}],
+            "description": "A quote request as anyone may send it: without a discount and "
+                           "without a tax rate (the tax follows from the customer's country "
+                           "and VAT ID).",
+            "allOf": [{"$ref": request}, {"$ref": REF.format(model="PublicRateCardRules")},
+                      {"properties": {"tax_percent": {"type": "null"},
+                                      "tax_reason": {"not": {}}}}],
         },
         "StaffQuoteRequest": {
             "description": "A quote request sent with the API token of a sales or admin "
-                           "user: a discount up to the rate card's limit.",
+                           "user: a discount up to the rate card's limit, and a tax rate "
+                           "instead of the tax rules' with its reason.",
             "allOf": [{"$ref": request}, {"$ref": REF.format(model="RateCardRules")}],
+        },
+        "IssueQuoteRequest": {
+            "description": "A staff quote request to be issued as a numbered offer: it "
+                           "names the customer's company, contact, e-mail and country.",
+            "allOf": [{"$ref": REF.format(model="StaffQuoteRequest")}, NAMED_CUSTOMER],
         },
         "SlaRules": sla_rules(cards, versions),
         "DeadlinesRequest": {
@@ -380,9 +406,10 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
     }
     public_errors = {
         **body_errors,
-        "403": _error('a discount without the API token of a sales or admin user (field '
-                      '"discount_percent"), or more additions than a request without a '
-                      'staff token may carry (field "additions")'),
+        "403": _error('a discount or a tax rate without the API token of a sales or admin '
+                      'user (field "discount_percent", "tax_percent" or "tax_reason"), or '
+                      'more additions than a request without a staff token may carry (field '
+                      '"additions")'),
         "429": _too_many(preview_limit),
     }
     busy = {"description": "the host renders as many PDFs as it may at once, or this one "
@@ -500,7 +527,7 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
                     "another body is a conflict (409). Keys are per user."),
                 "security": [{"bearer": []}],
                 "parameters": [LANG_PARAMETER, IDEMPOTENCY_KEY],
-                "requestBody": body("StaffQuoteRequest", discount=True),
+                "requestBody": body("IssueQuoteRequest", discount=True),
                 "responses": {
                     "201": {**_json(ref["OfferSnapshot"], "the offer, issued now"),
                             "headers": {"Location": {
