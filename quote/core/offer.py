@@ -12,10 +12,12 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from .catalog import LoadedCard
+from .errors import N_, FieldError, QuoteInputError
 from .pricing import compare_packages
 from .rates import RateCard
 from .request import Language, QuoteRequest
 from .result import QuoteResult
+from .tax import require_country
 
 DEFAULT_VALID_DAYS = 30
 
@@ -56,3 +58,18 @@ def offer_document(request: QuoteRequest, result: QuoteResult, loaded: LoadedCar
         language=language or request.language, request=request, result=result,
         card=loaded.card, card_sha256=loaded.sha256,
     )
+
+
+NUMBERED_OFFER_NEEDS = ("company", "contact", "email", "country")
+
+
+def require_customer(request: QuoteRequest) -> None:
+    """A numbered offer names its customer: company, contact, e-mail and a country the
+    tax follows from (a preview needs none of them). Raises ``QuoteInputError`` naming
+    each field, before a number is drawn."""
+    customer = request.customer
+    errors = [FieldError(f"customer.{name}", N_("is required for a numbered offer"))
+              for name in NUMBERED_OFFER_NEEDS if not getattr(customer, name)]
+    if errors:
+        raise QuoteInputError(errors)
+    require_country(request)

@@ -27,13 +27,16 @@ from sqlalchemy.orm import Session
 
 from quote.core.catalog import RateBook
 from quote.core.contract import ONE_DAY
-from quote.core.errors import N_, FieldError, QuoteInputError
 from quote.core.money import ZERO
-from quote.core.offer import DEFAULT_VALID_DAYS, OfferDocument, offer_document
+from quote.core.offer import (
+    DEFAULT_VALID_DAYS,
+    OfferDocument,
+    offer_document,
+    require_customer,
+)
 from quote.core.pricing import price_quote
 from quote.core.request import QuoteRequest
 from quote.core.result import QuoteResult
-from quote.core.tax import require_country
 from quote.store.contracts import (
     ContractTerms,
     add_contract,
@@ -94,20 +97,6 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
                       **links)
     return issue(session, draft, issuer_id=issuer_id, public=public, now=now,
                  idempotency_key=idempotency_key, body_hash=body_hash, **links)
-
-
-NUMBERED_OFFER_NEEDS = ("company", "contact", "email", "country")
-
-
-def require_customer(request: QuoteRequest) -> None:
-    """A numbered offer's customer: company, contact, e-mail and a country we know (a
-    preview needs none of them). Raises ``QuoteInputError`` naming each field."""
-    customer = request.customer
-    errors = [FieldError(f"customer.{name}", N_("is required for a numbered offer"))
-              for name in NUMBERED_OFFER_NEEDS if not getattr(customer, name)]
-    if errors:
-        raise QuoteInputError(errors)
-    require_country(request)
 
 
 def offer_draft(book: RateBook, request: QuoteRequest, result: QuoteResult, *,

@@ -23,6 +23,7 @@ from flask_wtf import FlaskForm
 
 from .. import lifecycle
 from ..core.describe import day, money
+from ..core.errors import QuoteInputError
 from ..i18n import LANGUAGES
 from ..lifecycle import ContractNotActive, OfferDoesNotFit
 from ..pdf import offer_filename
@@ -41,7 +42,7 @@ from ..store import (
 from . import pdfs
 from .auth import requires, staff_user
 from .extensions import error_json, is_api, limit, now, pdf_response, rates, store, today
-from .forms import Reading
+from .forms import Reading, place_errors
 from .i18n import current_language, format_amount_for_entry
 from .public import build_form, fit_to_card, price_form, render_form, result_context
 
@@ -194,6 +195,10 @@ def issue_from_form():
         return render_form(form, reading, language, {}, revises=revises_number)
     try:
         issued = issue_offer(quote_request, result, issuer=staff_user(), revises=revises)
+    except QuoteInputError as exc:  # a numbered offer names its customer
+        place_errors(form, reading, exc.errors)
+        return render_form(form, reading, language, result_context(
+            quote_request, result, loaded, language), status=422, revises=revises_number)
     except IllegalTransition as exc:
         reading.general.append(_transition_message(exc))
         return render_form(form, reading, language, {}, status=409, revises=revises_number)
@@ -349,7 +354,12 @@ def request_offer():
         return render_form(form, reading, language, {})
     if result.discount_percent:
         abort(422)
-    issued = issue_offer(quote_request, result, public=True)
+    try:
+        issued = issue_offer(quote_request, result, public=True)
+    except QuoteInputError as exc:  # no number without company, contact, e-mail, country
+        place_errors(form, reading, exc.errors)
+        return render_form(form, reading, language, result_context(
+            quote_request, result, loaded, language), status=422)
     # Post/redirect/get: reloading the confirmation never requests a second offer.
     # The session remembers, once, that this link is new, so the page can say so.
     session[NEW_LINK] = issued.token
