@@ -263,12 +263,14 @@ class Lapse(_Input):
     end: IsoDate = Field(description="its last covered day")
 
 
-# A tax override comes with its reason, and a reason only with an override.
+# A tax override comes with its reason, and a reason only with an override (the API's
+# staff schema states it; a stored offer's request is read without it).
 _OVERRIDE = {"required": ["tax_percent"], "properties": {"tax_percent": {"not": {"type": "null"}}}}
-_OVERRIDE_WITH_REASON = {
-    "allOf": [{"if": _OVERRIDE, "then": {"required": ["tax_reason"]}},
-              {"if": {"required": ["tax_reason"]}, "then": _OVERRIDE}],
-}
+OVERRIDE_WITH_REASON = [
+    {"if": _OVERRIDE, "then": {"required": ["tax_reason"],
+                               "properties": {"tax_reason": {"type": "string"}}}},
+    {"if": {"required": ["tax_reason"]}, "then": _OVERRIDE},
+]
 
 
 class QuoteRequest(_Input):
@@ -280,8 +282,6 @@ class QuoteRequest(_Input):
     term, priced by the card's renewal rules); a ``reinstatement`` of support that
     lapsed (``lapsed`` is the old contract; the term is the new one).
     """
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_OVERRIDE_WITH_REASON)
 
     rate_card: str = Field(min_length=1, max_length=40,
                            description="the id of a rate card")
@@ -330,8 +330,8 @@ class QuoteRequest(_Input):
         default=None, examples=["7"],
         description="staff only: a tax rate instead of the one the tax rules give for the "
         "customer's country and VAT ID; needs tax_reason")
-    tax_reason: str = Field(
-        default="", max_length=200, json_schema_extra={"pattern": REASON_PATTERN},
+    tax_reason: str | None = Field(
+        default=None, max_length=200, json_schema_extra={"pattern": REASON_PATTERN},
         description="staff only, with tax_percent and only then: why the rate differs from "
         "the tax rules (stored with the offer and shown on its page)")
     language: Language = "en"
@@ -343,7 +343,9 @@ class QuoteRequest(_Input):
 
     @field_validator("tax_reason")
     @classmethod
-    def _reason_text(cls, reason: str) -> str:
+    def _reason_text(cls, reason: str | None) -> str | None:
+        if reason is None:
+            return None
         if not _TEXT.fullmatch(reason):
             raise ValueError(N_("must not contain control characters"))
         return reason.strip()

@@ -27,7 +27,7 @@ from ..core.catalog import LoadedCard
 from ..core.money import minor_units
 from ..core.patterns import REASON_PATTERN, decimal_pattern
 from ..core.rates import PercentPrice
-from ..core.request import MAX_AMOUNT, PERCENT_DECIMALS, QuoteRequest
+from ..core.request import MAX_AMOUNT, OVERRIDE_WITH_REASON, PERCENT_DECIMALS, QuoteRequest
 from ..core.result import QuoteResult
 from ..core.sla import SlaAnswer, SlaRequest, zone_names
 from .extensions import OfferNumberConverter
@@ -246,8 +246,9 @@ def card_rules(loaded: LoadedCard, discount: bool,
 
 def rate_card_rules(cards: list[LoadedCard], discount: bool,
                     versions: dict[str, list[str]] | None = None) -> dict:
-    """What the rate cards ``cards`` allow, for requests with or without a discount."""
-    return {
+    """What the rate cards ``cards`` allow, for requests with or without a discount (and,
+    without, without a tax rate: the tax follows from the customer)."""
+    rules = {
         "description": (
             "What the rate cards in force allow, one schema per rate card (and group of "
             "its packages and currencies): packages, currencies, term years, environments, "
@@ -255,7 +256,8 @@ def rate_card_rules(cards: list[LoadedCard], discount: bool,
             "the card prices by them, within the currency's decimals; none or 0 on a card "
             "without one; above 0 where a fee is a percentage with no minimum; no license "
             "additions where a package's price does not depend on them) and "
-            + ("the discount limit. " if discount else "no discount. ")
+            + ("the discount limit. " if discount
+               else "no discount and no tax rate (the tax follows from the customer). ")
             + "A top-up (kind top_up or existing_contract: true) needs an addition or "
             "support points; separate_term is a top-up's and needs an addition; lapsed is "
             "given for a reinstatement and only then. "
@@ -263,8 +265,11 @@ def rate_card_rules(cards: list[LoadedCard], discount: bool,
         ),
         "oneOf": [rule for loaded in cards
                   for rule in card_rules(loaded, discount, (versions or {}).get(loaded.card.id))],
-        "allOf": KIND_RULES,
+        "allOf": KIND_RULES + (OVERRIDE_WITH_REASON if discount else []),
     }
+    if not discount:
+        rules["properties"] = {"tax_percent": {"type": "null"}, "tax_reason": {"not": {}}}
+    return rules
 
 
 def _is(name: str, value) -> dict:
@@ -370,9 +375,7 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
             "description": "A quote request as anyone may send it: without a discount and "
                            "without a tax rate (the tax follows from the customer's country "
                            "and VAT ID).",
-            "allOf": [{"$ref": request}, {"$ref": REF.format(model="PublicRateCardRules")},
-                      {"properties": {"tax_percent": {"type": "null"},
-                                      "tax_reason": {"not": {}}}}],
+            "allOf": [{"$ref": request}, {"$ref": REF.format(model="PublicRateCardRules")}],
         },
         "StaffQuoteRequest": {
             "description": "A quote request sent with the API token of a sales or admin "
