@@ -50,7 +50,7 @@ def test_the_seller_s_identifiers_are_labelled_in_the_offer_s_language(german, l
 
 
 @pytest.mark.parametrize(("language", "line"), [
-    ("de", "USt. 19 % (Deutschland)"), ("en", "VAT 19 % (Germany)"),
+    ("de", "USt. 19 % (Deutschland)"), ("en", "VAT 19% (Germany)"),
     ("ru", "НДС 19 % (Германия)"),
 ])
 def test_a_german_customer_pays_german_vat(german, language, line):
@@ -67,7 +67,7 @@ def reverse_charge(make_offer):
 @pytest.mark.parametrize(("language", "line", "note", "vat_id", "country"), [
     ("de", "USt. 0 % (Reverse-Charge)", "Steuerschuldnerschaft des Leistungsempfängers",
      "USt-IdNr.: ATU12345678", "Österreich"),
-    ("en", "VAT 0 % (reverse charge)", "Reverse charge: the customer owes the VAT",
+    ("en", "VAT 0% (reverse charge)", "Reverse charge: the customer owes the VAT",
      "VAT ID: ATU12345678", "Austria"),
     ("ru", "НДС 0 % (обратное начисление)", "Обратное начисление НДС (reverse charge)",
      "Идентификационный номер НДС: ATU12345678", "Австрия"),
