@@ -223,6 +223,7 @@ def _customer_of(session: Session, offer: Offer, document: OfferDocument, *,
         if found is not None:
             return found
     return add_customer(session, company=data.company, country=country,
+                        vat_id=data.vat_id or None,
                         language=document.language, owner_id=owner_id,
                         contacts=[NewContact(data.contact or data.email, data.email)],
                         now=now)
