@@ -255,8 +255,9 @@ def card_view(loaded: LoadedCard, language: str, currency: str | None = None,
 
 
 def comparison(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
-               language: str, *, texts: bool = False) -> Comparison:
-    """Every package priced for ``request``; each entry's result has its lines in words
+               language: str, tax_basis=None, *, texts: bool = False) -> Comparison:
+    """Every package priced for the request (taxed as the offer, ``tax_basis``), or for a
+    top-up the moves of the whole contract; each entry's result has its lines in words
     only with ``texts`` (the API's answer carries them; a page shows the figures)."""
     if request.kind == "top_up":
         return _moves(request, loaded, as_of, language)
@@ -265,7 +266,7 @@ def comparison(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
     words = Describer(language, currency)
     first, last = _term(request)
     entries = []
-    for package, result in compare_packages(request, loaded, as_of, texts=texts):
+    for package, result in compare_packages(request, loaded, as_of, tax_basis, texts=texts):
         entries.append(ComparisonEntry(
             package=PackageRef(id=package.id, name=package.name(language)),
             fits=result is not None,
