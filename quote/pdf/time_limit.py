@@ -34,13 +34,22 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    state = {"running": True, "expired": False}
+
     def expired(_signum, _frame):
-        raise RenderTimeout(seconds)
+        if state["running"]:  # a signal handled after the block ended changes nothing
+            state["expired"] = True
+            raise RenderTimeout(seconds)
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
+        state["running"] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    # The handler's exception can be swallowed where Python cannot raise it (inside a
+    # garbage collector callback, for one); the block still ran too long.
+    if state["expired"]:
+        raise RenderTimeout(seconds)

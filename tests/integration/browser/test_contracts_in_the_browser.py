@@ -93,7 +93,7 @@ def test_more_licenses_mid_year_priced_live_issued_and_printed(page, live_server
     assert [row[3] for row in schedule_of(page)] == ["€586.85", "€1,428.00", "€1,428.00"]
 
     page.click("#issue-offer")
-    expect(page.locator("#review-total")).to_have_text("€2,893.15")
+    expect(page.locator("#review-total")).to_have_text("€3,442.85")
     page.click("#confirm-issue")
     expect(page.locator("h1")).to_have_text(re.compile(r"^Offer Q-2026-\d{6}$"))
     offer = page.locator("h1").inner_text().removeprefix("Offer ")

@@ -87,6 +87,8 @@ def fill_in_an_offer(page, live_server, company: str) -> None:
     page.fill("#license_value", "12,000")
     page.fill("#customer-company", company)
     page.fill("#customer-contact", "Anna Berg")
+    page.fill("#customer-email", "anna@example.ch")
+    page.fill("#customer-country", "CH")
 
 
 def test_without_javascript_the_review_issues_only_when_confirmed(browser, live_server):
@@ -96,7 +98,8 @@ def test_without_javascript_the_review_issues_only_when_confirmed(browser, live_
     fill_in_an_offer(page, live_server, "No Script AG")
     page.get_by_role("button", name="Issue offer").click()
     expect(page.locator("h1")).to_have_text("Review the offer")
-    expect(page.locator("#review-customer")).to_have_text("No Script AG, Anna Berg")
+    expect(page.locator("#review-customer")).to_have_text(
+        "No Script AG, Anna Berg, anna@example.ch, CH")
     expect(page.locator("#review-valid-until")).to_have_text("14 February 2026")
     page.go_back()  # the salesperson changes their mind
     page.goto(f"{live_server}/offers?q=no+script")

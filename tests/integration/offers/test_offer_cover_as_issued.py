@@ -14,8 +14,9 @@ from quote.store import add_user, forget_pdfs, set_phone
 FORM = {
     "entry_language": "en", "rate_card": "bpmonline", "package": "business",
     "deployment": "on_site", "license_value": "12,000.00", "term_start": "2026-01-01",
-    "term_years": "1", "tax_percent": "0", "language": "de",
+    "term_years": "1", "language": "de",
     "customer-company": "ACME GmbH", "customer-contact": "Anna Berg",
+    "customer-email": "anna@acme.example", "customer-country": "CH",
 }
 
 
