@@ -25,7 +25,7 @@ from .contracts import (
     check_contract,
     create_contract,
 )
-from .errors import ContractNotActive, LifecycleError, OfferDoesNotFit
+from .errors import ContractNotActive, DuplicateContract, LifecycleError, OfferDoesNotFit
 from .imports import (
     CsvRow,
     ImportFileError,
@@ -48,7 +48,8 @@ from .requests import (
 
 __all__ = [
     "FIELDS", "REQUIRED", "Accepted", "ContractDraft", "ContractNotActive", "CsvRow",
-    "DueContract", "ImportFileError", "ImportReport", "InvalidContract", "LifecycleError",
+    "DueContract", "DuplicateContract", "ImportFileError", "ImportReport", "InvalidContract",
+    "LifecycleError",
     "OfferDoesNotFit", "PlannedContract", "RenewalRun", "RowError", "accept_offer",
     "annual_cost", "cancel_contract", "check_contract", "create_contract",
     "create_renewal_offers", "due_for_renewal", "import_contracts", "issue_offer", "moment",

@@ -21,7 +21,13 @@ from quote.core.money import minor_units
 from quote.core.pricing import Contract as CardPrices
 from quote.core.pricing import price_with_card
 from quote.core.request import EARLIEST, LATEST, parse_request
-from quote.store.contracts import ContractTerms, add_contract, add_event, locked_contract
+from quote.store.contracts import (
+    ContractTerms,
+    add_contract,
+    add_event,
+    locked_contract,
+    same_contract,
+)
 from quote.store.customers import (
     CustomerData,
     NewContact,
@@ -37,7 +43,7 @@ from quote.store.errors import InvalidInput
 from quote.store.models import BILLINGS, DEPLOYMENTS, Contract, ContractEvent, Customer, User
 from quote.store.users import find_user
 
-from .errors import ContractNotActive
+from .errors import ContractNotActive, DuplicateContract
 
 # The fields of a contract, in the order of an import file's columns.
 FIELDS = ("company", "country", "vat_id", "language", "contact_name", "contact_email",
@@ -255,7 +261,10 @@ def create_contract(session: Session, book: RateBook, values: Mapping[str, str |
                     now: dt.datetime | None = None) -> Contract:
     """Store one contract entered by hand (the same fields and checks as an import line;
     the history says ``created``). The customer is ``customer_id``'s, else found or
-    created from the values. Raises ``InvalidContract`` with every error."""
+    created from the values. Raises ``InvalidContract`` with every error, and
+    ``DuplicateContract`` when the customer has the contract already (the same rate card,
+    package, deployment and term start; the caller's transaction is then to be rolled
+    back)."""
     draft, errors = check_contract(session, book, values, customer_id=customer_id)
     customer = None
     if customer_id is not None:
@@ -268,6 +277,9 @@ def create_contract(session: Session, book: RateBook, values: Mapping[str, str |
     assert draft is not None
     if customer is None:
         customer = customer_for(session, draft, owner_id=draft.owner_id, now=now)
+    same = same_contract(session, customer.id, draft.terms)
+    if same is not None:
+        raise DuplicateContract(same.number)
     return add_contract(session, customer, draft.terms, event="created",
                         owner_id=draft.owner_id, by_user_id=by_user_id,
                         note="entered by hand", now=now)
