@@ -16,6 +16,7 @@ See docs/contracts.md.
 """
 
 from .contracts import (
+    EXISTS_ALREADY,
     FIELDS,
     REQUIRED,
     ContractDraft,
@@ -25,7 +26,7 @@ from .contracts import (
     check_contract,
     create_contract,
 )
-from .errors import ContractNotActive, DuplicateContract, LifecycleError, OfferDoesNotFit
+from .errors import ContractNotActive, LifecycleError, OfferDoesNotFit
 from .imports import (
     CsvRow,
     ImportFileError,
@@ -47,8 +48,8 @@ from .requests import (
 )
 
 __all__ = [
-    "FIELDS", "REQUIRED", "Accepted", "ContractDraft", "ContractNotActive", "CsvRow",
-    "DueContract", "DuplicateContract", "ImportFileError", "ImportReport", "InvalidContract",
+    "EXISTS_ALREADY", "FIELDS", "REQUIRED", "Accepted", "ContractDraft", "ContractNotActive",
+    "CsvRow", "DueContract", "ImportFileError", "ImportReport", "InvalidContract",
     "LifecycleError",
     "OfferDoesNotFit", "PlannedContract", "RenewalRun", "RowError", "accept_offer",
     "annual_cost", "cancel_contract", "check_contract", "create_contract",

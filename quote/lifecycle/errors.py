@@ -25,12 +25,3 @@ class OfferDoesNotFit(LifecycleError):
         self.number, self.reason = number, reason
         super().__init__(f"{number}: {reason}")
 
-
-class DuplicateContract(LifecycleError):
-    """The customer has this contract already: the same rate card, package, deployment
-    and term start (as the import counts contracts)."""
-
-    def __init__(self, number: str):
-        self.number = number
-        super().__init__(f"the customer has this contract already: {number} (the same rate "
-                         "card, package, deployment and term start)")

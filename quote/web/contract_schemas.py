@@ -37,6 +37,7 @@ from ..core.request import (
     Addition,
     Amount,
     Billing,
+    CurrencyCode,
     Deployment,
     IsoDate,
     Language,
@@ -183,6 +184,8 @@ class NewContract(_Body):
                                   "force on the term start")
     package: PackageId
     deployment: Deployment
+    currency: CurrencyCode | None = Field(default=None, description="one of the card's "
+                                          "currencies; default: its first")
     license_value: Amount = Field(description="0 on a card without a license value")
     environments: int | None = Field(default=None, ge=1, le=MAX_ENVIRONMENTS, strict=True,
                                      description="environments in all; default: the "
@@ -213,7 +216,8 @@ class NewContract(_Body):
             "language": self.language, "contact_name": self.contact_name,
             "contact_email": self.contact_email, "rate_card": self.rate_card,
             "card_version": self.card_version, "package": self.package,
-            "deployment": self.deployment, "license_value": str(self.license_value),
+            "deployment": self.deployment, "currency": self.currency,
+            "license_value": str(self.license_value),
             "environments": str(self.environments) if self.environments else None,
             "term_start": self.term_start.isoformat(), "term_years": str(self.term_years),
             "billing": self.billing, "owner_email": self.owner_email,

@@ -17,7 +17,7 @@ from flask_babel import gettext
 from .. import lifecycle
 from ..core.errors import N_, FieldError, QuoteInputError
 from ..core.pricing import price_quote
-from ..lifecycle import ContractNotActive, DuplicateContract, InvalidContract, OfferDoesNotFit
+from ..lifecycle import EXISTS_ALREADY, ContractNotActive, InvalidContract, OfferDoesNotFit
 from ..store import (
     IdempotencyConflict,
     InvalidCustomer,
@@ -245,33 +245,37 @@ def create_contract():
     """One contract entered by hand, with the import's checks."""
     body = parse_body(NewContract, json_body())
     user = _user()
-    values = body.values()
-    if not user.sees_every_customer:  # sales look after what they enter
-        if body.owner_email is not None and body.owner_email.lower() != user.email:
-            raise BadBody(403, gettext("sales enter the contracts they look after themselves"),
-                          field="owner_email")
-        values["owner_email"] = user.email
-    try:
-        with store().session() as db:
-            if body.customer is not None:
-                _visible_customer(db, body.customer, field="customer")
-            else:
-                same = matching_customer(db, body.company, body.country)
-                if same is not None and not user.may_see(same):
-                    return _same_customer(same)
-            contract = lifecycle.create_contract(db, rates(), values, by_user_id=user.id,
-                                                 customer_id=body.customer, now=now())
-            answer = _contract_view(db, contract)
-    except InvalidContract as exc:
-        if all(e.field == "owner_email" for e in exc.errors):  # no such user
-            return input_errors(exc.errors, 404)
-        return input_errors(exc.errors)
-    except DuplicateContract as exc:
-        return error_json(409, gettext("The customer has this contract already: %(number)s "
-                                       "(the same rate card, package, deployment and term "
-                                       "start).", number=exc.number))
+    salesperson = None if user.sees_every_customer else user.id
+    if salesperson is not None and body.owner_email is not None \
+            and body.owner_email.lower() != user.email:
+        raise BadBody(403, gettext("sales enter the contracts they look after themselves"),
+                      field="owner_email")
+    with store().session() as db:
+        if body.customer is not None:
+            _visible_customer(db, body.customer, field="customer")
+        else:
+            same = matching_customer(db, body.company, body.country)
+            if same is not None and not user.may_see(same):
+                return _same_customer(same)
+        try:
+            contract = lifecycle.create_contract(db, rates(), body.values(), by_user_id=user.id,
+                                                 customer_id=body.customer,
+                                                 only_customers_of=salesperson, now=now())
+        except InvalidContract as exc:  # nothing was written
+            return _contract_refused(exc.errors)
+        answer = _contract_view(db, contract)
     return _created(answer.model_dump(mode="json", exclude_none=True),
                     url_for(".show_contract", number=answer.number))
+
+
+def _contract_refused(errors):
+    """422 with every error; 409 for a contract the customer has already; 404 for an owner
+    who is no active user."""
+    if all(e.template == EXISTS_ALREADY for e in errors):
+        return input_errors(errors, 409)
+    if all(e.field == "owner_email" for e in errors):
+        return input_errors(errors, 404)
+    return input_errors(errors)
 
 
 # Offers from a contract: top-up, renewal, reinstatement

@@ -12,6 +12,7 @@ body's field (409 where the contract itself cannot take the offer).
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import product
 
 from ..core.catalog import LoadedCard
 from ..core.money import minor_units
@@ -58,31 +59,39 @@ def contract_rules(cards: list[LoadedCard], license_rules,
     rules = []
     for loaded in cards:
         card = loaded.card
-        decimals = minor_units(card.currency)  # a contract is in the card's first currency
+        by_decimals: dict[int, list[str]] = {}
+        for code in card.currencies:
+            by_decimals.setdefault(minor_units(code), []).append(code)
         groups: dict[int, list[str]] = {}
         for package in card.packages:
             limits = package.environments
             most = limits.included if limits.extra is None else limits.maximum
             groups.setdefault(most, []).append(package.id)
-        if card.license_value:
-            license_value = {"pattern": decimal_pattern(MAX_AMOUNT, decimals)}
-        else:
-            license_value = {"pattern": decimal_pattern(0, decimals), "maximum": 0}
         zero_refused = license_rules(card)
-        for most, packages in groups.items():
+        for (most, packages), (decimals, codes) in product(groups.items(),
+                                                           by_decimals.items()):
+            if card.license_value:
+                license_value = {"pattern": decimal_pattern(MAX_AMOUNT, decimals)}
+            else:
+                license_value = {"pattern": decimal_pattern(0, decimals), "maximum": 0}
             rule = {
-                "title": f"{card.id} {card.version}: {', '.join(packages)}",
+                "title": f"{card.id} {card.version}: {', '.join(packages)} in "
+                         f"{', '.join(codes)}",
                 "properties": {
                     "rate_card": {"const": card.id},
                     "card_version": {"enum": [
                         None, *((versions or {}).get(card.id) or [card.version])]},
                     "package": {"enum": packages},
+                    "currency": {"enum": [None, *codes] if card.currency in codes
+                                 else codes},
                     "license_value": license_value,
                     "term_years": {"minimum": card.minimum_term_years,
                                    "maximum": card.maximum_term_years},
                     "environments": {"maximum": most},
                 },
             }
+            if card.currency not in codes:
+                rule["required"] = ["currency"]
             if zero_refused:
                 rule["allOf"] = zero_refused
             rules.append(rule)
@@ -90,7 +99,7 @@ def contract_rules(cards: list[LoadedCard], license_rules,
         "description": (
             "What the rate cards in force allow a contract entered by hand, one schema per "
             "rate card (and group of its packages): packages, term years, environments, "
-            "license values (in the card's first currency, within its decimals; 0 on a card "
+            "currencies, license values (within the currency's decimals; 0 on a card "
             "without one; above 0 where a fee is a percentage with no minimum). "
             + CONTRACT_RULES),
         "oneOf": rules,

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from contract_helpers import count, new_contract
 
-from quote.lifecycle import DuplicateContract, cancel_contract
+from quote.lifecycle import EXISTS_ALREADY, InvalidContract, cancel_contract
 from quote.store import (
     Contact,
     Contract,
@@ -71,10 +71,12 @@ def test_contracts_by_their_status_on_a_day(store, book):
 
 def test_a_contract_entered_twice_is_refused_and_nothing_is_written(store, book):
     new_contract(store, book)
-    with pytest.raises(DuplicateContract) as refused:
+    with pytest.raises(InvalidContract) as refused:
         new_contract(store, book, contact_name="Eva Müller",
                      contact_email="eva@mueller.example")
-    assert refused.value.number == "C-000001"
+    (error,) = refused.value.errors
+    assert (error.field, error.template, error.params) == ("", EXISTS_ALREADY,
+                                                          {"number": "C-000001"})
     assert (count(store, Contract), count(store, Customer), count(store, Contact)) == (1, 1, 1)
     new_contract(store, book, term_start="2026-02-01")  # another term start: another one
     assert count(store, Contract) == 2
