@@ -40,7 +40,8 @@ CONTRACT_RULES = (
 )
 FROM_THE_CONTRACT = (
     "Checked by the server against the stored contract, beyond what JSON Schema can say: "
-    "additions lie within the contract's term (term start to its last covered day) and "
+    "additions lie within the contract's term (term start to its last covered day), with "
+    "license values within the decimals of the contract's currency, and "
     "their environments, with the contract's, stay within its package's maximum (with no "
     "license additions where the package's fee does not depend on the license value, and "
     "none on a card without one); years lie within the bounds of the card version that "
@@ -110,11 +111,19 @@ def offer_rules(cards: list[LoadedCard]) -> dict:
     """The discount a body for a contract's offer may give: at most the highest limit of
     the cards in force (the contract's own card's limit is checked by the server)."""
     limit = max((loaded.card.max_discount_percent for loaded in cards), default=Decimal(0))
+    decimals = max((minor_units(code) for loaded in cards for code in loaded.card.currencies),
+                   default=0)
     return {
-        "description": "The discount: at most the largest limit of the rate cards in force. "
+        "description": "The discount: at most the largest limit of the rate cards in force; "
+                       "added license values: at most the decimals of their currencies "
+                       "(the contract's currency's are checked by the server). "
                        + FROM_THE_CONTRACT,
-        "properties": {"discount_percent": {
-            "pattern": decimal_pattern(limit, PERCENT_DECIMALS), "maximum": int(limit)}},
+        "properties": {
+            "discount_percent": {"pattern": decimal_pattern(limit, PERCENT_DECIMALS),
+                                 "maximum": int(limit)},
+            "additions": {"items": {"properties": {"license_value": {
+                "pattern": decimal_pattern(MAX_AMOUNT, decimals)}}}},
+        },
     }
 
 

@@ -162,6 +162,12 @@ def test_a_contract_entered_by_hand_reads_with_its_history_and_annual_cost(call)
                                                       "customer": shown["customer"]})
     assert twice.status_code == 409
     assert number in twice.json["errors"][0]["message"]
+    in_dollars = call("POST", "/contracts", "sales", json={
+        **CONTRACT, "customer": shown["customer"], "currency": "USD",
+        "term_start": "2026-02-01"})
+    assert in_dollars.status_code == 201, in_dollars.json
+    assert (in_dollars.json["currency"], in_dollars.json["license_value"]) == ("USD",
+                                                                              "12000.00")
 
 
 @pytest.mark.parametrize(("change", "status", "field"), [
@@ -171,6 +177,8 @@ def test_a_contract_entered_by_hand_reads_with_its_history_and_annual_cost(call)
     ({"license_value": "12000.005"}, 422, "license_value"),
     ({"license_value": "12.000,00"}, 422, "license_value"),
     ({"term_start": "2026-02-30"}, 422, "term_start"),
+    ({"currency": "GBP"}, 422, "currency"),
+    ({"currency": "usd"}, 422, "currency"),
     ({"company": "Acme GmbH"}, 422, "company"),  # not with a customer's id
     ({"customer": 999}, 404, "customer"),
     ({"owner_email": "nobody@example.com"}, 403, "owner_email"),  # sales name themselves

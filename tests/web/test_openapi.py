@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
 from quote import create_app, lifecycle, resources
 from quote.core.contract import last_day
+from quote.core.money import minor_units
 from quote.core.rates import PercentPrice
 from quote.core.request import EARLIEST, LATEST, QuoteRequest
 from quote.store import add_user, create_api_token, find_contract
@@ -440,8 +441,9 @@ def _offer_within_the_contract(body: dict, number: str | None) -> dict:
     """A body for an offer of the stored contract ``number``, within what that contract
     allows: its card's discount limit; a top-up's additions on days of its term, adding no
     more environments than its package's maximum leaves room for (licenses where the
-    package's fee depends on them); a renewal's or reinstatement's years within its card's
-    bounds; a reinstatement's start later than the day after the contract's end."""
+    package's fee depends on them, within its currency's decimals); a renewal's or
+    reinstatement's years within its card's bounds; a reinstatement's start later than the
+    day after the contract's end."""
     with APP.extensions["quote.store"].session(read_only=True) as session:
         contract = find_contract(session, number) if number else None
     if contract is None:
@@ -479,6 +481,10 @@ def _offer_within_the_contract(body: dict, number: str | None) -> dict:
             addition["environments"] = added
             if not licensed:
                 addition["license_value"] = "0"
+            elif "license_value" in addition:  # within the decimals of the contract's currency
+                value = Decimal(str(addition["license_value"]))
+                places = Decimal(1).scaleb(-minor_units(contract.currency))
+                addition["license_value"] = str(value.quantize(places, rounding=ROUND_DOWN))
             if added == 0 and Decimal(str(addition.get("license_value", 0))) == 0:
                 if not licensed:
                     continue
