@@ -29,11 +29,12 @@ from pydantic import (
 )
 
 from ..core.errors import N_, FieldError, QuoteInputError
-from ..core.patterns import CONTROL, SPACE
+from ..core.patterns import CONTROL, REASON_PATTERN, SPACE
 from ..core.request import (
     MAX_ADDITIONS,
     MAX_ENVIRONMENTS,
     MAX_YEARS,
+    OVERRIDE_WITH_REASON,
     Addition,
     Amount,
     Billing,
@@ -225,12 +226,20 @@ class NewContract(_Body):
 
 
 class _OfferTerms(_Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": OVERRIDE_WITH_REASON})
+
     language: Language | None = Field(default=None, description="the offer's language; "
                                       "default: the customer's")
     discount_percent: PercentText = Field(
         default=Decimal(0), description="up to the contract's rate card's limit; only with "
                                         "the token of a sales or admin user")
-    tax_percent: PercentText = Field(default=Decimal(0), examples=["19"])
+    tax_percent: PercentText | None = Field(
+        default=None, examples=["7"],
+        description="sales and admin only: a tax rate instead of the one the tax rules give "
+                    "for the customer's country and VAT ID; needs tax_reason")
+    tax_reason: str | None = Field(
+        default=None, max_length=200, json_schema_extra={"pattern": REASON_PATTERN},
+        description="with tax_percent and only then: why the rate differs from the tax rules")
 
 
 class TopUpBody(_OfferTerms):

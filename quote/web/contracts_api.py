@@ -34,6 +34,7 @@ from ..store import (
 from ..store.contracts import MAX_PER_PAGE
 from .api import (
     DISCOUNT_REFUSED,
+    TAX_REFUSED,
     BadBody,
     api_blueprint,
     idempotency_conflict,
@@ -74,7 +75,7 @@ NO_CONTRACT = N_("There is no contract %(number)s.")
 # name the body gives them: an error there is the body's (422); an error at any other
 # field is the contract's (409), as is one at a field the body left to its default.
 _OFFER_TERMS = {"language": "language", "discount_percent": "discount_percent",
-                "tax_percent": "tax_percent"}
+                "tax_percent": "tax_percent", "tax_reason": "tax_reason"}
 TOP_UP_FIELDS = {"additions": "additions", "separate_term": "separate_term", **_OFFER_TERMS}
 RENEWAL_FIELDS = {"term_years": "years", "billing": "billing", **_OFFER_TERMS}
 REINSTATEMENT_FIELDS = {"term_start": "start", "term_years": "years", "billing": "billing",
@@ -289,14 +290,19 @@ def _contract(number: str):
 def _body(model):
     """The body as ``model``; a discount needs the token of a sales or admin user (403)."""
     body = parse_body(model, json_body())
-    if body.discount_percent and not _user().can("issue"):
-        raise BadBody(403, gettext(DISCOUNT_REFUSED), field="discount_percent")
+    if not _user().can("issue"):
+        if body.discount_percent:
+            raise BadBody(403, gettext(DISCOUNT_REFUSED), field="discount_percent")
+        for name in ("tax_percent", "tax_reason"):
+            if getattr(body, name) is not None:
+                raise BadBody(403, gettext(TAX_REFUSED), field=name)
     return body
 
 
 def _offer_terms(body) -> dict:
     return {"today": today(), "language": body.language,
-            "discount_percent": body.discount_percent, "tax_percent": body.tax_percent}
+            "discount_percent": body.discount_percent, "tax_percent": body.tax_percent,
+            "tax_reason": body.tax_reason or ""}
 
 
 def _priced(contract, body, kind: str, fields: dict[str, str]):
@@ -319,7 +325,10 @@ def _priced(contract, body, kind: str, fields: dict[str, str]):
     except ContractNotActive:
         abort(error_json(409, gettext(NOT_ACTIVE[kind], number=contract.number)))
     except QuoteInputError as exc:
-        abort(_refusal(exc, fields, body.model_fields_set))
+        sent = set(body.model_fields_set)
+        if sent & {"tax_percent", "tax_reason"}:  # a tax rate and its reason go together
+            sent |= {"tax_percent", "tax_reason"}
+        abort(_refusal(exc, fields, sent))
 
 
 def _refusal(exc: QuoteInputError, fields: dict[str, str], sent: set[str]):

@@ -168,14 +168,13 @@ def _contract_example(loaded: LoadedCard) -> dict:
 OFFER_EXAMPLES = {
     "TopUpRequest": {"licenses": {
         "summary": "more licenses on a day within the contract's term",
-        "value": {"additions": [{"date": EXAMPLE_ADDITION, "license_value": "6000.00"}],
-                  "tax_percent": "19"}}},
+        "value": {"additions": [{"date": EXAMPLE_ADDITION, "license_value": "6000.00"}]}}},
     "RenewalRequest": {"renewal": {
         "summary": "one more year, billed annually", "value": {"years": 1,
                                                                "billing": "annual"}}},
     "ReinstatementRequest": {"reinstatement": {
         "summary": "a new year from 1 February 2026 (for a contract that ended before)",
-        "value": {"start": "2026-02-01", "years": 1, "tax_percent": "19"}}},
+        "value": {"start": "2026-02-01", "years": 1}}},
 }
 
 
@@ -219,16 +218,16 @@ def paths(cards: list[LoadedCard], ref: dict, common: dict) -> dict:
             "operationId": operation, "summary": summary,
             "description": "Priced from the contract as it runs, as POST /quotes/preview "
                            "answers (nothing is stored). Roles sales (their customers' "
-                           "contracts), finance, admin; a discount needs a sales or admin "
-                           "token. " + FROM_THE_CONTRACT,
+                           "contracts), finance, admin; a discount or a tax rate needs a sales "
+                           "or admin token. " + FROM_THE_CONTRACT,
             "security": token, "parameters": [CONTRACT_NUMBER, lang],
             "requestBody": body(model, OFFER_EXAMPLES[model]),
             "responses": {
                 "200": json_answer(ref["QuoteResult"], "the priced offer, with its billing "
                                                        "schedule"),
                 **body_errors, **unauthorised,
-                "403": error('a discount without the token of a sales or admin user (field '
-                             '"discount_percent")'),
+                "403": error('a discount or a tax rate without the token of a sales or admin '
+                             'user (field "discount_percent", "tax_percent" or "tax_reason")'),
                 "404": no_contract, "409": contract_refused,
             }}}
 

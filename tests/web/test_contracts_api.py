@@ -234,7 +234,9 @@ def test_a_top_up_is_priced_on_the_contracts_own_card_version(make_app, users, t
     result = priced.json
     assert result["rate_card"]["version"] == "2019.1"
     assert result["kind"] == "top_up" and result["language"] == "de"
-    assert result["total"] == "3004.93" and result["annual_cost"] == "3600.00"
+    assert result["subtotal"] == "3004.93" and result["annual_cost"] == "3600.00"
+    # German VAT for a customer in Germany, by the tax rules: 19 % of 3,004.93
+    assert (result["tax"], result["total"]) == ("570.94", "3575.87")
     assert [(e["year"], e["amount"], e["due"]) for e in result["schedule"]] == [
         (1, "604.93", "2026-07-01"), (2, "1200.00", "2026-07-01"),
         (3, "1200.00", "2026-07-01")]
@@ -246,7 +248,7 @@ def test_a_top_up_is_priced_on_the_contracts_own_card_version(make_app, users, t
     # end of contract year 1: 600.00 × 184/365
     to_year_end = client.post(f"{API}/contracts/C-000002/top-up/preview", json=MORE,
                               headers=sales).json
-    assert to_year_end["total"] == "302.47" and to_year_end["annual_cost"] == "2200.00"
+    assert to_year_end["subtotal"] == "302.47" and to_year_end["annual_cost"] == "2200.00"
     assert [(e["year"], e["amount"]) for e in to_year_end["schedule"]] == [(1, "302.47")]
 
 
@@ -269,15 +271,15 @@ def _two_versions(folder):
 
 def test_the_issued_top_up_is_linked_to_the_contract_and_stays_a_top_up(call, contract):
     number = contract()
-    issued = call("POST", f"/contracts/{number}/top-up", "sales",
-                  json={**MORE, "tax_percent": "19"})
+    issued = call("POST", f"/contracts/{number}/top-up", "sales", json=MORE)
     assert issued.status_code == 201, issued.json
     offer = issued.json
     assert issued.headers["Location"] == f"{API}/quotes/{offer['number']}"
     assert offer["request"]["kind"] == "top_up" and offer["request"]["contract"] == number
     assert offer["request"]["license_value"] == "12000.00"
     assert offer["request"]["customer"]["company"] == "Müller GmbH"
-    # at TODAY 2026-01-15: 1,200.00 × 184/365 + 2 × 1,200.00 = 3,004.93; tax 19 %: 570.94
+    # at TODAY 2026-01-15: 1,200.00 × 184/365 + 2 × 1,200.00 = 3,004.93; German VAT 19 %
+    # for a customer in Germany: 570.94
     assert (offer["result"]["total"], offer["result"]["tax"]) == ("3575.87", "570.94")
     shown = call("GET", f"/contracts/{number}", "sales").json
     assert shown["offers"] == [{"number": offer["number"], "kind": "top_up",
@@ -308,6 +310,7 @@ def test_issuing_is_idempotent_per_key_and_contract(call, contract):
     ({"additions": [{"date": "2026-07-01"}]}, "additions.0"),
     ({"additions": [{"date": "2026-07-01", "environments": 20}]}, "additions.0.environments"),
     ({**MORE, "discount_percent": "16"}, "discount_percent"),
+    ({**MORE, "tax_percent": "7"}, "tax_reason"),  # a rate other than the rules' says why
     ({**MORE, "term_start": "2026-01-01"}, "term_start"),
 ])
 def test_a_bad_top_up_is_refused_at_its_field(call, contract, body, field):
@@ -339,7 +342,7 @@ def test_a_top_up_after_the_end_offers_reinstatement(call, contract):
         ("back_support", "2603.84"), ("reinstatement_fee", "520.77"), ("support", "2400.00")]
     assert reinstated.json["schedule"][0] == {
         "start": "2025-01-01", "end": "2026-01-31", "due": "2026-02-01", "amount": "3124.61",
-        "discount": "0.00", "net": "3124.61", "tax": "0.00", "total": "3124.61"}
+        "discount": "0.00", "net": "3124.61", "tax": "593.68", "total": "3718.29"}
     running_one = call("POST", f"/contracts/{running}/reinstatement/preview", "sales", json={})
     assert running_one.status_code == 409  # it has not lapsed: start (today) leaves no gap
 
@@ -366,7 +369,7 @@ def test_the_renewal_is_previewed_and_issued(call, contract):
     assert preview.json["term"] == {"start": "2029-01-01", "end": "2030-12-31", "years": 2}
     assert [(line["code"], line["amount"]) for line in preview.json["lines"]] == [
         ("support", "4800.00"), ("uplift", "72.00")]
-    assert [e["total"] for e in preview.json["schedule"]] == ["2400.00", "2472.00"]
+    assert [e["amount"] for e in preview.json["schedule"]] == ["2400.00", "2472.00"]
     issued = call("POST", f"/contracts/{number}/renewal", "sales",
                   json={"years": 2, "billing": "annual"})
     assert issued.status_code == 201

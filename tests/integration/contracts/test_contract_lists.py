@@ -95,7 +95,7 @@ def test_a_top_up_issued_through_the_api_is_linked_and_replayed(app, store, book
     first = client.post("/api/v1/contracts/C-000001/top-up", json=body, headers=headers)
     again = client.post("/api/v1/contracts/C-000001/top-up", json=body, headers=headers)
     assert (first.status_code, again.status_code) == (201, 200), first.json
-    assert first.json["result"]["total"] == "3004.93"
+    assert first.json["result"]["subtotal"] == "3004.93"
     assert again.json["number"] == first.json["number"]
     shown = client.get("/api/v1/contracts/C-000001", headers=headers).json
     assert [(o["number"], o["kind"]) for o in shown["offers"]] == [
