@@ -86,6 +86,8 @@ VatId = _text(VAT_ID_PATTERN, N_("must be letters, digits, dots, hyphens and spa
                                  "20 characters without the spaces"))
 CardId = _text(ID_PATTERN, N_("must not contain white space or control characters"), 40)
 PackageId = _text(ID_PATTERN, N_("must not contain white space or control characters"), 30)
+Reason = _text(REASON_PATTERN, N_("must not be empty or only white space, nor contain "
+                                  "control characters"), 200)
 NOT_A_COUNTRY = N_("must be an ISO 3166 country code in capitals, such as DE, AT, RU")
 NOT_A_FIELD = N_("is not a field of this request")
 NOT_WITH_CUSTOMER = N_("is not given with customer: the contract is for that customer")
@@ -237,9 +239,19 @@ class _OfferTerms(_Body):
         default=None, examples=["7"],
         description="sales and admin only: a tax rate instead of the one the tax rules give "
                     "for the customer's country and VAT ID; needs tax_reason")
-    tax_reason: str | None = Field(
-        default=None, max_length=200, json_schema_extra={"pattern": REASON_PATTERN},
+    tax_reason: Reason | None = Field(
+        default=None,
         description="with tax_percent and only then: why the rate differs from the tax rules")
+
+    def cross_field_errors(self) -> list[FieldError]:
+        """A tax rate comes with its reason, and a reason only with a rate."""
+        if self.tax_percent is not None and self.tax_reason is None:
+            return [FieldError("tax_reason", N_("is required with tax_percent: say why the "
+                                                "rate differs from the tax rules"))]
+        if self.tax_percent is None and "tax_reason" in self.model_fields_set:
+            return [FieldError("tax_reason", N_("is only given with tax_percent, the rate it "
+                                                "explains"))]
+        return []
 
 
 class TopUpBody(_OfferTerms):

@@ -311,6 +311,7 @@ def test_issuing_is_idempotent_per_key_and_contract(call, contract):
     ({"additions": [{"date": "2026-07-01", "environments": 20}]}, "additions.0.environments"),
     ({**MORE, "discount_percent": "16"}, "discount_percent"),
     ({**MORE, "tax_percent": "7"}, "tax_reason"),  # a rate other than the rules' says why
+    ({**MORE, "tax_reason": "agreed"}, "tax_reason"),  # and a reason comes with a rate
     ({**MORE, "term_start": "2026-01-01"}, "term_start"),
 ])
 def test_a_bad_top_up_is_refused_at_its_field(call, contract, body, field):
