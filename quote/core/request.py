@@ -412,13 +412,18 @@ _MESSAGES = {
 }
 
 
-def field_errors(exc: ValidationError) -> list[FieldError]:
-    """Pydantic's errors as ``FieldError``s with dotted field paths and catalogue messages."""
+def field_errors(exc: ValidationError, *, unknown_field: str | None = None
+                 ) -> list[FieldError]:
+    """Pydantic's errors as ``FieldError``s with dotted field paths and catalogue messages.
+    ``unknown_field``: the message for a field the model does not have (default: "is not a
+    field of a quote request")."""
     errors = []
     for error in exc.errors(include_url=False):
         field = ".".join(str(part) for part in error["loc"])
         context = error.get("ctx") or {}
         template = _MESSAGES.get(error["type"])
+        if error["type"] == "extra_forbidden" and unknown_field is not None:
+            template = unknown_field
         if template is not None:
             params = {name: str(context[name]) for name in ("expected", "max_length", "le", "ge")
                       if name in context and f"%({name})s" in template}

@@ -222,10 +222,11 @@ class Term(_Out):
 
 class ScheduleEntry(_Out):
     """What the offer charges for one contract year (``year``, 1-based, of the term), or
-    with ``year`` null for the uncovered days before it (a reinstatement's back-support),
-    and when it is due. The entries add up to the offer's totals exactly."""
+    without a ``year`` (null, left out of the API's answers) for the uncovered days before
+    it (a reinstatement's back-support), and when it is due. The entries add up to the
+    offer's totals exactly."""
 
-    year: int | None
+    year: int | None = None
     start: dt.date
     end: dt.date
     due: dt.date

@@ -16,6 +16,7 @@ See docs/contracts.md.
 """
 
 from .contracts import (
+    EXISTS_ALREADY,
     FIELDS,
     REQUIRED,
     ContractDraft,
@@ -47,8 +48,9 @@ from .requests import (
 )
 
 __all__ = [
-    "FIELDS", "REQUIRED", "Accepted", "ContractDraft", "ContractNotActive", "CsvRow",
-    "DueContract", "ImportFileError", "ImportReport", "InvalidContract", "LifecycleError",
+    "EXISTS_ALREADY", "FIELDS", "REQUIRED", "Accepted", "ContractDraft", "ContractNotActive",
+    "CsvRow", "DueContract", "ImportFileError", "ImportReport", "InvalidContract",
+    "LifecycleError",
     "OfferDoesNotFit", "PlannedContract", "RenewalRun", "RowError", "accept_offer",
     "annual_cost", "cancel_contract", "check_contract", "create_contract",
     "create_renewal_offers", "due_for_renewal", "import_contracts", "issue_offer", "moment",

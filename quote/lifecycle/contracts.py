@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quote.core.catalog import RateBook
@@ -22,7 +21,13 @@ from quote.core.money import minor_units
 from quote.core.pricing import Contract as CardPrices
 from quote.core.pricing import price_with_card
 from quote.core.request import EARLIEST, LATEST, parse_request
-from quote.store.contracts import ContractTerms, add_contract, add_event, locked_contract
+from quote.store.contracts import (
+    ContractTerms,
+    add_contract,
+    add_event,
+    locked_contract,
+    same_contract,
+)
 from quote.store.customers import (
     CustomerData,
     NewContact,
@@ -262,6 +267,11 @@ def customer_for(session: Session, draft: ContractDraft, *, owner_id: int | None
     return customer
 
 
+# A contract entered again: the error that names it (field "" for the whole contract).
+EXISTS_ALREADY = N_("contract %(number)s of this customer exists already (the same rate "
+                    "card, package, deployment and term start)")
+
+
 class InvalidContract(InvalidInput):
     """A contract's data is refused; ``errors`` names each field."""
 
@@ -293,15 +303,9 @@ def create_contract(session: Session, book: RateBook, values: Mapping[str, str |
             "administrator can add its contracts"),
             {"company": customer.company, "country": customer.country}))
     if customer is not None and draft is not None:
-        terms = draft.terms
-        same = session.scalars(select(Contract.number).where(
-            Contract.customer_id == customer.id, Contract.rate_card_id == terms.rate_card_id,
-            Contract.package_id == terms.package_id, Contract.deployment == terms.deployment,
-            Contract.term_start == terms.term_start).limit(1)).first()
+        same = same_contract(session, customer.id, draft.terms)
         if same is not None:
-            errors.append(FieldError("", N_(
-                "contract %(number)s of this customer exists already (the same rate card, "
-                "package, deployment and term start)"), {"number": same}))
+            errors.append(FieldError("", EXISTS_ALREADY, {"number": same.number}))
     if errors:
         raise InvalidContract(errors)
     assert draft is not None

@@ -24,3 +24,4 @@ class OfferDoesNotFit(LifecycleError):
     def __init__(self, number: str, reason: str):
         self.number, self.reason = number, reason
         super().__init__(f"{number}: {reason}")
+

@@ -25,6 +25,7 @@ from .contracts import (
     list_contracts,
     locked_contract,
     open_renewal_offers,
+    same_contract,
 )
 from .customers import (
     CustomerData,
@@ -37,6 +38,7 @@ from .customers import (
     find_customers,
     get_customer,
     list_customers,
+    looked_after_by,
     matching_customer,
     normalize_vat_id,
     set_primary_contact,
@@ -125,7 +127,8 @@ __all__ = [
     "format_contract_number", "get_contract", "get_customer", "get_offer",
     "issue", "issue_many", "keep_pdf", "list_contracts", "list_customers", "list_offers",
     "list_users",
-    "locked_contract", "locked_offer", "matching_customer", "migrate", "normalize_url",
-    "normalize_vat_id", "open_renewal_offers", "pdf_for", "replacement_of", "revise",
-    "set_primary_contact", "user_for_api_token", "verify_password", "withdraw",
+    "locked_contract", "locked_offer", "looked_after_by", "matching_customer", "migrate",
+    "normalize_url", "normalize_vat_id", "open_renewal_offers", "pdf_for", "replacement_of",
+    "revise", "same_contract", "set_primary_contact", "user_for_api_token", "verify_password",
+    "withdraw",
 ]

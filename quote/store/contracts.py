@@ -17,8 +17,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .customers import looked_after_by
 from .errors import UnknownContract
-from .models import Contract, ContractEvent, Counter, Customer, Offer
+from .models import CONTRACT_STATUSES, Contract, ContractEvent, Counter, Customer, Offer
 from .offers import bump_counter, utc_now
 
 CONTRACT_PREFIX = "C"
@@ -153,16 +154,51 @@ class ContractPage:
         return max(1, math.ceil(self.count / self.per_page))
 
 
-def list_contracts(session: Session, *, customer_id: int | None = None, page: int = 1,
-                   per_page: int = 50) -> ContractPage:
-    """One page of contracts by number (of one customer, if given)."""
+def list_contracts(session: Session, *, customer_id: int | None = None,
+                   status: str | None = None, today: dt.date | None = None,
+                   owner_or_none: int | None = None, page: int = 1, per_page: int = 50
+                   ) -> ContractPage:
+    """One page of contracts by number: of one customer, if given; with ``status``
+    (``active``, ``ended``, ``cancelled``) only those in that status on ``today`` (an
+    active contract past its last covered day has ended); ``owner_or_none``: only the
+    contracts of customers that user looks after or nobody does."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError(f"page must be at least 1 and per_page 1 to {MAX_PER_PAGE}")
     conditions = [] if customer_id is None else [Contract.customer_id == customer_id]
+    if status is not None:
+        if today is None:
+            raise ValueError("a status needs the day it is read on (today)")
+        conditions += _in_status(status, today)
+    if owner_or_none is not None:
+        conditions.append(Contract.customer_id.in_(
+            select(Customer.id).where(looked_after_by(owner_or_none))))
     count = session.scalar(select(func.count()).select_from(Contract).where(*conditions))
     contracts = session.scalars(select(Contract).where(*conditions).order_by(Contract.number)
                                 .limit(per_page).offset((page - 1) * per_page)).all()
     return ContractPage(list(contracts), page, per_page, count or 0)
+
+
+def _in_status(status: str, today: dt.date) -> list:
+    """The conditions of ``Contract.status_on(today) == status``."""
+    if status == "active":
+        return [Contract.status == "active", Contract.term_end >= today]
+    if status == "ended":
+        return [Contract.status == "active", Contract.term_end < today]
+    if status == "cancelled":
+        return [Contract.status == "cancelled"]
+    raise ValueError(f"{status!r} is not a contract status; one of {', '.join(CONTRACT_STATUSES)}")
+
+
+def same_contract(session: Session, customer_id: int, terms: ContractTerms) -> Contract | None:
+    """The customer's contract on the same rate card, package, deployment and term start
+    as ``terms``, if there is one: the same contract, as the import counts it."""
+    return session.scalars(
+        select(Contract).where(Contract.customer_id == customer_id,
+                               Contract.rate_card_id == terms.rate_card_id,
+                               Contract.package_id == terms.package_id,
+                               Contract.deployment == terms.deployment,
+                               Contract.term_start == terms.term_start)
+        .order_by(Contract.id).limit(1)).one_or_none()
 
 
 def _due(today: dt.date, within_days: int) -> list:

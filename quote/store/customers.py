@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from quote.core.countries import country_code, country_codes  # noqa: F401 - the store offers both
@@ -220,14 +220,21 @@ class CustomerPage:
         return max(1, math.ceil(self.count / self.per_page))
 
 
+def looked_after_by(user_id: int) -> ColumnElement[bool]:
+    """The customers ``user_id`` looks after, and those nobody looks after yet: what a
+    sales user sees."""
+    return or_(Customer.owner_id.is_(None), Customer.owner_id == user_id)
+
+
 def list_customers(session: Session, text: str | None = None, *, page: int = 1,
-                   per_page: int = 50) -> CustomerPage:
+                   per_page: int = 50, owner_or_none: int | None = None) -> CustomerPage:
     """One page of customers by company name; with ``text``, only those whose company,
     VAT ID or any contact's name or e-mail contains it, in any case ("müller" finds
-    "MÜLLER GmbH", "ромашка" finds "ООО «Ромашка»"; ``%`` and ``_`` are literal)."""
+    "MÜLLER GmbH", "ромашка" finds "ООО «Ромашка»"; ``%`` and ``_`` are literal).
+    ``owner_or_none``: only the customers that user looks after or nobody does."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError(f"page must be at least 1 and per_page 1 to {MAX_PER_PAGE}")
-    conditions = []
+    conditions = [] if owner_or_none is None else [looked_after_by(owner_or_none)]
     if text and text.strip():
         conditions.append(Customer.search.contains(" ".join(text.split()).casefold(),
                                                    autoescape=True))

@@ -27,8 +27,6 @@ from .pdfs import draft_pdf_response, pdf_limits, refuse_when_busy
 from .present import card_summary, card_view, comparison
 from .schemas import RateCardList
 
-api = Blueprint("api", __name__)
-
 MAX_IDEMPOTENCY_KEY = 200
 DISCOUNT_REFUSED = N_("a discount can only be given by staff")
 TAX_REFUSED = N_("the tax follows from the customer's country and VAT ID; only staff may "
@@ -42,21 +40,43 @@ class BadBody(Exception):
         self.field = field
 
 
-@api.errorhandler(BadBody)
 def _bad_body(error: BadBody):
     return error_json(error.status, error.message, field=error.field)
 
 
-@api.errorhandler(QuoteInputError)
-def _input_error(error: QuoteInputError):
+def input_errors(errors, status: int = 422):
+    """The answer to ``FieldError``s: one entry per field, in the request's language."""
     response = jsonify({"errors": [
-        {"field": e.field, "message": e.translated(gettext)} for e in error.errors
+        {"field": e.field, "message": e.translated(gettext)} for e in errors
     ]})
-    response.status_code = 422
+    response.status_code = status
     return response
 
 
-def _json_body() -> object:
+def _input_error(error: QuoteInputError):
+    return input_errors(error.errors)
+
+
+def known_language():
+    asked = request.args.getlist("lang")
+    if any(value not in LANGUAGES for value in asked) or len(asked) > 1:
+        return error_json(400, "lang must be one of en, de, ru", field="lang")
+    return None
+
+
+def api_blueprint(name: str) -> Blueprint:
+    """A blueprint of the JSON API: its errors as JSON, ``?lang=`` checked."""
+    blueprint = Blueprint(name, __name__)
+    blueprint.register_error_handler(BadBody, _bad_body)
+    blueprint.register_error_handler(QuoteInputError, _input_error)
+    blueprint.before_request(known_language)
+    return blueprint
+
+
+api = api_blueprint("api")
+
+
+def json_body() -> object:
     if request.mimetype != "application/json":
         raise BadBody(415, "send the request as JSON with Content-Type: application/json")
     raw = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
@@ -73,13 +93,13 @@ def _refuse_constant(name: str):
 def _quote_request() -> QuoteRequest:
     """The body as a quote request; a discount or a tax rate without a sales or admin
     token is 403 (the tax follows from the customer's country and VAT ID)."""
-    body = _json_body()
-    if isinstance(body, dict) and not _token_may("issue"):
+    body = json_body()
+    if isinstance(body, dict) and not token_may("issue"):
         for name in ("tax_percent", "tax_reason"):
             if body.get(name) is not None:
                 raise BadBody(403, gettext(TAX_REFUSED), field=name)
     quote_request = parse_request(body)
-    if quote_request.discount_percent and not _token_may("issue"):
+    if quote_request.discount_percent and not token_may("issue"):
         raise BadBody(403, gettext(DISCOUNT_REFUSED), field="discount_percent")
     most = current_app.config["PUBLIC_MAX_ADDITIONS"]
     if len(quote_request.additions) > most and not _has_token():
@@ -88,7 +108,7 @@ def _quote_request() -> QuoteRequest:
     return quote_request
 
 
-def _token_may(permission: str) -> bool:
+def token_may(permission: str) -> bool:
     user = api_user_from_token()
     return user is not None and user.can(permission)
 
@@ -100,14 +120,6 @@ def _has_token() -> bool:
 def _preview_limit():
     """Previews are public and rate-limited; requests with a valid API token are not."""
     return limit("LIMIT_PREVIEW", exempt_when=_has_token)
-
-
-@api.before_request
-def _known_language():
-    asked = request.args.getlist("lang")
-    if any(value not in LANGUAGES for value in asked) or len(asked) > 1:
-        return error_json(400, "lang must be one of en, de, ru", field="lang")
-    return None
 
 
 @api.get("/rate-cards")
@@ -140,7 +152,7 @@ def show_rate_card(card_id: str):
 @_preview_limit()
 def sla_deadlines():
     """When a support request must be answered (and resolved), from the rate card."""
-    found = answer(parse_sla_request(_json_body()), rates(), today())
+    found = answer(parse_sla_request(json_body()), rates(), today())
     return found.model_dump(mode="json", exclude_none=True)
 
 
@@ -187,10 +199,7 @@ def issue_quote():
     The request is compared as validated, so the same JSON written with other
     white space or key order is the same request.
     """
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
-        return error_json(400, f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} "
-                               "characters", field="Idempotency-Key")
+    key = idempotency_key()
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())
     try:
@@ -201,9 +210,29 @@ def issue_quote():
     except OfferDoesNotFit as exc:  # it exists, but the offer cannot belong to it
         return error_json(409, str(exc), field="contract")
     except IdempotencyConflict as exc:
-        return error_json(409, f"the Idempotency-Key {exc.key!r} was used before with another "
-                               f"request body (offer {exc.number}); use a new key for a new "
-                               "request", field="Idempotency-Key")
+        return idempotency_conflict(exc)
+    return issued_response(issued)
+
+
+def idempotency_key() -> str | None:
+    """The request's ``Idempotency-Key`` header (None without one); 400 if it is empty or
+    too long."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise BadBody(400, f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} characters",
+                      field="Idempotency-Key")
+    return key
+
+
+def idempotency_conflict(exc: IdempotencyConflict):
+    return error_json(409, f"the Idempotency-Key {exc.key!r} was used before with another "
+                           f"request body (offer {exc.number}); use a new key for a new "
+                           "request", field="Idempotency-Key")
+
+
+def issued_response(issued):
+    """An issued offer's snapshot: 201 with its URL, or 200 when an Idempotency-Key
+    replayed it."""
     response = jsonify(offer_snapshot(issued.offer))
     response.status_code = 200 if issued.replayed else 201
     response.headers["Location"] = url_for("api.show_quote", number=issued.offer.number)

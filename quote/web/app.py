@@ -23,6 +23,7 @@ from . import i18n
 from .extensions import (
     API_PREFIX,
     TOO_MANY,
+    ContractNumberConverter,
     OfferNumberConverter,
     csrf,
     error_json,
@@ -161,6 +162,7 @@ def create_app(config=None) -> Flask:
 
     _check_payment_terms(app)
     app.url_map.converters["offer"] = OfferNumberConverter
+    app.url_map.converters["contract"] = ContractNumberConverter
     _check_catalogues(app, development)
     _trust_proxy_headers(app)
     app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"],
@@ -175,6 +177,7 @@ def create_app(config=None) -> Flask:
     from .admin import admin
     from .api import api
     from .contracts import contracts
+    from .contracts_api import contracts_api
     from .finance import finance
     from .offers import offers
     from .pipeline import pipeline
@@ -185,11 +188,13 @@ def create_app(config=None) -> Flask:
     cli.init_app(app)
     pdfs.init_app(app)
     csrf.exempt(api)
+    csrf.exempt(contracts_api)
     app.register_blueprint(public)
     app.register_blueprint(offers)
     app.register_blueprint(pipeline)
     app.register_blueprint(contracts)
     app.register_blueprint(api, url_prefix=API_PREFIX)
+    app.register_blueprint(contracts_api, url_prefix=API_PREFIX)
     app.register_blueprint(staff, url_prefix="/staff")
     app.register_blueprint(finance, url_prefix="/finance")
     app.register_blueprint(admin, url_prefix="/admin")

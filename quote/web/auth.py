@@ -3,9 +3,13 @@
 Roles and what they allow (least privilege: every view names what it needs):
 
 - ``sales``: issue offers (with a discount up to the rate card's limit), accept,
-  withdraw and revise them; read the offers they issued and self-service requests.
-- ``finance``: read every offer, download its PDFs, the finance list and CSV export.
-- ``admin``: manage users, and everything sales may do, on every offer.
+  withdraw and revise them; read the offers they issued and self-service requests;
+  the customers they look after (and those nobody looks after yet) and their
+  contracts.
+- ``finance``: read every offer, download its PDFs, the finance list and CSV export;
+  read every customer and contract.
+- ``admin``: manage users, and everything sales may do, on every offer, customer and
+  contract.
 """
 
 from __future__ import annotations
@@ -80,6 +84,17 @@ class StaffUser:
             return True
         return self.can("read") and offer.issuer_id in (None, self.id)
 
+    @property
+    def sees_every_customer(self) -> bool:
+        return self.can("read_all")
+
+    def may_see(self, customer) -> bool:
+        """Finance and admin see every customer (and its contracts); sales the customers
+        they look after and those nobody looks after yet."""
+        if self.sees_every_customer:
+            return True
+        return self.can("read") and customer.owner_id in (None, self.id)
+
 
 class Anonymous(AnonymousUserMixin):
     role = None
@@ -89,6 +104,11 @@ class Anonymous(AnonymousUserMixin):
         return False
 
     def may_read(self, offer) -> bool:
+        return False
+
+    sees_every_customer = False
+
+    def may_see(self, customer) -> bool:
         return False
 
 

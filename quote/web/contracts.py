@@ -39,8 +39,7 @@ PER_PAGE = 50
 
 
 def _may_see(customer) -> bool:
-    user = staff_user()
-    return user.can("read_all") or customer.owner_id in (None, user.id)
+    return staff_user().may_see(customer)
 
 
 def _contract_or_404(number: str):

@@ -56,6 +56,12 @@ class OfferNumberConverter(BaseConverter):
     regex = r"[A-Z]{1,5}-[0-9]{4}-[0-9]{6}"
 
 
+class ContractNumberConverter(BaseConverter):
+    """A contract number in a URL: C-000042."""
+
+    regex = r"C-[0-9]{6,9}"
+
+
 def pdf_response(data: bytes, filename: str) -> Response:
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -30,6 +30,18 @@ from ..core.rates import PercentPrice
 from ..core.request import MAX_AMOUNT, OVERRIDE_WITH_REASON, PERCENT_DECIMALS, QuoteRequest
 from ..core.result import QuoteResult
 from ..core.sla import SlaAnswer, SlaRequest, zone_names
+from . import openapi_contracts
+from .contract_schemas import (
+    ContractList,
+    ContractView,
+    CustomerList,
+    CustomerView,
+    NewContract,
+    NewCustomer,
+    ReinstatementBody,
+    RenewalBody,
+    TopUpBody,
+)
 from .extensions import OfferNumberConverter
 from .schemas import Comparison, ErrorResponse, OfferSnapshot, RateCardList, RateCardView
 
@@ -71,6 +83,10 @@ def _error(description: str) -> dict:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": REF.format(
                 model="ErrorResponse")}}}}
+
+
+def _component(model: str) -> dict:
+    return {"$ref": REF.format(model=model)}
 
 
 def _json(ref: str, description: str) -> dict:
@@ -128,7 +144,11 @@ def _model_schemas() -> tuple[dict, dict]:
          (ErrorResponse, "serialization"), (RateCardList, "serialization"),
          (RateCardView, "serialization"), (Comparison, "serialization"),
          (OfferSnapshot, "serialization"), (SlaRequest, "validation"),
-         (SlaAnswer, "serialization")],
+         (SlaAnswer, "serialization"), (NewCustomer, "validation"),
+         (NewContract, "validation"), (TopUpBody, "validation"), (RenewalBody, "validation"),
+         (ReinstatementBody, "validation"), (CustomerList, "serialization"),
+         (CustomerView, "serialization"), (ContractList, "serialization"),
+         (ContractView, "serialization")],
         ref_template=REF,
     )
     return {model.__name__: keys[(model, mode)]["$ref"] for model, mode in keys}, top["$defs"]
@@ -394,6 +414,7 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
             "allOf": [{"$ref": REF.format(model="SlaRequest")},
                       {"$ref": REF.format(model="SlaRules")}],
         },
+        **openapi_contracts.components(cards, _license_rules, _component, versions),
     }
 
     def body(model: str, discount: bool) -> dict:
@@ -584,6 +605,10 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
                     "404": _error("there is no such offer"),
                 },
             }},
+            **openapi_contracts.paths(cards, ref, {
+                "component": _component, "error": _error, "json": _json,
+                "lang": LANG_PARAMETER, "idempotency_key": IDEMPOTENCY_KEY,
+                "body_errors": body_errors, "offer_links": OFFER_LINKS}),
         },
         "components": {
             "schemas": schemas,

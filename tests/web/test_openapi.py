@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -19,36 +19,52 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
-from quote import create_app, resources
+from quote import create_app, lifecycle, resources
 from quote.core.contract import last_day
 from quote.core.countries import country_code
+from quote.core.money import minor_units
 from quote.core.rates import PercentPrice
 from quote.core.request import EARLIEST, LATEST, QuoteRequest
 from quote.core.tax import vat_id_country
-from quote.store import add_user, create_api_token
+from quote.store import add_user, create_api_token, find_contract
 from quote.web import pdfs
 
 TODAY = "2026-01-15"
 PUBLIC = ("/quotes/preview", "/quotes/compare", "/quotes/preview.pdf")
 
 
+# Contracts the contract endpoints are called with (besides made-up numbers): Business
+# on-site 12,000.00 for three years, running since 2026-01-01 (C-000001), and the same
+# from 2022-01-01, ended on 2024-12-31 (C-000002), of one customer.
+RUNNING = {"company": "Schema GmbH", "country": "DE", "contact_name": "Ada Schema",
+           "contact_email": "ada@schema.example", "rate_card": "bpmonline",
+           "package": "business", "deployment": "on_site", "license_value": "12000.00",
+           "term_start": "2026-01-01", "term_years": "3"}
+ENDED = {**RUNNING, "term_start": "2022-01-01"}
+
+
 def _api():
-    """The app the document is loaded from, and an admin's API token (an app of its own:
-    schemathesis' parametrize runs at collection). Previews store nothing, so the tests of
-    single requests use it too."""
+    """The app the document is loaded from, an admin's API token, and the numbers of a
+    running and an ended contract (an app of its own: schemathesis' parametrize runs at
+    collection). Previews store nothing, so the tests of single requests use it too."""
     folder = Path(tempfile.mkdtemp(prefix="quote-openapi-"))
     atexit.register(shutil.rmtree, folder, True)
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "TODAY": TODAY,
                       "DATABASE_URL": f"sqlite:///{folder / 'quote.db'}",
                       "RATELIMIT_ENABLED": False})
+    book = app.extensions["quote.rates"]
     with app.extensions["quote.store"].session() as session:
         admin = add_user(session, "admin@example.com", "Admin", "correct horse battery",
                          role="admin")
         token = create_api_token(session, admin, "schemathesis").token
-    return app, token
+        running = lifecycle.create_contract(session, book, RUNNING)
+        ended = lifecycle.create_contract(session, book, ENDED)
+        numbers = {"running": running.number, "ended": ended.number,
+                   "customer": running.customer_id}
+    return app, token, numbers
 
 
-APP, STAFF_TOKEN = _api()
+APP, STAFF_TOKEN, STORED = _api()
 BOOK = APP.extensions["quote.rates"]
 STAFF = {"Authorization": f"Bearer {STAFF_TOKEN}"}
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
@@ -99,11 +115,13 @@ def test_the_request_schema_is_the_cores(spec):
 
 
 def test_every_endpoint_is_documented(spec):
-    documented = {f"/api/v1{path}" for path in spec["paths"]}
-    routes = {rule.rule.replace("<card_id>", "{card_id}").replace("<offer:number>", "{number}")
+    documented = {(f"/api/v1{path}", method.upper())
+                  for path, operations in spec["paths"].items() for method in operations}
+    routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)
               for rule in APP.url_map.iter_rules()
               if rule.rule.startswith("/api/v1/") and rule.endpoint not in
-              ("api.openapi", "api.docs")}
+              ("api.openapi", "api.docs")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
 
 
@@ -141,8 +159,11 @@ def test_the_rate_limited_endpoints_list_429(make_app, make_request):
 
 
 def test_every_example_is_valid_and_priced_for_the_role_that_may_send_it(spec):
+    """The examples, sent as documented (an offer for a contract: to the running contract,
+    a reinstatement to the ended one)."""
     examples = 0
     for path, operations in spec["paths"].items():
+        number = STORED["ended" if "reinstatement" in path else "running"]
         for method, operation in operations.items():
             content = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if content is None:
@@ -153,13 +174,19 @@ def test_every_example_is_valid_and_priced_for_the_role_that_may_send_it(spec):
             headers = STAFF if staff else {}
             for name, example in content["examples"].items():
                 check.validate(example["value"])
-                response = APP.test_client().open(f"/api/v1{path}", method=method,
-                                                  json=example["value"], headers=headers)
-                assert response.status_code in (200, 201), (path, name, response.json)
+                response = APP.test_client().open(
+                    f"/api/v1{path.replace('{number}', number)}", method=method,
+                    json=example["value"], headers=headers)
+                # a customer or contract created before (by schemathesis' examples) is a 409
+                created_before = path in ("/customers", "/contracts") \
+                    and response.status_code == 409
+                assert response.status_code in (200, 201) or created_before, \
+                    (path, name, response.json)
                 examples += 1
     cards = spec["paths"]["/rate-cards/{card_id}"]["get"]["parameters"][0]["schema"]["enum"]
-    # three previews, issuing and the deadlines, one example per card
-    assert examples == 5 * len(cards)
+    # three previews, issuing, the deadlines and a contract entered by hand, one example per
+    # card; a customer; a contract's top-up, renewal (preview and issue) and reinstatement
+    assert examples == 6 * len(cards) + 1 + 5
 
 
 def bpm(**overrides) -> dict:
@@ -333,7 +360,7 @@ def test_issuing_needs_the_customer_the_schema_names(spec, customer, valid):
 
 # The API against its own document (schemathesis, every check).
 
-STAFF_PATHS = r"^/quotes(/\{number\}(\.pdf)?)?$"
+STAFF_PATHS = r"^(/quotes(/\{number\}(\.pdf)?)?|/customers.*|/contracts.*)$"
 
 
 @schema.auth().apply_to(path_regex=STAFF_PATHS)
@@ -351,18 +378,29 @@ class StaffToken:
 def map_case(context, case):
     """Valid bodies follow the rules across fields that the document states in words."""
     if case.meta is not None and case.meta.generation.mode.is_positive \
-            and isinstance(case.body, dict) and "term_start" in case.body:
-        case.body = within_the_rules_across_fields(case.body)
+            and isinstance(case.body, dict):
+        case.body = within_the_rules_across_fields(
+            case.body, case.operation.path, (case.path_parameters or {}).get("number"))
     return case
 
 
-def within_the_rules_across_fields(body: dict) -> dict:
-    """``body``, valid by the document, moved into the rules JSON Schema cannot express.
+def within_the_rules_across_fields(body: dict, path: str = "/quotes/preview",
+                                   number: str | None = None) -> dict:
+    """``body``, valid by the document for the operation at ``path``, moved into the rules
+    JSON Schema cannot express: those across the fields of a quote request, of a contract
+    entered by hand, and those of a body for a contract's offer against the contract
+    ``number`` (when it exists).
 
     Only values the document already allows are replaced by other allowed values, and only
-    where a rule relates several fields. Numbers may come as whole floats (2.0), which JSON
-    Schema counts as integers.
+    where a rule relates several fields (or a field and the stored contract). Numbers may
+    come as whole floats (2.0), which JSON Schema counts as integers.
     """
+    if path == "/contracts":
+        return _contract_within_the_rules(body)
+    if path.startswith("/contracts/{number}/"):
+        return _offer_within_the_contract(body, number)
+    if "term_start" not in body:
+        return body
     body = copy.deepcopy(body)
     # 0. The customer's country is one the server knows (an ISO code or a name), and a VAT
     #    ID's prefix is the country's: a given country becomes the VAT ID's, or Germany.
@@ -442,6 +480,75 @@ def within_the_rules_across_fields(body: dict) -> dict:
     return body
 
 
+def _contract_within_the_rules(body: dict) -> dict:
+    """A contract entered by hand: without card_version, a version of its card must be in
+    force on term_start (the term is priced on the version it was sold on): an earlier
+    term_start moves to the first version's effective day."""
+    body = copy.deepcopy(body)
+    versions = BOOK.versions.get(body.get("rate_card"), [])
+    if versions and body.get("card_version") is None and "term_start" in body:
+        first = versions[0].card.effective_from
+        body["term_start"] = max(dt.date.fromisoformat(body["term_start"]), first).isoformat()
+    return body
+
+
+def _offer_within_the_contract(body: dict, number: str | None) -> dict:
+    """A body for an offer of the stored contract ``number``, within what that contract
+    allows: its card's discount limit; a top-up's additions on days of its term, adding no
+    more environments than its package's maximum leaves room for (licenses where the
+    package's fee depends on them, within its currency's decimals); a renewal's or
+    reinstatement's years within its card's bounds; a reinstatement's start later than the
+    day after the contract's end."""
+    with APP.extensions["quote.store"].session(read_only=True) as session:
+        contract = find_contract(session, number) if number else None
+    if contract is None:
+        return body
+    body = copy.deepcopy(body)
+    card = BOOK.version(contract.rate_card_id, contract.rate_card_version).card
+    # 1. The discount stays within the contract's card's limit.
+    if "discount_percent" in body and Decimal(str(body["discount_percent"])) \
+            > card.max_discount_percent:
+        body["discount_percent"] = str(card.max_discount_percent)
+    # 2. Years within the bounds of the card (one version of each card here).
+    if body.get("years") is not None:
+        body["years"] = min(max(int(body["years"]), card.minimum_term_years),
+                            card.maximum_term_years)
+    # 3. A reinstatement starts after a gap of a day at least.
+    if "start" in body and body["start"] is not None:
+        earliest = contract.term_end + dt.timedelta(days=2)
+        body["start"] = max(dt.date.fromisoformat(body["start"]), earliest).isoformat()
+    # 4. A top-up's additions lie within the term and the package's environments.
+    if "additions" in body:
+        days = (contract.term_end - contract.term_start).days + 1
+        package = card.package(contract.package_id)
+        limits = package.environments
+        most = limits.maximum if limits.extra is not None else limits.included
+        room = most - max(contract.environments, limits.included)
+        licensed = card.license_value and isinstance(package.price(contract.deployment),
+                                                     PercentPrice)
+        kept = []
+        for addition in body["additions"]:
+            day = dt.date.fromisoformat(addition["date"])
+            shift = (day - contract.term_start).days % days
+            addition["date"] = (contract.term_start + dt.timedelta(days=shift)).isoformat()
+            added = min(int(addition.get("environments", 0)), room)
+            room -= added
+            addition["environments"] = added
+            if not licensed:
+                addition["license_value"] = "0"
+            elif "license_value" in addition:  # within the decimals of the contract's currency
+                value = Decimal(str(addition["license_value"]))
+                places = Decimal(1).scaleb(-minor_units(contract.currency))
+                addition["license_value"] = str(value.quantize(places, rounding=ROUND_DOWN))
+            if added == 0 and Decimal(str(addition.get("license_value", 0))) == 0:
+                if not licensed:
+                    continue
+                addition["license_value"] = "1"
+            kept.append(addition)
+        body["additions"] = kept
+    return body
+
+
 def quick_pdf(document, language) -> bytes:
     """A stand-in for the renderer: a PDF takes half a second to render, and the PDF tests
     (tests/integration/pdf) read real ones back; every request here is still validated and
@@ -483,3 +590,32 @@ issued.auth()(StaffToken)
 def test_an_issued_offer_keeps_the_document(case):
     with mock.patch.object(pdfs, "render_offer", quick_pdf):
         case.call_and_validate()
+
+
+# The endpoints of a contract and a customer once more, with ones that exist: the running
+# contract, the ended one for a reinstatement.
+stored = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP).include(
+    path_regex=r"^/(contracts/\{number\}(?!/reinstatement)|customers/\{customer_id\})")
+stored.config.update(parameters={"number": STORED["running"],
+                                 "customer_id": STORED["customer"]})
+stored.auth()(StaffToken)
+stored.hook(map_case)
+ended = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP).include(
+    path_regex=r"^/contracts/\{number\}/reinstatement")
+ended.config.update(parameters={"number": STORED["ended"]})
+ended.auth()(StaffToken)
+ended.hook(map_case)
+
+
+@stored.parametrize()
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_a_stored_contract_keeps_the_document(case):
+    case.call_and_validate()
+
+
+@ended.parametrize()
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def test_an_ended_contract_keeps_the_document(case):
+    case.call_and_validate()
