@@ -35,7 +35,15 @@ from .imports import (
     import_contracts,
     read_contract_csv,
 )
-from .offers import Accepted, accept_offer, issue_offer, moment, offer_draft
+from .offers import (
+    Accepted,
+    Declined,
+    accept_offer,
+    decline_offer,
+    issue_offer,
+    moment,
+    offer_draft,
+)
 from .renewals import DueContract, RenewalRun, create_renewal_offers, due_for_renewal
 from .requests import (
     reinstatement_request,
@@ -48,6 +56,7 @@ from .requests import (
 
 __all__ = [
     "FIELDS", "REQUIRED", "Accepted", "ContractDraft", "ContractNotActive", "CsvRow",
+    "Declined", "decline_offer",
     "DueContract", "ImportFileError", "ImportReport", "InvalidContract", "LifecycleError",
     "OfferDoesNotFit", "PlannedContract", "RenewalRun", "RowError", "accept_offer",
     "annual_cost", "cancel_contract", "check_contract", "create_contract",

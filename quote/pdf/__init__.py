@@ -7,9 +7,9 @@ operator what on the machine makes rendering slow. See ``docs/pdf.md``.
 
 from __future__ import annotations
 
-from .render import engine_warnings, offer_filename, offer_html, render_offer
+from .render import Acceptance, engine_warnings, offer_filename, offer_html, render_offer
 from .seller import Seller, SellerConfigError
 from .time_limit import RenderTimeout, time_limit
 
-__all__ = ["RenderTimeout", "Seller", "SellerConfigError", "engine_warnings", "offer_filename",
-           "offer_html", "render_offer", "time_limit"]
+__all__ = ["Acceptance", "RenderTimeout", "Seller", "SellerConfigError", "engine_warnings",
+           "offer_filename", "offer_html", "render_offer", "time_limit"]

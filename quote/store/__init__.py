@@ -72,14 +72,17 @@ from .models import (
     Customer,
     Offer,
     OfferLine,
+    OfferResponse,
     User,
 )
 from .offers import (
     BatchDraft,
     Issued,
     accept,
+    acceptance_of,
     body_hash,
     cached_pdf,
+    decline,
     find_by_number,
     find_by_token,
     forget_pdfs,
@@ -93,6 +96,14 @@ from .offers import (
     revise,
     withdraw,
 )
+from .responses import (
+    DocumentChanged,
+    InvalidResponse,
+    Respondent,
+    check_respondent,
+    record_response,
+    response_of,
+)
 from .users import (
     add_user,
     create_api_token,
@@ -105,7 +116,8 @@ from .users import (
 
 __all__ = [
     "CONTRACT_STATUSES", "EVENT_KINDS", "OFFER_KINDS", "ROLES", "STATUSES", "ApiToken",
-    "BatchDraft",
+    "BatchDraft", "DocumentChanged", "InvalidResponse", "OfferResponse", "Respondent",
+    "acceptance_of", "check_respondent", "decline", "record_response", "response_of",
     "Contact", "Contract", "ContractEvent", "ContractPage", "ContractTerms", "CurrencyTotals",
     "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow",
     "IdempotencyConflict", "IllegalTransition", "InvalidCustomer", "InvalidDraft",

@@ -163,6 +163,7 @@ def create_app(config=None) -> Flask:
 
     from . import auth, cli, pdfs
     from .admin import admin
+    from .answers import answers
     from .api import api
     from .contracts import contracts
     from .finance import finance
@@ -176,6 +177,7 @@ def create_app(config=None) -> Flask:
     csrf.exempt(api)
     app.register_blueprint(public)
     app.register_blueprint(offers)
+    app.register_blueprint(answers)
     app.register_blueprint(contracts)
     app.register_blueprint(api, url_prefix=API_PREFIX)
     app.register_blueprint(staff, url_prefix="/staff")
