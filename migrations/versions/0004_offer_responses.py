@@ -25,12 +25,9 @@ UTC_TIME = sa.DateTime(timezone=True)
 OLD_STATUSES = "status IN ('issued', 'accepted', 'withdrawn', 'superseded')"
 NEW_STATUSES = "status IN ('issued', 'accepted', 'declined', 'withdrawn', 'superseded')"
 
-
-def _old_status_check() -> str:
-    """The name of the status check before this migration: on SQLite, 0003 rebuilt the
-    table and the name went through the naming convention once more."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    return "ck_offers_ck_offers_status" if sqlite else "ck_offers_status"
+# 0001 named the status check "ck_offers_status", and the naming convention made that
+# "ck_offers_ck_offers_status" in the database; this migration names it as written.
+OLD_STATUS_CHECK = "ck_offers_ck_offers_status"
 
 
 def upgrade() -> None:
@@ -56,7 +53,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("offer_id", name="uq_offer_responses_offer_id"),
     )
     with op.batch_alter_table("offers") as batch:
-        batch.drop_constraint(op.f(_old_status_check()), type_="check")
+        batch.drop_constraint(op.f(OLD_STATUS_CHECK), type_="check")
         batch.create_check_constraint(op.f("ck_offers_status"), sa.text(NEW_STATUSES))
     op.execute("DELETE FROM offer_pdfs")
     with op.batch_alter_table("offer_pdfs") as batch:
@@ -72,5 +69,5 @@ def downgrade() -> None:
     op.execute("UPDATE offers SET status = 'issued' WHERE status = 'declined'")
     with op.batch_alter_table("offers") as batch:
         batch.drop_constraint(op.f("ck_offers_status"), type_="check")
-        batch.create_check_constraint(op.f(_old_status_check()), sa.text(OLD_STATUSES))
+        batch.create_check_constraint(op.f(OLD_STATUS_CHECK), sa.text(OLD_STATUSES))
     op.drop_table("offer_responses")
