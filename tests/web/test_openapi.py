@@ -387,7 +387,7 @@ def within_the_rules_across_fields(body: dict) -> dict:
     return body
 
 
-def quick_pdf(document, language) -> bytes:
+def quick_pdf(document, language, acceptance=None) -> bytes:
     """A stand-in for the renderer: a PDF takes half a second to render, and the PDF tests
     (tests/integration/pdf) read real ones back; every request here is still validated and
     priced. The documented examples are rendered for real above."""
