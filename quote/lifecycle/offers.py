@@ -158,8 +158,8 @@ def accept_offer(session: Session, offer: Offer | int, *, by_user_id: int | None
     ``person``: who accepts for the customer, recorded with the acceptance; with
     ``by_user_id=None`` the customer accepts through the offer's link (a person with a
     name and a position is required), with ``by_user_id`` staff accept on the customer's
-    behalf (the person's name is required). Without a person (a staff member's batch
-    job) nothing but the status and the contract change. The offer's cached PDFs made
+    behalf (the person's name is required). Without a person (a batch job, a command)
+    nothing but the status and the contract change. The offer's cached PDFs made
     before are no longer served (see ``quote.store.offers.pdf_for``).
 
     A customer's acceptance is a declaration that is kept even when the contract cannot
@@ -173,8 +173,6 @@ def accept_offer(session: Session, offer: Offer | int, *, by_user_id: int | None
     fields), ``DocumentChanged`` (the person saw another document), ``ContractNotActive``,
     ``OfferDoesNotFit`` and ``InvalidCustomer`` (a new contract's offer without a
     company, a country or an e-mail)."""
-    if by_user_id is None and person is None:
-        raise ValueError("a customer's acceptance names the person who accepts")
     row = locked_offer(session, offer)
     now = now or utc_now()
     response = response_of(session, row)
@@ -193,7 +191,7 @@ def accept_offer(session: Session, offer: Offer | int, *, by_user_id: int | None
             response = record_response(session, row, "accepted", person,
                                        user_id=by_user_id, now=now)
             forget_pdfs(session, row)
-    if by_user_id is None:
+    if by_user_id is None and person is not None:  # the customer, through the link
         try:
             with session.begin_nested():
                 return _apply(session, row, kind, by_user_id=None, customer_id=customer_id,
