@@ -126,19 +126,22 @@ def readable_offer(number: str, user) -> Offer:
 
 def relations(offer: Offer) -> dict:
     """The numbers of the offer this one replaces and of its revision, who issued it,
-    the customer's answer (``response``) and whether a contract came of an acceptance
-    (``contract_missing``: accepted, but the contract it makes or changes is not)."""
+    the number of the contract it belongs to (named in its request, or linked when it
+    was accepted), the customer's answer (``response``) and whether a contract came of
+    an acceptance (``contract_missing``: accepted, but the contract it makes or changes
+    is not)."""
     with store().session(read_only=True) as db:
         row = db.get(Offer, offer.id)
         assert row is not None
         successor = replacement_of(db, row)
         response = response_of(db, row)
         missing = (row.status == "accepted" and event_of_offer(db, row) is None
-                   and (row.kind == "new" or row.contract_id is not None
-                        or row.document.result.separate_term))
+                   and (row.kind in ("new", "top_up") or row.contract_id is not None))
         return {"replaces": row.replaces.number if row.replaces is not None else None,
                 "successor": successor.number if successor is not None else None,
                 "issuer": row.issuer.display_name if row.issuer is not None else None,
+                "contract_number": row.contract.number if row.contract is not None
+                else row.document.request.contract,
                 "response": response, "contract_missing": missing}
 
 
