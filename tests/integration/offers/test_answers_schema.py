@@ -1,4 +1,4 @@
-"""Migration 0004 on a database that already holds offers: their lines stay (SQLite
+"""Migration 0005 on a database that already holds offers: their lines stay (SQLite
 rebuilds the offers table, with the foreign keys off), the cached PDFs are dropped (the
 template changed), an offer may then be declined, and the migration can be undone."""
 
@@ -52,7 +52,7 @@ def _one(engine, sql: str):
         return connection.execute(text(sql)).scalar()
 
 
-def test_offers_keep_their_lines_and_may_be_declined_after_0004(empty_url):
+def test_offers_keep_their_lines_and_may_be_declined_after_0005(empty_url):
     migrate(empty_url, "0002")  # 0003 rebuilds the offers table on SQLite too
     engine = create_store_engine(empty_url)
     sqlite = engine.dialect.name == "sqlite"
@@ -70,7 +70,7 @@ def test_offers_keep_their_lines_and_may_be_declined_after_0004(empty_url):
         with engine.begin() as connection, pytest.raises(IntegrityError):
             connection.execute(text("UPDATE offers SET status = 'lost'"))
 
-        command.downgrade(alembic_config(empty_url), "0003")
+        command.downgrade(alembic_config(empty_url), "0004")
         assert _one(engine, "SELECT status FROM offers") == "issued"
         assert _one(engine, "SELECT count(*) FROM offer_lines") == 1
         migrate(empty_url)

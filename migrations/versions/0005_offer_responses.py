@@ -6,8 +6,8 @@ gains ``made_for`` ('open': the empty acceptance block, 'accepted': the filled o
 the PDFs cached so far are dropped, since the offer template gained the acceptance
 block (they are rendered again when asked for).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-22
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
