@@ -17,8 +17,9 @@ import pytest
 from request_samples import bpm_request
 from sqlalchemy import func, select
 
+from quote.core.pricing import price_quote
 from quote.core.request import parse_request
-from quote.lifecycle import accept_offer, decline_offer, issue_offer
+from quote.lifecycle import accept_offer, decline_offer, issue_offer, offer_draft
 from quote.store import (
     Contract,
     DocumentChanged,
@@ -35,6 +36,7 @@ from quote.store import (
     response_of,
     withdraw,
 )
+from quote.store import issue as store_issue
 
 TODAY = dt.date(2026, 1, 15)
 NOON = dt.datetime(2026, 1, 16, 12, 0, tzinfo=dt.UTC)
@@ -173,9 +175,10 @@ def test_an_acceptance_of_another_document_is_refused(store, book):
 
 
 def test_a_customers_acceptance_is_kept_when_its_contract_cannot_be_made(store, book):
-    with store.session() as session:
-        offer = issue_offer(session, book, parse_request(bpm_request()), today=TODAY,
-                            public=True).offer  # no company, country or e-mail
+    request = parse_request(bpm_request())  # no company, country or e-mail
+    with store.session() as session:  # stored as offers were before they had to name one
+        offer = store_issue(session, offer_draft(book, request, price_quote(
+            request, book, TODAY), today=TODAY), public=True).offer
     accepted = accept(store, offer)
     assert accepted.contract is None and accepted.contract_problem is not None
     assert "company" in str(accepted.contract_problem)
