@@ -88,10 +88,10 @@ def run(url: str) -> None:
     print(f"bench store: export of {OFFERS * 2} line rows: {exporting:.2f} ms "
           f"(ratio {exporting / empty_read:.1f})")
     pdf = b"%PDF" + b"x" * 200_000
-    pdf_for(store, offer, "de", lambda document, language: pdf)
+    pdf_for(store, offer, "de", lambda document, language, acceptance: pdf)
 
     def cached():
-        pdf_for(store, offer, "de", lambda document, language: 1 / 0)
+        pdf_for(store, offer, "de", lambda document, language, acceptance: 1 / 0)
 
     reading = _timed(cached, 20)
     print(f"bench store: cached 200 kB PDF: {reading:.2f} ms "

@@ -7,6 +7,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from quote.store.db import create_store_engine, database_url
+from quote.store.migrate import check_foreign_keys, sqlite_foreign_keys
 from quote.store.models import Base
 
 config = context.config
@@ -44,10 +45,20 @@ def run_online() -> None:
         return
     engine = create_store_engine(config.get_main_option("sqlalchemy.url") or database_url())
     try:
-        with engine.begin() as connection:
-            _configure(connection)
-            with context.begin_transaction():
-                context.run_migrations()
+        with engine.connect() as connection:
+            sqlite = engine.dialect.name == "sqlite"
+            if sqlite:  # as quote.store.migrate.upgrade does: tables are rebuilt on SQLite
+                sqlite_foreign_keys(connection, on=False)
+            try:
+                with connection.begin():
+                    _configure(connection)
+                    with context.begin_transaction():
+                        context.run_migrations()
+                    if sqlite:
+                        check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    sqlite_foreign_keys(connection, on=True)
     finally:
         engine.dispose()
 

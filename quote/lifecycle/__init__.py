@@ -36,7 +36,15 @@ from .imports import (
     import_contracts,
     read_contract_csv,
 )
-from .offers import Accepted, accept_offer, issue_offer, moment, offer_draft
+from .offers import (
+    Accepted,
+    Declined,
+    accept_offer,
+    decline_offer,
+    issue_offer,
+    moment,
+    offer_draft,
+)
 from .renewals import DueContract, RenewalRun, create_renewal_offers, due_for_renewal
 from .requests import (
     reinstatement_request,
@@ -49,8 +57,8 @@ from .requests import (
 
 __all__ = [
     "EXISTS_ALREADY", "FIELDS", "REQUIRED", "Accepted", "ContractDraft", "ContractNotActive",
-    "CsvRow", "DueContract", "ImportFileError", "ImportReport", "InvalidContract",
-    "LifecycleError",
+    "CsvRow", "Declined", "DueContract", "ImportFileError", "ImportReport", "InvalidContract",
+    "LifecycleError", "decline_offer",
     "OfferDoesNotFit", "PlannedContract", "RenewalRun", "RowError", "accept_offer",
     "annual_cost", "cancel_contract", "check_contract", "create_contract",
     "create_renewal_offers", "due_for_renewal", "import_contracts", "issue_offer", "moment",

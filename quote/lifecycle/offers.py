@@ -13,6 +13,12 @@ offer accepted and, in the same transaction, creates or changes the contract:
 | ``renewal`` | the term becomes the renewal's (start, years, card version), ``renewal`` |
 | ``reinstatement`` | the same, and the contract is active again, ``reinstatement`` |
 
+An acceptance names the person who accepted (``Respondent``: name, position, the
+purchase-order number, the address it came from, the document seen): the customer
+through the offer's link (``by_user_id=None``), or staff for the customer
+(``by_user_id``, the customer's person named by staff). It is recorded with the status
+change and the contract change. ``decline_offer`` records a decline with its reason.
+
 Accepting an offer again is harmless: the event it made is found (an offer makes at
 most one) and returned. A co-termed top-up accepted after another top-up of the same
 contract is still applied additively: its additions are added to the contract as it
@@ -55,10 +61,21 @@ from quote.store.customers import (
     get_customer,
     matching_customer,
 )
-from quote.store.models import Contract, ContractEvent, Customer, Offer
-from quote.store.offers import Issued, accept, issue, locked_offer, revise, utc_now
+from quote.store.errors import InvalidCustomer
+from quote.store.models import Contract, ContractEvent, Customer, Offer, OfferResponse
+from quote.store.offers import (
+    Issued,
+    accept,
+    decline,
+    forget_pdfs,
+    issue,
+    locked_offer,
+    revise,
+    utc_now,
+)
+from quote.store.responses import Respondent, record_response, response_of
 
-from .errors import ContractNotActive, OfferDoesNotFit
+from .errors import ContractNotActive, LifecycleError, OfferDoesNotFit
 
 
 def moment(today: dt.date) -> dt.datetime:
@@ -148,48 +165,129 @@ class Accepted:
     """The outcome of ``accept_offer``: the offer, the contract it created or changed
     (None for a renewal or reinstatement that names no stored contract: nothing to
     change), the event in the contract's history, and ``replayed`` when the offer
-    had been accepted with its contract change before."""
+    had been accepted with its contract change before. ``response``: the recorded
+    acceptance (who, when, from where, which document), None for an offer accepted
+    without one (a batch job, or before acceptances were recorded)."""
 
     offer: Offer
     contract: Contract | None
     event: ContractEvent | None
     replayed: bool = False
+    response: OfferResponse | None = None
+    # a customer's acceptance is kept when its contract cannot be made or changed (the
+    # offer lacks the customer's country, the contract was cancelled, ...): why not
+    contract_problem: LifecycleError | InvalidCustomer | None = None
 
 
 def accept_offer(session: Session, offer: Offer | int, *, by_user_id: int | None,
                  today: dt.date, customer_id: int | None = None,
-                 now: dt.datetime | None = None) -> Accepted:
+                 now: dt.datetime | None = None, person: Respondent | None = None
+                 ) -> Accepted:
     """Accept ``offer`` (issued and still valid on ``today``) and apply it to its
-    contract in the caller's transaction (see the module's table). ``customer_id``:
-    the customer a new contract is for, when the offer's own customer data should not
-    be used to find or create one. Raises ``IllegalTransition`` (withdrawn, expired,
-    ...), ``ContractNotActive``, ``OfferDoesNotFit`` and ``InvalidCustomer`` (a new
-    contract's offer without a company, a country or an e-mail)."""
+    contract in the caller's transaction (see the module's table).
+
+    ``person``: who accepts for the customer, recorded with the acceptance; with
+    ``by_user_id=None`` the customer accepts through the offer's link (a person with a
+    name and a position is required), with ``by_user_id`` staff accept on the customer's
+    behalf (the person's name is required). Without a person (a batch job, a command)
+    nothing but the status and the contract change. The offer's cached PDFs made
+    before are no longer served (see ``quote.store.offers.pdf_for``).
+
+    A customer's acceptance is a declaration that is kept even when the contract cannot
+    be made or changed: then the contract change is rolled back alone (a savepoint), and
+    ``Accepted.contract_problem`` says why; staff accept the offer again once the cause
+    is fixed (the change is applied then). Staff acceptances raise instead.
+
+    ``customer_id``: the customer a new contract is for, when the offer's own customer
+    data should not be used to find or create one. Raises ``IllegalTransition``
+    (withdrawn, expired, declined, superseded ...), ``InvalidResponse`` (the person's
+    fields), ``DocumentChanged`` (the person saw another document), ``ContractNotActive``,
+    ``OfferDoesNotFit`` and ``InvalidCustomer`` (a new contract's offer without a
+    company, a country or an e-mail)."""
     row = locked_offer(session, offer)
+    now = now or utc_now()
+    response = response_of(session, row)
+    document = row.document
+    kind = document.result.kind
     if row.status == "accepted":
         event = event_of_offer(session, row)
         if event is not None:
-            return Accepted(row, event.contract, event, replayed=True)
+            return Accepted(row, event.contract, event, replayed=True, response=response)
+        if not _changes_a_contract(row, kind):
+            return Accepted(row, None, None, replayed=True, response=response)
         # accepted before without a contract change (by the plain store): apply it now
     else:
         accept(session, row, today=today)
-    now = now or utc_now()
+        if person is not None:
+            response = record_response(session, row, "accepted", person,
+                                       user_id=by_user_id, now=now)
+            forget_pdfs(session, row)
+    if by_user_id is None and person is not None:  # the customer, through the link
+        try:
+            with session.begin_nested():
+                return _apply(session, row, kind, by_user_id=None, customer_id=customer_id,
+                              now=now, response=response)
+        except (LifecycleError, InvalidCustomer) as exc:
+            return Accepted(row, None, None, response=response, contract_problem=exc)
+    return _apply(session, row, kind, by_user_id=by_user_id, customer_id=customer_id,
+                  now=now, response=response)
+
+
+def _apply(session: Session, row: Offer, kind: str, *, by_user_id: int | None,
+           customer_id: int | None, now: dt.datetime, response: OfferResponse | None
+           ) -> Accepted:
+    """Make or change the contract of the accepted offer ``row``."""
     document = row.document
-    kind = document.result.kind
     if kind == "new" or (kind == "top_up" and document.result.separate_term):
         contract, event = _new_contract(session, row, document, by_user_id=by_user_id,
                                         customer_id=customer_id, now=now)
-        return Accepted(row, contract, event)
+        return Accepted(row, contract, event, response=response)
     if kind == "top_up" and row.contract_id is None:
         contract, event = _running_contract(session, row, document, by_user_id=by_user_id,
                                             customer_id=customer_id, now=now)
-        return Accepted(row, contract, event)
+        return Accepted(row, contract, event, response=response)
     if row.contract_id is None:
-        return Accepted(row, None, None)
+        return Accepted(row, None, None, response=response)
     contract = locked_contract(session, row.contract_id)
     apply = {"top_up": _top_up, "renewal": _renewal, "reinstatement": _reinstatement}[kind]
     event = apply(session, row, document, contract, by_user_id=by_user_id, now=now)
-    return Accepted(row, contract, event)
+    return Accepted(row, contract, event, response=response)
+
+
+def _changes_a_contract(offer: Offer, kind: str) -> bool:
+    """Whether accepting ``offer`` makes or changes a stored contract (a top-up of a
+    contract not stored yet makes it)."""
+    return kind in ("new", "top_up") or offer.contract_id is not None
+
+
+@dataclass(frozen=True)
+class Declined:
+    """The outcome of ``decline_offer``: the offer, the recorded decline, and
+    ``replayed`` when it had been declined before (nothing changed)."""
+
+    offer: Offer
+    response: OfferResponse
+    replayed: bool = False
+
+
+def decline_offer(session: Session, offer: Offer | int, *, person: Respondent,
+                  today: dt.date, by_user_id: int | None = None,
+                  now: dt.datetime | None = None) -> Declined:
+    """The customer declines ``offer`` (issued and still valid on ``today``), giving a
+    reason (``person.reason``). A declined offer can no longer be accepted or
+    withdrawn; it may be revised (the revision replaces it, it stays declined).
+    Declining again is harmless: the decline recorded first is returned. Raises
+    ``IllegalTransition`` (accepted, expired, withdrawn, superseded),
+    ``InvalidResponse`` and ``DocumentChanged``."""
+    row = locked_offer(session, offer)
+    if row.status == "declined":
+        response = response_of(session, row)
+        if response is not None:
+            return Declined(row, response, replayed=True)
+    decline(session, row, today=today)
+    response = record_response(session, row, "declined", person, user_id=by_user_id,
+                               now=now)
+    return Declined(row, response)
 
 
 def _new_contract(session: Session, offer: Offer, document: OfferDocument, *,

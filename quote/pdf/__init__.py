@@ -12,10 +12,10 @@ import importlib
 from .seller import Seller, SellerConfigError
 from .time_limit import RenderTimeout, time_limit
 
-_RENDER = ("engine_warnings", "offer_filename", "offer_html", "render_offer")
+_RENDER = ("Acceptance", "engine_warnings", "offer_filename", "offer_html", "render_offer")
 
-__all__ = ["RenderTimeout", "Seller", "SellerConfigError", "engine_warnings", "offer_filename",
-           "offer_html", "render_offer", "time_limit"]
+__all__ = ["Acceptance", "RenderTimeout", "Seller", "SellerConfigError", "engine_warnings",
+           "offer_filename", "offer_html", "render_offer", "time_limit"]
 
 
 def __getattr__(name: str):

@@ -187,6 +187,22 @@ def _environment(language: str) -> jinja2.Environment:
 
 
 @dataclass(frozen=True)
+class Acceptance:
+    """An offer's acceptance as printed in its acceptance block (plain values).
+
+    ``recorded_by``: the staff member who recorded it for the customer ("" when the
+    customer accepted through the offer's link); ``document_sha256``: the SHA-256 of
+    the snapshot accepted."""
+
+    name: str
+    position: str
+    accepted_on: dt.date
+    purchase_order: str = ""
+    document_sha256: str = ""
+    recorded_by: str = ""
+
+
+@dataclass(frozen=True)
 class ShownLine:
     number: int
     description: str
@@ -268,8 +284,11 @@ def _comparison(document: OfferDocument, words: Describer) -> list[ComparedPacka
     return compared
 
 
-def offer_context(document: OfferDocument, seller: Seller) -> dict:
-    """Everything the template shows, as plain values in the offer's language."""
+def offer_context(document: OfferDocument, seller: Seller,
+                  acceptance: Acceptance | None = None) -> dict:
+    """Everything the template shows, as plain values in the offer's language.
+    ``acceptance``: the filled acceptance block; None: the empty one, with lines to sign
+    on paper (a draft has none)."""
     language = document.language
     card: RateCard = document.card
     result = document.result
@@ -379,6 +398,8 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
         "points": _points(card, words) if card.points else None,
         "comparison": _comparison(document, words),
         "priority_names": [p.name(language) for p in card.priorities],
+        "acceptance": acceptance,
+        "accepted_on": day(acceptance.accepted_on, language) if acceptance else None,
     }
 
 
@@ -426,14 +447,19 @@ def _points(card: RateCard, words: Describer) -> dict:
 # -- rendering -----------------------------------------------------------------
 
 
-def offer_html(document: OfferDocument, seller: Seller | None = None) -> str:
-    context = offer_context(document, seller or Seller.from_env())
+def offer_html(document: OfferDocument, seller: Seller | None = None,
+               acceptance: Acceptance | None = None) -> str:
+    context = offer_context(document, seller or Seller.from_env(), acceptance)
     return _environment(document.language).get_template("offer.html").render(context)
 
 
 def render_offer(document: OfferDocument, language: str, seller: Seller | None = None, *,
-                 timings: dict[str, float] | None = None) -> bytes:
+                 timings: dict[str, float] | None = None,
+                 acceptance: Acceptance | None = None) -> bytes:
     """The offer as PDF/A-3b bytes written in ``language``, with its result as ``offer.json``.
+
+    ``acceptance``: printed in the acceptance block; without one an issued offer's block
+    is empty, with lines for a signature on paper.
 
     ``timings``, if given, gets the seconds spent on the HTML ("html"), on
     WeasyPrint's layout ("layout": parsing, cascade, boxes, pagination) and on
@@ -446,7 +472,7 @@ def render_offer(document: OfferDocument, language: str, seller: Seller | None =
     started = time.perf_counter()
     if document.language != language:
         document = document.model_copy(update={"language": language})
-    html = offer_html(document, seller)
+    html = offer_html(document, seller, acceptance)
     result_json = document.result.model_dump_json(exclude_none=True).encode()
     eng = engine()
     with _lock:

@@ -75,14 +75,17 @@ from .models import (
     Customer,
     Offer,
     OfferLine,
+    OfferResponse,
     User,
 )
 from .offers import (
     BatchDraft,
     Issued,
     accept,
+    acceptance_of,
     body_hash,
     cached_pdf,
+    decline,
     find_by_number,
     find_by_token,
     forget_pdfs,
@@ -97,6 +100,14 @@ from .offers import (
     withdraw,
 )
 from .pipeline import InboxPage, inbox_count, list_inbox, mark_seen
+from .responses import (
+    DocumentChanged,
+    InvalidResponse,
+    Respondent,
+    check_respondent,
+    record_response,
+    response_of,
+)
 from .users import (
     add_user,
     create_api_token,
@@ -110,7 +121,8 @@ from .users import (
 
 __all__ = [
     "CONTRACT_STATUSES", "EVENT_KINDS", "OFFER_KINDS", "ROLES", "STATUSES", "ApiToken",
-    "BatchDraft",
+    "BatchDraft", "DocumentChanged", "InvalidResponse", "OfferResponse", "Respondent",
+    "acceptance_of", "check_respondent", "decline", "record_response", "response_of",
     "Contact", "Contract", "ContractEvent", "ContractPage", "ContractTerms", "CurrencyTotals",
     "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow",
     "IdempotencyConflict", "IllegalTransition", "InboxPage", "InvalidPhone",

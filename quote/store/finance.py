@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from .models import STATUSES, Offer, OfferLine
+from .models import STATUSES, Offer, OfferLine, OfferResponse
 from .offers import utc_today
 
 # "expiring": the issued offers still valid first, those that run out soonest first,
@@ -83,6 +83,12 @@ class ExportRow:
     net: Decimal
     tax: Decimal
     total: Decimal
+    # the acceptance, if the offer was accepted with one: the day (UTC), the person and
+    # their position, the customer's purchase-order number
+    accepted_on: dt.date | None = None
+    accepted_by: str = ""
+    accepted_position: str = ""
+    purchase_order: str = ""
 
 
 EXPORT_COLUMNS = tuple(ExportRow.__dataclass_fields__)
@@ -159,6 +165,7 @@ def list_offers(session: Session, filters: OfferFilters | None = None, sort: str
     conditions = _conditions(filters, today)
     offers = session.scalars(
         select(Offer).where(*conditions).order_by(*_order(sort, today))
+        .options(selectinload(Offer.response))
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     totals = {
@@ -176,15 +183,22 @@ def list_offers(session: Session, filters: OfferFilters | None = None, sort: str
 
 def export_rows(session: Session, filters: OfferFilters | None = None, *,
                 today: dt.date | None = None) -> Iterator[ExportRow]:
-    """One row per line item of every offer matching ``filters``, by number then line."""
+    """One row per line item of every offer matching ``filters``, by number then line,
+    with the offer's acceptance (if any) on each of its lines."""
     filters = filters or OfferFilters()
     today = today or utc_today()
+    accepted = OfferResponse.__table__.alias("accepted")
     statement = (
         select(Offer.number, Offer.issued_at, Offer.valid_until,
                status_column(today).label("status"), Offer.customer_company,
                Offer.package_name, OfferLine.code, OfferLine.description, OfferLine.amount,
-               Offer.currency, Offer.net, Offer.tax, Offer.total)
+               Offer.currency, Offer.net, Offer.tax, Offer.total,
+               accepted.c.created_at.label("accepted_at"), accepted.c.name.label("accepted_by"),
+               accepted.c.position.label("accepted_position"),
+               accepted.c.purchase_order)
         .join(OfferLine, OfferLine.offer_id == Offer.id)
+        .outerjoin(accepted, and_(accepted.c.offer_id == Offer.id,
+                                  accepted.c.kind == "accepted"))
         .where(*_conditions(filters, today))
         .order_by(Offer.number, OfferLine.position)
         .execution_options(yield_per=500)
@@ -192,4 +206,13 @@ def export_rows(session: Session, filters: OfferFilters | None = None, *,
     for row in session.execute(statement):
         yield ExportRow(row.number, row.issued_at.date(), row.valid_until, row.status,
                         row.customer_company, row.package_name, row.code, row.description,
-                        row.amount, row.currency, row.net, row.tax, row.total)
+                        row.amount, row.currency, row.net, row.tax, row.total,
+                        _utc(row.accepted_at).date() if row.accepted_at else None,
+                        row.accepted_by or "", row.accepted_position or "",
+                        row.purchase_order or "")
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time read through a table alias (not the model's type): UTC, aware."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(
+        dt.UTC)

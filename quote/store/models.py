@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from functools import cached_property
 
@@ -29,8 +30,12 @@ from .types import Money, UtcDateTime
 ROLES = ("sales", "finance", "admin")
 # Stored states. "expired" is never stored: an issued offer past its
 # valid_until day reads as expired (see ``Offer.status_on``).
-STORED_STATUSES = ("issued", "accepted", "withdrawn", "superseded")
-STATUSES = ("issued", "accepted", "expired", "withdrawn", "superseded")
+STORED_STATUSES = ("issued", "accepted", "declined", "withdrawn", "superseded")
+STATUSES = ("issued", "accepted", "declined", "expired", "withdrawn", "superseded")
+# A customer's answer to an offer (``OfferResponse.kind``).
+RESPONSE_KINDS = ("accepted", "declined")
+# What a cached PDF was made for: the empty acceptance block, or the filled one.
+PDF_FORMS = ("open", "accepted")
 # What an offer is for (its request's kind).
 OFFER_KINDS = ("new", "top_up", "renewal", "reinstatement")
 LANGUAGES = ("en", "de", "ru")
@@ -180,11 +185,20 @@ class Offer(Base):
     seen_by: Mapped[User | None] = relationship(foreign_keys=[seen_by_id])
     contract: Mapped[Contract | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
+    # the customer's answer, if any; load it with the offer where it is shown
+    # (``selectinload(Offer.response)``), it is not loaded by default
+    response: Mapped[OfferResponse | None] = relationship(viewonly=True, lazy="raise")
 
     @cached_property
     def document(self) -> OfferDocument:
         """The offer as issued, read back from the snapshot."""
         return OfferDocument.model_validate_json(self.document_json)
+
+    @property
+    def document_sha256(self) -> str:
+        """The SHA-256 of the snapshot as stored (``document_json``, UTF-8): what a customer
+        accepts. It never changes, so it can be computed again from the row at any time."""
+        return hashlib.sha256(self.document_json.encode("utf-8")).hexdigest()
 
     def status_on(self, today: dt.date) -> str:
         """The status as of ``today``: an issued offer past its last valid day is expired."""
@@ -226,6 +240,39 @@ class OfferPdf(Base):
     language: Mapped[str] = mapped_column(String(5), primary_key=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # "open": rendered with the empty acceptance block; "accepted": with the acceptance
+    made_for: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+
+
+class OfferResponse(Base):
+    """A customer's answer to an offer: accepted (name, position, purchase order) or
+    declined (with a reason); at most one per offer. ``document_sha256`` is the SHA-256
+    of the snapshot answered (``Offer.document_sha256``), ``remote_addr`` the address the
+    answer came from, ``user_id`` the staff member who recorded it for the customer
+    (None: the customer answered through the offer's link)."""
+
+    __tablename__ = "offer_responses"
+    __table_args__ = (CheckConstraint(_in("kind", RESPONSE_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("offers.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    purchase_order: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    remote_addr: Mapped[str | None] = mapped_column(String(45))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def on_behalf(self) -> bool:
+        """Recorded by staff for the customer, not given through the offer's link."""
+        return self.user_id is not None
 
 
 class IdempotencyKey(Base):

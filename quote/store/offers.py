@@ -31,7 +31,15 @@ from quote.core.offer import OfferDocument, SellerContact
 from quote.core.rates import RateCard
 
 from .errors import IdempotencyConflict, IllegalTransition, InvalidDraft
-from .models import IdempotencyKey, Offer, OfferCounter, OfferLine, OfferPdf, User
+from .models import (
+    IdempotencyKey,
+    Offer,
+    OfferCounter,
+    OfferLine,
+    OfferPdf,
+    OfferResponse,
+    User,
+)
 
 if TYPE_CHECKING:
     from .db import Store
@@ -39,7 +47,9 @@ if TYPE_CHECKING:
 NUMBER_PREFIX = "Q"
 LANGUAGES = ("en", "de", "ru")
 
-Renderer = Callable[[OfferDocument, str], bytes]
+# render(document, language, acceptance): the PDF; ``acceptance`` is the offer's
+# accepted ``OfferResponse`` (the filled acceptance block), or None (the empty one)
+Renderer = Callable[[OfferDocument, str, "OfferResponse | None"], bytes]
 
 
 @dataclass(frozen=True)
@@ -375,6 +385,17 @@ def accept(session: Session, offer: Offer | int, *, today: dt.date | None = None
     return row
 
 
+def decline(session: Session, offer: Offer | int, *, today: dt.date | None = None) -> Offer:
+    """Mark an issued, still valid offer as declined by the customer."""
+    row = _locked(session, offer)
+    status = row.status_on(today or utc_today())
+    if status != "issued":
+        raise IllegalTransition(row.number, status, "declined")
+    _change(row, "declined")
+    session.flush()
+    return row
+
+
 def withdraw(session: Session, offer: Offer | int, *, today: dt.date | None = None) -> Offer:
     """Withdraw an offer that was not accepted (an expired one may be withdrawn too)."""
     row = _locked(session, offer)
@@ -393,58 +414,87 @@ def revise(session: Session, offer: Offer | int, draft: OfferDocument, *,
     """Issue ``draft`` as a revision of ``offer``: a new number, ``replaces_id`` the old offer.
 
     The old offer (issued or expired, never accepted or withdrawn) becomes
-    ``superseded``; an offer is revised at most once (revise the revision). The
-    revision belongs to the old offer's contract and customer unless others are given.
+    ``superseded``; a declined offer may be revised too (the answer to its reason) and
+    stays ``declined``, so that the customer's answer is kept. An offer is revised at
+    most once (revise the revision). The revision belongs to the old offer's contract
+    and customer unless others are given.
     """
     row = _locked(session, offer)
     status = row.status_on((now or utc_now()).astimezone(dt.UTC).date())
-    if status not in ("issued", "expired"):
+    if status not in ("issued", "expired", "declined"):
         raise IllegalTransition(row.number, status, "revised")
     issued = issue(session, draft, issuer_id=issuer_id, public=public, now=now, replaces=row,
                    contract_id=contract_id if contract_id is not None else row.contract_id,
                    customer_id=customer_id if customer_id is not None else row.customer_id)
-    _change(row, "superseded")
+    if status != "declined":
+        _change(row, "superseded")
     session.flush()
     return issued
 
 
 # PDF cache
+#
+# A cached PDF says what it was made for (``made_for``): "open", with the empty
+# acceptance block, or "accepted", with the acceptance filled in. Only a PDF made for
+# the offer's present form is served; an acceptance makes the open ones stale.
 
-def cached_pdf(session: Session, offer: Offer, language: str) -> bytes | None:
-    """The offer's PDF in ``language`` if it was rendered before."""
+def pdf_form(acceptance: OfferResponse | None) -> str:
+    """What a PDF of an offer with this acceptance is made for: "open" or "accepted"."""
+    return "accepted" if acceptance is not None else "open"
+
+
+def acceptance_of(session: Session, offer: Offer | int) -> OfferResponse | None:
+    """The offer's recorded acceptance, if it was accepted with one."""
+    offer_id = offer if isinstance(offer, int) else offer.id
+    return session.scalars(select(OfferResponse).where(
+        OfferResponse.offer_id == offer_id, OfferResponse.kind == "accepted")).one_or_none()
+
+
+def cached_pdf(session: Session, offer: Offer, language: str, made_for: str = "open"
+               ) -> bytes | None:
+    """The offer's PDF in ``language`` if it was rendered before for ``made_for``."""
     if language not in LANGUAGES:
         raise ValueError(f"{language!r} is not one of {', '.join(LANGUAGES)}")
     cached = session.get(OfferPdf, (offer.id, language))
-    return cached.pdf if cached is not None else None
+    return cached.pdf if cached is not None and cached.made_for == made_for else None
 
 
-def keep_pdf(session: Session, offer: Offer, language: str, pdf: bytes) -> None:
-    """Cache a rendered PDF; when another process cached it first, theirs stays."""
+def keep_pdf(session: Session, offer: Offer, language: str, pdf: bytes,
+             made_for: str = "open") -> None:
+    """Cache a rendered PDF. When another process cached one for the same ``made_for``
+    first, theirs stays; one made for another form of the offer is replaced."""
     if not isinstance(pdf, bytes):
         raise TypeError(f"a PDF is bytes, not {type(pdf).__name__}")
-    session.execute(
-        _insert(session, OfferPdf)
-        .values(offer_id=offer.id, language=language, pdf=pdf, created_at=utc_now())
-        .on_conflict_do_nothing(index_elements=[OfferPdf.offer_id, OfferPdf.language])
-    )
+    statement = _insert(session, OfferPdf).values(
+        offer_id=offer.id, language=language, pdf=pdf, created_at=utc_now(), made_for=made_for)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[OfferPdf.offer_id, OfferPdf.language],
+        set_={"pdf": statement.excluded.pdf, "created_at": statement.excluded.created_at,
+              "made_for": statement.excluded.made_for},
+        where=OfferPdf.made_for != statement.excluded.made_for))
 
 
 def pdf_for(store: Store, offer: Offer, language: str, render: Renderer) -> bytes:
-    """The offer's PDF in ``language``, rendered by ``render(document, language)`` only once.
+    """The offer's PDF in ``language``, rendered by ``render(document, language,
+    acceptance)`` only once for each form of the offer (open, accepted).
 
     The render runs outside any transaction: no lock is held while it takes its
     time (on SQLite, issuing goes on meanwhile), and the PDF is stored after it in
     a short writing transaction of its own. Two processes rendering the same PDF
     at once both render; the first to store it wins, and both answer the same
-    document.
+    document. A PDF rendered while the offer was being accepted may be stored as
+    "open" after the acceptance: it is never served as the accepted one, and the
+    next request renders that again.
     """
     with store.session(read_only=True) as session:
-        cached = cached_pdf(session, offer, language)
+        acceptance = acceptance_of(session, offer)
+        made_for = pdf_form(acceptance)
+        cached = cached_pdf(session, offer, language, made_for)
     if cached is not None:
         return cached
-    pdf = render(offer.document, language)
+    pdf = render(offer.document, language, acceptance)
     with store.session() as session:
-        keep_pdf(session, offer, language, pdf)
+        keep_pdf(session, offer, language, pdf, made_for)
     return pdf
 
 

@@ -175,6 +175,7 @@ def create_app(config=None) -> Flask:
 
     from . import auth, cli, pdfs
     from .admin import admin
+    from .answers import answers
     from .api import api
     from .contracts import contracts
     from .contracts_api import contracts_api
@@ -192,6 +193,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(public)
     app.register_blueprint(offers)
     app.register_blueprint(pipeline)
+    app.register_blueprint(answers)
     app.register_blueprint(contracts)
     app.register_blueprint(api, url_prefix=API_PREFIX)
     app.register_blueprint(contracts_api, url_prefix=API_PREFIX)

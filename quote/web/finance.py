@@ -113,6 +113,7 @@ def offer_list():
         "status": status_name(offer.status_on(today())),
         "issuer": names.get(offer.issuer_id) if offer.issuer_id else None,
         "total": money(offer.total, offer.currency, language),
+        "accepted": _accepted(offer.response, language),
     } for offer in listing.offers]
     totals = [{
         "currency": t.currency, "count": t.count,
@@ -129,6 +130,15 @@ def offer_list():
     )
 
 
+def _accepted(response, language: str) -> dict | None:
+    """The acceptance as the list shows it: the day, the person, the purchase order."""
+    if response is None or response.kind != "accepted":
+        return None
+    return {"on": day(response.created_at.astimezone(dt.UTC).date(), language),
+            "by": ", ".join(part for part in (response.name, response.position) if part),
+            "purchase_order": response.purchase_order}
+
+
 def _per_page() -> int:
     return int(current_app.config["FINANCE_PER_PAGE"])
 
@@ -139,7 +149,9 @@ def _csv(filters: OfferFilters, locale: str) -> Response:
         header = [gettext("Offer"), gettext("Issued on"), gettext("Valid until"),
                   gettext("Status"), gettext("Customer"), gettext("Package"),
                   gettext("Line"), gettext("Description"), gettext("Amount"),
-                  gettext("Currency"), gettext("Net"), gettext("Tax"), gettext("Total")]
+                  gettext("Currency"), gettext("Net"), gettext("Tax"), gettext("Total"),
+                  gettext("Accepted on"), gettext("Accepted by"), gettext("Position"),
+                  gettext("Purchase order")]
         with store().session(read_only=True) as db:
             rows = list(export_rows(db, filters, today=today()))
         statuses = {status: status_name(status) for status in STATUSES}
@@ -155,6 +167,9 @@ def _csv(filters: OfferFilters, locale: str) -> Response:
             neutralise(row.line_description), csv_amount(row.amount, decimal), row.currency,
             csv_amount(row.net, decimal), csv_amount(row.tax, decimal),
             csv_amount(row.total, decimal),
+            row.accepted_on.strftime(date_format) if row.accepted_on else "",
+            neutralise(row.accepted_by), neutralise(row.accepted_position),
+            neutralise(row.purchase_order),
         ])
     data = "\ufeff" + buffer.getvalue()
     response = Response(data.encode("utf-8"), mimetype="text/csv")

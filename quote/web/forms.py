@@ -21,6 +21,7 @@ from wtforms import (
     HiddenField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 
@@ -289,4 +290,43 @@ class ContractForm(FlaskForm):
     owner_email = SelectField(_l("Looked after by"), validate_choice=False)
 
 
-__all__ = ["N_", "ContractForm", "QuoteForm", "Reading", "place_errors", "read_form"]
+# A customer's answer to an offer, and staff acting for the customer
+
+class AcceptForm(FlaskForm):
+    """The customer accepts the offer on its page (``/q/<token>``)."""
+
+    name = StringField(_l("Your name"), render_kw={"autocomplete": "name", "maxlength": 200})
+    position = StringField(_l("Your position"),
+                           render_kw={"autocomplete": "organization-title", "maxlength": 200})
+    purchase_order = StringField(_l("Purchase order number (optional)"),
+                                 render_kw={"maxlength": 100})
+    conditions = BooleanField(_l("I accept this offer with its prices and contract conditions "
+                                 "on behalf of the customer named in it."))
+    document = HiddenField()  # the SHA-256 of the document shown
+
+
+class DeclineForm(FlaskForm):
+    """The customer declines the offer, saying why."""
+
+    name = StringField(_l("Your name"), render_kw={"autocomplete": "name", "maxlength": 200})
+    reason = TextAreaField(_l("Why do you decline the offer?"),
+                           render_kw={"rows": 3, "maxlength": 2000})
+    document = HiddenField()
+
+
+class OnBehalfForm(FlaskForm):
+    """Staff record the customer's acceptance (by mail, on paper, on the phone)."""
+
+    name = StringField(_l("Name of the person who accepted for the customer"),
+                       render_kw={"maxlength": 200})
+    position = StringField(_l("Their position (optional)"), render_kw={"maxlength": 200})
+    purchase_order = StringField(_l("Purchase order number (optional)"),
+                                 render_kw={"maxlength": 100})
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step: only its CSRF token."""
+
+
+__all__ = ["N_", "AcceptForm", "ConfirmForm", "ContractForm", "DeclineForm", "OnBehalfForm",
+           "QuoteForm", "Reading", "place_errors", "read_form"]

@@ -35,18 +35,23 @@ from ..store import (
     InvalidCustomer,
     Issued,
     Offer,
+    OfferResponse,
+    Respondent,
     UnknownContract,
     body_hash,
+    check_respondent,
+    event_of_offer,
     find_by_number,
     find_by_token,
     mark_seen,
     replacement_of,
+    response_of,
     withdraw,
 )
 from . import pdfs
 from .auth import requires, staff_user
 from .extensions import error_json, is_api, limit, now, pdf_response, rates, store, today
-from .forms import Reading, place_errors
+from .forms import AcceptForm, ConfirmForm, DeclineForm, OnBehalfForm, Reading, place_errors
 from .i18n import current_language, format_amount_for_entry
 from .public import build_form, fit_to_card, price_form, render_form, result_context
 
@@ -57,6 +62,7 @@ NEW_LINK = "new_public_link"  # session key: the token of the offer just request
 def status_name(status: str) -> str:
     names = {
         "issued": gettext("Issued"), "accepted": gettext("Accepted"),
+        "declined": gettext("Declined"),
         "expired": gettext("Expired"), "withdrawn": gettext("Withdrawn"),
         "superseded": gettext("Superseded"),
     }
@@ -124,32 +130,62 @@ def readable_offer(number: str, user) -> Offer:
 
 def relations(offer: Offer) -> dict:
     """The numbers of the offer this one replaces and of its revision, who issued it,
-    and the number of the contract it belongs to (named in its request, or linked when
-    it was accepted)."""
+    the number of the contract it belongs to (named in its request, or linked when it
+    was accepted), the customer's answer (``response``) and whether a contract came of
+    an acceptance (``contract_missing``: accepted, but the contract it makes or changes
+    is not)."""
     with store().session(read_only=True) as db:
         row = db.get(Offer, offer.id)
         assert row is not None
         successor = replacement_of(db, row)
+        response = response_of(db, row)
+        missing = (row.status == "accepted" and event_of_offer(db, row) is None
+                   and (row.kind in ("new", "top_up") or row.contract_id is not None))
         return {"replaces": row.replaces.number if row.replaces is not None else None,
                 "successor": successor.number if successor is not None else None,
                 "issuer": row.issuer.display_name if row.issuer is not None else None,
                 "contract_number": row.contract.number if row.contract is not None
-                else row.document.request.contract}
+                else row.document.request.contract,
+                "response": response, "contract_missing": missing}
 
 
 def offer_snapshot(offer: Offer) -> dict:
-    """What the API says about an issued offer: the stored request and result as issued."""
+    """What the API says about an issued offer: the stored request and result as issued,
+    and the customer's answer."""
     document = offer.document
+    related = relations(offer)
+    response = related["response"]
     return {
         "number": offer.number,
         "status": offer.status_on(today()),
         "issued_on": document.issued_on.isoformat(),
         "valid_until": document.valid_until.isoformat(),
         "language": document.language,
-        "replaces": relations(offer)["replaces"],
+        "replaces": related["replaces"],
+        "document_sha256": offer.document_sha256,
+        "acceptance": _answer_json(response) if response is not None
+        and response.kind == "accepted" else None,
+        "decline": _answer_json(response) if response is not None
+        and response.kind == "declined" else None,
         "request": document.request.model_dump(mode="json", exclude_none=True),
         "result": document.result.model_dump(mode="json", exclude_none=True),
     }
+
+
+def _answer_json(response: OfferResponse) -> dict:
+    answer = {
+        "name": response.name,
+        "position": response.position,
+        "at": response.created_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "remote_addr": response.remote_addr,
+        "document_sha256": response.document_sha256,
+        "recorded_by": response.user.email if response.user is not None else None,
+    }
+    if response.kind == "accepted":
+        answer["purchase_order"] = response.purchase_order
+    else:
+        answer["reason"] = response.reason
+    return answer
 
 
 def offer_pdf_response(offer: Offer, language: str):
@@ -161,10 +197,50 @@ def offer_pdf_response(offer: Offer, language: str):
     return pdf_response(data, offer_filename(offer.document, language))
 
 
-def _page(offer: Offer, *, public_token: str | None = None, new_link: str | None = None):
+def closed_reason(offer: Offer, status: str, successor: str | None) -> str | None:
+    """Why the customer can no longer answer the offer (None: they can, or they did)."""
+    if status == "expired":
+        return gettext("This offer expired on %(date)s and can no longer be accepted. "
+                       "Please ask us for a new offer.",
+                       date=day(offer.valid_until, current_language()))
+    if status == "withdrawn":
+        return gettext("This offer was withdrawn and can no longer be accepted.")
+    if status == "superseded":
+        return gettext("This offer was replaced by offer %(number)s and can no longer be "
+                       "accepted.", number=successor or "")
+    return None
+
+
+def answer_facts(response: OfferResponse | None) -> dict | None:
+    """The customer's answer as the offer page shows it, in the page's language."""
+    if response is None:
+        return None
+    language = current_language()
+    moment = response.created_at.astimezone(dt.UTC)
+    return {
+        "kind": response.kind, "name": response.name, "position": response.position,
+        "purchase_order": response.purchase_order, "reason": response.reason,
+        "on": day(moment.date(), language), "at": moment.strftime("%H:%M UTC"),
+        "remote_addr": response.remote_addr, "document_sha256": response.document_sha256,
+        "recorded_by": response.user.display_name if response.user is not None else None,
+    }
+
+
+def _page(offer: Offer, *, public_token: str | None = None, new_link: str | None = None,
+          accept_form: AcceptForm | None = None, decline_form: DeclineForm | None = None,
+          problems: dict | None = None, general: list[str] | None = None,
+          code: int = 200):
     document = offer.document
     language = current_language()
     status = offer.status_on(today())
+    related = relations(offer)
+    public = public_token is not None
+    if public and status == "issued" and related["response"] is None:
+        accept_form = accept_form or AcceptForm(prefix="accept", formdata=None)
+        decline_form = decline_form or DeclineForm(prefix="decline", formdata=None)
+        accept_form.document.data = decline_form.document.data = offer.document_sha256
+    else:
+        accept_form = decline_form = None
     context = result_context(document.request, document.result, document.loaded_card(),
                              language)
     if public_token is not None:
@@ -176,15 +252,19 @@ def _page(offer: Offer, *, public_token: str | None = None, new_link: str | None
     user = staff_user()
     return render_template(
         "web/offer.html", offer=offer, document=document, status=status,
-        status_label=status_name(status), **relations(offer),
-        pdf_links=pdf_links, public=public_token is not None, new_link=new_link,
-        may_act=public_token is None and user.can("issue"),
+        status_label=status_name(status), **related,
+        answer=answer_facts(related["response"]),
+        closed=closed_reason(offer, status, related["successor"]) if public else None,
+        accept_form=accept_form, decline_form=decline_form, problems=problems or {},
+        general=general or [], token=public_token,
+        pdf_links=pdf_links, public=public, new_link=new_link,
+        may_act=not public and user.can("issue"),
         action_form=ActionForm(),
         issued_on=day(document.issued_on, language),
         valid_until=day(document.valid_until, language),
         total=money(document.result.total, document.result.currency, language),
         **context,
-    )
+    ), code
 
 
 # Staff pages
@@ -281,28 +361,17 @@ def offer_pdf(number: str, language: str):
 def _transition_message(exc: IllegalTransition) -> str:
     messages = {
         "accepted": gettext("Offer %(number)s is %(status)s and cannot be accepted."),
+        "declined": gettext("Offer %(number)s is %(status)s and cannot be declined."),
         "withdrawn": gettext("Offer %(number)s is %(status)s and cannot be withdrawn."),
         "revised": gettext("Offer %(number)s is %(status)s and cannot be revised."),
     }
     return messages[exc.action] % {"number": exc.number, "status": status_name(exc.status)}
 
 
-def _transition(number: str, change) -> object:
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    offer = readable_offer(number, staff_user())
-    try:
-        with store().session() as db:
-            message = change(db, offer.id)
-    except IllegalTransition as exc:
-        flash(_transition_message(exc), "error")
-    except (InvalidCustomer, ContractNotActive, OfferDoesNotFit) as exc:
-        flash(gettext("Offer %(number)s cannot be accepted: %(reason)s", number=number,
-                      reason=_reason(exc)), "error")
-    else:
-        if message:
-            flash(message, "info")
-    return redirect(url_for("offers.offer_page", number=number), 303)
+def contract_refusal(number: str, exc: Exception) -> str:
+    """Why accepting offer ``number`` cannot make or change its contract."""
+    return gettext("Offer %(number)s cannot be accepted: %(reason)s", number=number,
+                   reason=_reason(exc))
 
 
 def _reason(exc: Exception) -> str:
@@ -311,29 +380,123 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-@offers.post("/offers/<offer:number>/accept")
+def field_problems(errors, prefix: str = "") -> dict[str, list[str]]:
+    """The store's field errors as the page shows them, by the id of the form's field
+    (``prefix``: the form's prefix)."""
+    problems: dict[str, list[str]] = {}
+    for error in errors:
+        field_id = f"{prefix}-{error.field}" if prefix else error.field
+        problems.setdefault(field_id, []).append(error.translated(gettext))
+    return problems
+
+
+def _back(number: str):
+    return redirect(url_for("offers.offer_page", number=number), 303)
+
+
+def _confirmation(offer: Offer, action: str, form, problems: dict | None = None,
+                  code: int = 200):
+    """The page that asks staff to confirm ``action`` (accept, withdraw) on ``offer``."""
+    language = current_language()
+    document = offer.document
+    return render_template(
+        "web/confirm.html", offer=offer, action=action, form=form, problems=problems or {},
+        status_label=status_name(offer.status_on(today())),
+        customer=document.request.customer,
+        total=money(document.result.total, document.result.currency, language),
+        valid_until=day(document.valid_until, language)), code
+
+
+@offers.route("/offers/<offer:number>/accept", methods=["GET", "POST"])
 @requires("issue")
 def accept_offer(number: str):
-    """Accept the offer for the customer: the contract it makes or changes comes with it."""
+    """Accept the offer for the customer, after a confirmation page naming the customer's
+    person who accepted: the contract it makes or changes comes with it."""
+    offer = readable_offer(number, staff_user())
+    form = OnBehalfForm()
+    if offer.status_on(today()) != "issued":
+        flash(_transition_message(IllegalTransition(
+            number, offer.status_on(today()), "accepted")), "error")
+        return _back(number)
+    if request.method == "GET":
+        return _confirmation(offer, "accept", form)
+    if not form.validate():  # the CSRF token
+        abort(400)
+    person = Respondent(name=form.name.data or "", position=form.position.data or "",
+                        purchase_order=form.purchase_order.data or "",
+                        remote_addr=request.remote_addr)
+    errors = check_respondent(person.cleaned(), "accepted", position_required=False)
+    if errors:
+        return _confirmation(offer, "accept", form, field_problems(errors), 422)
+    try:
+        with store().session() as db:
+            accepted = lifecycle.accept_offer(db, offer.id, by_user_id=staff_user().id,
+                                              today=today(), person=person)
+    except IllegalTransition as exc:
+        flash(_transition_message(exc), "error")
+    except (InvalidCustomer, ContractNotActive, OfferDoesNotFit) as exc:
+        flash(contract_refusal(number, exc), "error")
+    else:
+        current_app.logger.info("offer %s accepted for the customer (%s) by %s", number,
+                                person.name, staff_user().email)
+        flash(accepted_message(number, accepted), "info")
+    return _back(number)
 
-    def accept_it(db, offer_id):
-        accepted = lifecycle.accept_offer(db, offer_id, by_user_id=staff_user().id,
-                                          today=today())
-        if accepted.contract is None:
-            return gettext("Offer %(number)s accepted.", number=number)
-        return gettext("Offer %(number)s accepted; contract %(contract)s is up to date.",
-                       number=number, contract=accepted.contract.number)
 
-    return _transition(number, accept_it)
+def accepted_message(number: str, accepted) -> str:
+    """What staff are told after an acceptance."""
+    if accepted.contract is None:
+        return gettext("Offer %(number)s accepted.", number=number)
+    return gettext("Offer %(number)s accepted; contract %(contract)s is up to date.",
+                   number=number, contract=accepted.contract.number)
 
 
-@offers.post("/offers/<offer:number>/withdraw")
+@offers.post("/offers/<offer:number>/contract")
+@requires("issue")
+def make_contract(number: str):
+    """Make or change the contract of an offer accepted without it (a customer's
+    acceptance whose contract could not be made then, e.g. the customer's country was
+    missing): the same as accepting it again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    offer = readable_offer(number, staff_user())
+    try:
+        with store().session() as db:
+            accepted = lifecycle.accept_offer(db, offer.id, by_user_id=staff_user().id,
+                                              today=today())
+    except IllegalTransition as exc:
+        flash(_transition_message(exc), "error")
+    except (InvalidCustomer, ContractNotActive, OfferDoesNotFit) as exc:
+        flash(contract_refusal(number, exc), "error")
+    else:
+        flash(accepted_message(number, accepted), "info")
+    return _back(number)
+
+
+@offers.route("/offers/<offer:number>/withdraw", methods=["GET", "POST"])
 @requires("issue")
 def withdraw_offer(number: str):
-    def withdraw_it(db, offer_id) -> None:
-        withdraw(db, offer_id, today=today())
-
-    return _transition(number, withdraw_it)
+    """Withdraw the offer, after a confirmation page: the customer can no longer accept it."""
+    offer = readable_offer(number, staff_user())
+    form = ConfirmForm()
+    if request.method == "GET":
+        if offer.status_on(today()) not in ("issued", "expired"):
+            flash(_transition_message(IllegalTransition(
+                number, offer.status_on(today()), "withdrawn")), "error")
+            return _back(number)
+        return _confirmation(offer, "withdraw", form)
+    if not form.validate():
+        abort(400)
+    try:
+        with store().session() as db:
+            withdraw(db, offer.id, today=today())
+    except IllegalTransition as exc:
+        flash(_transition_message(exc), "error")
+    else:
+        current_app.logger.info("offer %s withdrawn by %s", number, staff_user().email)
+        flash(gettext("Offer %(number)s withdrawn: the customer can no longer accept it.",
+                      number=number), "info")
+    return _back(number)
 
 
 @offers.get("/offers/<offer:number>/revise")

@@ -20,6 +20,7 @@ about a second of CPU), so rendering is protected on its own:
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import os
@@ -35,8 +36,8 @@ from flask_babel import lazy_gettext
 from flask_limiter.util import get_remote_address
 
 from ..core.offer import OfferDocument, offer_document
-from ..pdf import offer_filename, render_offer, time_limit
-from ..store import Offer, pdf_for
+from ..pdf import Acceptance, offer_filename, render_offer, time_limit
+from ..store import Offer, OfferResponse, pdf_for
 from .auth import is_staff
 from .extensions import limiter, pdf_response, store, today
 
@@ -114,12 +115,24 @@ def render_slot() -> Iterator[None]:
             g.render_slot = False
 
 
-def render(document: OfferDocument, language: str) -> bytes:
-    """Render ``document`` in a render slot and within the time limit; note that it ran."""
+def render(document: OfferDocument, language: str,
+           response: OfferResponse | None = None) -> bytes:
+    """Render ``document`` in a render slot and within the time limit; note that it ran.
+    ``response``: the offer's recorded acceptance, printed in its acceptance block."""
+    acceptance = printed_acceptance(response) if response is not None else None
     with render_slot():
         g.pdf_rendered = True
         with time_limit(current_app.config["PDF_RENDER_TIMEOUT"]):
-            return render_offer(document, language)
+            return render_offer(document, language, acceptance=acceptance)
+
+
+def printed_acceptance(response: OfferResponse) -> Acceptance:
+    """What the acceptance block of an accepted offer's PDF says."""
+    return Acceptance(
+        name=response.name, position=response.position,
+        accepted_on=response.created_at.astimezone(dt.UTC).date(),
+        purchase_order=response.purchase_order, document_sha256=response.document_sha256,
+        recorded_by=response.user.display_name if response.user is not None else "")
 
 
 def _rendered(_response) -> bool:

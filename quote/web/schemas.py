@@ -240,14 +240,49 @@ class Comparison(_View):
     packages: list[ComparisonEntry]
 
 
+SHA256 = r"^[0-9a-f]{64}$"
+
+
+class _Answer(_View):
+    name: str = Field(description="the customer's person who answered")
+    position: str = Field(description="their position (may be empty when staff recorded it)")
+    at: dt.datetime = Field(description="when it was recorded (UTC)")
+    remote_addr: str | None = Field(description="the address it came from, as the app saw "
+                                                "it")
+    document_sha256: str = Field(pattern=SHA256, description="the SHA-256 of the offer's "
+                                 "snapshot answered (document_sha256 of the offer)")
+    recorded_by: str | None = Field(description="the e-mail of the staff member who "
+                                    "recorded it for the customer; null: the customer "
+                                    "answered through the offer's link")
+
+
+class OfferAcceptance(_Answer):
+    """Who accepted the offer, when, from where, which document; the purchase order."""
+
+    purchase_order: str = Field(description="the customer's purchase-order number, or empty")
+
+
+class OfferDecline(_Answer):
+    """Who declined the offer, when and why."""
+
+    reason: str
+
+
 class OfferSnapshot(_View):
-    """An issued offer as stored: the request and the priced result as issued."""
+    """An issued offer as stored: the request and the priced result as issued, and the
+    customer's answer."""
 
     number: str = Field(examples=["Q-2026-000042"])
-    status: Literal["issued", "accepted", "expired", "withdrawn", "superseded"]
+    status: Literal["issued", "accepted", "declined", "expired", "withdrawn", "superseded"]
     issued_on: dt.date
     valid_until: dt.date
     language: Literal["en", "de", "ru"]
     replaces: str | None = Field(description="the number of the offer this one revises")
+    document_sha256: str = Field(pattern=SHA256, description="the SHA-256 of the offer's "
+                                 "stored snapshot (UTF-8 JSON), the document a customer "
+                                 "accepts")
+    acceptance: OfferAcceptance | None = Field(description="the acceptance; null unless "
+                                               "the offer was accepted with one recorded")
+    decline: OfferDecline | None = Field(description="the decline; null unless declined")
     request: QuoteRequest
     result: QuoteResult

@@ -77,13 +77,14 @@ def test_sales_price_a_renewal_and_a_reinstatement(sign_in, form_data):
 
 CUSTOMER = {"company": "Muster GmbH", "contact": "Erika Mustermann",
             "email": "erika@example.de", "country": "DE"}
+ON_BEHALF = {"name": "Erika Mustermann", "position": "Einkauf"}  # who accepted
 
 
 def test_accepting_an_offer_makes_the_contract(sign_in, app, users, make_request):
     number = store_offer(app, make_request(term_years=3, customer=CUSTOMER),
                          users["sales"]).offer.number
     client = sign_in("sales")
-    page = client.post(f"/offers/{number}/accept", follow_redirects=True).get_data(
+    page = client.post(f"/offers/{number}/accept", data=ON_BEHALF, follow_redirects=True).get_data(
         as_text=True)
     assert f"Offer {number} accepted; contract C-000001 is up to date." in page
 
@@ -91,7 +92,8 @@ def test_accepting_an_offer_makes_the_contract(sign_in, app, users, make_request
 def test_an_offer_without_its_customer_cannot_make_a_contract(sign_in, app, users,
                                                               make_request):
     number = store_offer(app, make_request(), users["sales"]).offer.number
-    page = sign_in("sales").post(f"/offers/{number}/accept", follow_redirects=True)
+    page = sign_in("sales").post(f"/offers/{number}/accept", data=ON_BEHALF,
+                                follow_redirects=True)
     text = page.get_data(as_text=True)
     assert f"Offer {number} cannot be accepted:" in text
     assert 'data-status="issued"' in text  # nothing half-done
@@ -101,7 +103,7 @@ def test_revising_a_top_up_keeps_it_a_top_up(sign_in, app, users, make_request):
     first = store_offer(app, make_request(term_years=3, customer=CUSTOMER),
                         users["sales"]).offer.number
     client = sign_in("sales")
-    client.post(f"/offers/{first}/accept")
+    client.post(f"/offers/{first}/accept", data=ON_BEHALF)
     old = store_offer(app, make_request(**TOP_UP, billing="annual", contract="C-000001",
                                         customer=CUSTOMER), users["sales"]).offer
     fields = form_fields(client.get(f"/offers/{old.number}/revise").get_data(as_text=True))

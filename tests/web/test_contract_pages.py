@@ -10,6 +10,7 @@ from offer_helpers import store_offer
 
 CUSTOMER = {"company": "Muster GmbH", "contact": "Erika Mustermann",
             "email": "erika@example.de", "country": "DE"}
+ON_BEHALF = {"name": "Erika Mustermann", "position": "Einkauf"}  # who accepted
 
 
 def _contract(app, users, sign_in, make_request, **request):
@@ -17,7 +18,7 @@ def _contract(app, users, sign_in, make_request, **request):
     number = store_offer(app, make_request(term_years=3, customer=CUSTOMER, **request),
                          users["sales"]).offer.number
     client = sign_in("sales")
-    client.post(f"/offers/{number}/accept")
+    client.post(f"/offers/{number}/accept", data=ON_BEHALF)
     return client
 
 
@@ -49,7 +50,7 @@ def test_more_licenses_from_the_contract_page_grow_the_contract(app, users, sign
     top_up = re.search(r"(Q-\d{4}-\d{6})$", issued.location).group(1)
     page = client.get(f"/offers/{top_up}").get_data(as_text=True)
     assert "€3,004.93" in page  # 1,200.00 × 184/365 + 1,200.00 × 2
-    client.post(f"/offers/{top_up}/accept")
+    client.post(f"/offers/{top_up}/accept", data=ON_BEHALF)
     contract = client.get("/contracts/C-000001").get_data(as_text=True)
     assert "€18,000.00" in contract and "€3,600.00" in contract
     assert 'data-event="top_up"' in contract and top_up in contract
@@ -89,7 +90,7 @@ def test_more_for_a_running_contract_not_yet_in_the_system(app, users, sign_in, 
     offer = client.get(requested.location).get_data(as_text=True)
     number = re.search(r"Offer (Q-\d{4}-\d{6})", offer).group(1)
     assert "€3,004.93" in offer
-    accepted = client.post(f"/offers/{number}/accept", follow_redirects=True)
+    accepted = client.post(f"/offers/{number}/accept", data=ON_BEHALF, follow_redirects=True)
     page = accepted.get_data(as_text=True)
     assert f"Offer {number} accepted; contract C-000001 is up to date." in page
     assert '<dd id="offer-contract"><a href="/contracts/C-000001">C-000001</a></dd>' in page

@@ -91,7 +91,7 @@ def test_csv_for_an_english_spreadsheet(sign_in, issued):
     assert rows[1][1] == "2026-01-15"
     assert rows[1][8] == "2400.00"
     assert len({row[0] for row in rows[1:]}) == 3
-    assert all(len(row) == 13 for row in rows)
+    assert all(len(row) == 17 for row in rows)
 
 
 def test_csv_cells_never_run_as_formulas(sign_in, issued):

@@ -26,7 +26,7 @@ def test_sales_issue_an_offer_and_see_its_page(sign_in, form_data):
     assert "€2,400.00" in page
     for language in ("de", "en", "ru"):
         assert f'href="/offers/{number}/offer-{language}.pdf"' in page
-    assert "Mark as accepted" in page and "Withdraw" in page
+    assert "Accept for the customer…" in page and "Withdraw…" in page
 
 
 def test_a_form_with_errors_issues_nothing(sign_in, form_data, app):
@@ -40,7 +40,7 @@ def test_a_form_with_errors_issues_nothing(sign_in, form_data, app):
 def test_finance_sees_the_offer_but_no_actions(sign_in, app, users, make_request):
     number = store_offer(app, make_request(), users["sales"]).offer.number
     page = sign_in("finance").get(f"/offers/{number}").get_data(as_text=True)
-    assert "Mark as accepted" not in page and "Withdraw" not in page
+    assert "Accept for the customer" not in page and "Withdraw" not in page
     assert 'id="issue-offer"' not in sign_in("finance").get("/").get_data(as_text=True)
 
 
@@ -87,7 +87,7 @@ def test_a_customer_requests_an_offer_and_gets_a_link_once(client, form_data, ap
     again = client.get(path).get_data(as_text=True)
     assert "Offer Q-2026-000001" in again
     assert "shown only once" not in again and "public-link" not in again
-    assert "Mark as accepted" not in again
+    assert "Accept for the customer" not in again
     for language in ("de", "en", "ru"):
         assert f'href="{path}/offer-{language}.pdf"' in again
     with app.extensions["quote.store"].session(read_only=True) as session:

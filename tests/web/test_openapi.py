@@ -549,7 +549,7 @@ def _offer_within_the_contract(body: dict, number: str | None) -> dict:
     return body
 
 
-def quick_pdf(document, language) -> bytes:
+def quick_pdf(document, language, acceptance=None) -> bytes:
     """A stand-in for the renderer: a PDF takes half a second to render, and the PDF tests
     (tests/integration/pdf) read real ones back; every request here is still validated and
     priced. The documented examples are rendered for real above."""

@@ -38,9 +38,12 @@ ACCESS = [
     ("admin", "GET", "/offers/{sales}/revise", 200),
     ("finance", "GET", "/offers/{sales}/revise", 403),
     ("finance", "POST", "/offers/{sales}/accept", 403),
+    ("finance", "GET", "/offers/{sales}/accept", 403),
+    ("sales", "GET", "/offers/{sales}/accept", 200),
+    ("sales", "GET", "/offers/{sales}/withdraw", 200),
     ("finance", "POST", "/offers/{sales}/withdraw", 403),
     ("sales", "POST", "/offers/{admin}/withdraw", 403),
-    ("sales", "POST", "/offers/{sales}/accept", 303),
+    ("sales", "POST", "/offers/{sales}/accept", 422),  # without the person who accepted
     ("admin", "POST", "/offers/{sales}/withdraw", 303),
     ("finance", "POST", "/offers/issue", 403),
     # finance pages: finance only
@@ -96,7 +99,7 @@ def test_the_staff_api_answers_anonymous_requests_with_401(client, offers, metho
 
 
 def test_an_accepted_offer_is_accepted_for_everyone(sign_in, app, offers):
-    sign_in("sales").post(f"/offers/{offers['sales']}/accept")
+    sign_in("sales").post(f"/offers/{offers['sales']}/accept", data={"name": "Ann Buyer"})
     with app.extensions["quote.store"].session(read_only=True) as session:
         assert find_by_number(session, offers["sales"]).status == "accepted"
 

@@ -285,7 +285,7 @@ def test_a_public_offer_is_found_by_its_token_and_only_by_it(store, make_draft):
 def test_a_pdf_is_rendered_once_per_offer_and_language(store, make_draft):
     calls = []
 
-    def render(document: OfferDocument, language: str) -> bytes:
+    def render(document: OfferDocument, language: str, acceptance=None) -> bytes:
         calls.append((document.number, language))
         return f"%PDF {document.number} {language}".encode()
 
@@ -304,7 +304,7 @@ def test_issuing_never_waits_for_a_pdf_being_rendered(store, make_draft):
         offer = issue(session, make_draft(), now=at("2026-03-01")).offer
     issued_meanwhile = []
 
-    def render(document: OfferDocument, language: str) -> bytes:
+    def render(document: OfferDocument, language: str, acceptance=None) -> bytes:
         with store.session() as session:  # SQLite: waits for the write lock if held
             issued_meanwhile.append(issue(session, make_draft(), now=at("2026-03-01"))
                                     .offer.number)

@@ -1,0 +1,48 @@
+"""What sales are told about their offers: for now, lines in the log.
+
+The e-mail module is not part of the app yet. Every notification goes through one
+function here, so that sending it by e-mail is a change to this module only; until
+then each is written to the app's log (logger ``quote.notify``) with the recipient.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..store import Offer, OfferResponse, User
+from .extensions import store
+
+log = logging.getLogger("quote.notify")
+
+
+def _recipient(offer: Offer) -> str:
+    """The salesperson of the offer: its issuer, else the contract's or customer's owner;
+    "sales" for a self-service offer nobody looks after yet."""
+    with store().session(read_only=True) as db:
+        row = db.get(Offer, offer.id)
+        for user_id in (row.issuer_id if row else None,
+                        row.contract.owner_id if row and row.contract else None,
+                        row.customer.owner_id if row and row.customer else None):
+            if user_id is not None:
+                user = db.get(User, user_id)
+                if user is not None and user.active:
+                    return user.email
+    return "sales"
+
+
+def tell_sales_offer_accepted(offer: Offer, response: OfferResponse,
+                              contract_problem: Exception | None = None) -> None:
+    """Tell sales that the customer accepted ``offer`` (and, if the contract could not be
+    made, why not). Logged until the e-mail module sends it."""
+    log.info("notify %s: offer %s accepted by %s (%s)%s%s; contract: %s",
+             _recipient(offer), offer.number, response.name, response.position or "-",
+             f", purchase order {response.purchase_order}" if response.purchase_order else "",
+             f", from {response.remote_addr}" if response.remote_addr else "",
+             f"not made ({contract_problem})" if contract_problem else "made or changed")
+
+
+def tell_sales_offer_declined(offer: Offer, response: OfferResponse) -> None:
+    """Tell sales that the customer declined ``offer``, and why. Logged until the e-mail
+    module sends it."""
+    log.info("notify %s: offer %s declined by %s: %s", _recipient(offer), offer.number,
+             response.name, response.reason)
