@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .. import resources
 from ..core.catalog import RateBook, RateFileError, load_rates
 from ..i18n import CatalogueError, check_catalogues
+from ..mail import MailConfigError
 from ..pdf import RenderTimeout, engine_warnings
 from ..store import Store, database_url
 from . import i18n
@@ -161,10 +162,11 @@ def create_app(config=None) -> Flask:
     limiter.init_app(app)
     _log_pdf_warnings(app)
 
-    from . import auth, cli, pdfs
+    from . import auth, cli, mail, pdfs
     from .admin import admin
     from .api import api
     from .contracts import contracts
+    from .deliveries import deliveries
     from .finance import finance
     from .offers import offers
     from .public import public
@@ -173,10 +175,15 @@ def create_app(config=None) -> Flask:
     auth.init_app(app)
     cli.init_app(app)
     pdfs.init_app(app)
+    try:
+        mail.init_app(app, development)
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from None
     csrf.exempt(api)
     app.register_blueprint(public)
     app.register_blueprint(offers)
     app.register_blueprint(contracts)
+    app.register_blueprint(deliveries)
     app.register_blueprint(api, url_prefix=API_PREFIX)
     app.register_blueprint(staff, url_prefix="/staff")
     app.register_blueprint(finance, url_prefix="/finance")
