@@ -72,7 +72,6 @@ def compose(*, subject_line: str, text: str, html: str, sender: str, recipient: 
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(now.astimezone(dt.UTC))
     message["Message-ID"] = make_msgid(domain=domain)
-    message["Content-Language"] = language
     if automatic:
         message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
@@ -80,4 +79,5 @@ def compose(*, subject_line: str, text: str, html: str, sender: str, recipient: 
     if attachment is not None:
         filename, data = attachment
         message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
+    message["Content-Language"] = language  # after the parts: setting content clears it
     return message

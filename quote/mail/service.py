@@ -50,7 +50,6 @@ log = logging.getLogger("quote.mail")
 
 CUSTOMER_KINDS = ("offer", "reminder", "link")  # carry a /q/ link of their own
 STAFF_KINDS = ("request_notice", "acceptance_notice")
-LINK_KINDS = ("offer", "link")  # what a lost-link request waits for before sending again
 # A pending delivery older than this was left by a process that died while sending.
 STALE_AFTER = dt.timedelta(minutes=15)
 MAX_LINKS_BY_ADDRESS = 10  # offers whose links one lost-link request sends at most
@@ -154,7 +153,7 @@ class Mailer:
             for offer in offers:
                 if offer.status not in ("issued", "accepted") or not offer.customer_email:
                     continue
-                if recent_delivery(session, offer, LINK_KINDS, since=since) is not None:
+                if recent_delivery(session, offer, ("link",), since=since) is not None:
                     continue
                 recorded.append(self._record(session, offer, "link", offer.customer_email,
                                              offer.language, now=now))
