@@ -21,6 +21,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 
 from sqlalchemy import select
 
@@ -262,6 +263,8 @@ class Mailer:
 
     def _message(self, delivery: Delivery, offer: Offer, sender_name: str,
                  sender_email: str, *, now: dt.datetime):
+        if not _one_address(delivery.recipient):
+            raise MailError(f"{delivery.recipient!r} is not one e-mail address")
         language = delivery.language
         document = offer.document
         customer = document.request.customer
@@ -338,6 +341,12 @@ class Mailer:
             if user is not None and user.active:
                 return user.email
         return self.sales_address
+
+
+def _one_address(text: str) -> bool:
+    """One plain address (``name@example.com``): no list, no display name, no white space."""
+    return (parseaddr(text)[1] == text and text.count("@") == 1
+            and not any(c.isspace() or c in ',;<>"()' for c in text))
 
 
 def _offer(session, offer_id: int) -> Offer:

@@ -114,7 +114,12 @@ def _now() -> dt.datetime:
 def offer_requested(offer: Offer) -> tuple[Delivery | None, Delivery | None]:
     """After a customer's request has been committed: the offer to the customer, a notice
     to sales. Returns both deliveries (None: no address)."""
-    return mailer().offer_requested(offer.id, now=_now())
+    try:
+        return mailer().offer_requested(offer.id, now=_now())
+    except Exception:  # the offer is committed and its link shown: the request succeeds
+        current_app.logger.exception("the mails about offer %s could not be recorded",
+                                     offer.number)
+        return None, None
 
 
 def notify_sales_of_acceptance(offer: Offer, *, name: str, position: str = "",
