@@ -293,7 +293,7 @@ class Mailer:
             context["accepted_on"] = day(dt.datetime.fromisoformat(accepted).date(),
                                          language) if accepted else ""
         text, html = messages.render(delivery.kind, language, context)
-        who = customer.company or customer.contact or customer.email
+        who = customer.company or customer.contact or customer.email or "-"
         subject = messages.subject(delivery.kind, language, number=offer.number,
                                    valid_until=context["valid_until"], customer=who)
         # a salesperson's own mail is answered to them
