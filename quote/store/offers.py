@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from quote.core.offer import OfferDocument
 from quote.core.rates import RateCard
 
+from .deliveries import offer_of_link
 from .errors import IdempotencyConflict, IllegalTransition, InvalidDraft
 from .models import IdempotencyKey, Offer, OfferCounter, OfferLine, OfferPdf
 
@@ -324,8 +325,6 @@ def find_by_token(session: Session, token: str) -> Offer | None:
     offer = session.scalars(
         select(Offer).where(Offer.public_token_hash == hashed)).one_or_none()
     if offer is None:  # the link of an e-mail about the offer (each mail has its own)
-        from .deliveries import offer_of_link
-
         offer = offer_of_link(session, hashed)
     return offer
 
