@@ -11,6 +11,8 @@ and ``flask mail retry``. See docs/mail.md.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 
 import click
 from flask import current_app, has_request_context
@@ -59,6 +61,7 @@ DEVELOPMENT_URL = "http://127.0.0.1:5000"
 def init_app(app, development: bool) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
+    _as_typed(app, "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
     seller = Seller.from_env()
     settings = mail_settings(app.config, development=development,
                              testing=bool(app.config.get("TESTING")),
@@ -78,6 +81,21 @@ def init_app(app, development: bool) -> None:
     _say_where_mail_goes(app, settings, public_url)
     app.cli.add_command(offers_cli)
     app.cli.add_command(mail_cli)
+
+
+def _as_typed(app, *names: str) -> None:
+    """Texts exactly as written in the environment: ``from_prefixed_env`` reads values as
+    JSON, which would turn a password ``1e5`` into the number 100000.0."""
+    for name in names:
+        raw = os.environ.get(f"QUOTE_{name}")
+        value = app.config.get(name)
+        if raw is not None and value is not None and not isinstance(value, str):
+            try:
+                same = json.loads(raw) == value
+            except ValueError:
+                same = False
+            if same:
+                app.config[name] = raw
 
 
 def _say_where_mail_goes(app, settings: MailSettings, public_url: str) -> None:

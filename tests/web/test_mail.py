@@ -49,6 +49,13 @@ def test_a_mail_server_is_used_with_its_defaults(make_app, caplog):
                       PUBLIC_URL="https://q.example").extensions["quote.mail"].settings.port == 465
 
 
+def test_a_password_is_read_as_written(make_app, monkeypatch):
+    monkeypatch.setenv("QUOTE_MAIL_PASSWORD", "1e5")
+    monkeypatch.setenv("QUOTE_MAIL_SERVER", "smtp.example.com")
+    settings = make_app().extensions["quote.mail"].settings
+    assert settings.password == "1e5"  # not the number 100000.0 that JSON makes of it
+
+
 @pytest.mark.parametrize(("setting", "value", "named"), [
     ("MAIL_TLS", "tls", "QUOTE_MAIL_TLS"),
     ("MAIL_PORT", "smtp", "QUOTE_MAIL_PORT"),
