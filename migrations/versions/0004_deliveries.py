@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("sent_at", UTC_TIME, nullable=True),
         sa.CheckConstraint("kind IN ('offer', 'request_notice', 'reminder', 'link', "
                            "'acceptance_notice')", name=op.f("ck_deliveries_kind")),
-        sa.CheckConstraint("status IN ('pending', 'sent', 'failed')",
+        sa.CheckConstraint("status IN ('pending', 'sent', 'failed', 'cancelled')",
                            name=op.f("ck_deliveries_status")),
         sa.UniqueConstraint("link_hash", name="uq_deliveries_link_hash"),
     )

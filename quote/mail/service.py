@@ -34,6 +34,7 @@ from ..store.deliveries import (
     add_delivery,
     claim,
     due_for_retry,
+    mark_cancelled,
     mark_failed,
     mark_sent,
     offers_to_remind,
@@ -213,7 +214,8 @@ class Mailer:
             if claimed is None:
                 continue  # sent or claimed by another run meanwhile
             done = self._attempt(delivery_id, now=now)
-            (run.sent if done.status == "sent" else run.failed).append(delivery_id)
+            if done.status in ("sent", "failed"):
+                (run.sent if done.status == "sent" else run.failed).append(delivery_id)
         return run
 
     # -- one attempt ------------------------------------------------------------
@@ -234,6 +236,15 @@ class Mailer:
             sender = session.get(User, delivery.sender_id) if delivery.sender_id else None
             sender_name = sender.display_name if sender is not None else ""
             sender_email = sender.email if sender is not None else ""
+        stale = _no_longer_holds(delivery, offer, now.date())
+        if stale:
+            log.info("mail %s (%s) about offer %s not sent: %s", delivery.id, delivery.kind,
+                     offer.number, stale)
+            with self.store.session() as session:
+                mark_cancelled(session, delivery.id, stale)
+                done = session.get(Delivery, delivery.id, populate_existing=True)
+            assert done is not None
+            return done
         try:
             message = self._message(delivery, offer, sender_name, sender_email, now=now)
             self.transport.send(message)
@@ -341,6 +352,19 @@ class Mailer:
             if user is not None and user.active:
                 return user.email
         return self.sales_address
+
+
+def _no_longer_holds(delivery: Delivery, offer: Offer, today: dt.date) -> str:
+    """Why a mail to the customer would be wrong by now (a retry after the offer changed),
+    or "" when it still holds."""
+    if delivery.kind not in CUSTOMER_KINDS:
+        return ""
+    status = offer.status_on(today)
+    if status in ("withdrawn", "superseded"):
+        return f"the offer is {status}"
+    if delivery.kind == "reminder" and status != "issued":
+        return f"the offer is {status}: no reminder"
+    return ""
 
 
 def _one_address(text: str) -> bool:

@@ -89,6 +89,11 @@ def mark_failed(session: Session, delivery_id: int, error: str) -> None:
                     .values(status="failed", error=(error or "unknown error")[:MAX_ERROR]))
 
 
+def mark_cancelled(session: Session, delivery_id: int, reason: str) -> None:
+    session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                    .values(status="cancelled", error=reason[:MAX_ERROR]))
+
+
 def deliveries_of(session: Session, offer: Offer | int) -> list[Delivery]:
     """The offer's deliveries, oldest first."""
     offer_id = offer if isinstance(offer, int) else offer.id

@@ -387,18 +387,20 @@ class ContractEvent(Base):
 
 
 DELIVERY_KINDS = ("offer", "request_notice", "reminder", "link", "acceptance_notice")
-DELIVERY_STATUSES = ("pending", "sent", "failed")
+DELIVERY_STATUSES = ("pending", "sent", "failed", "cancelled")
 
 
 class Delivery(Base):
     """One e-mail about an offer: to whom, what kind, and how sending it went.
 
     A delivery is recorded before it is sent (``pending``) and ends ``sent`` or
-    ``failed``; a failed one is tried again (``flask mail retry``) until it is sent or
-    has had ``MAIL_MAX_ATTEMPTS`` attempts. ``link_hash`` is the SHA-256 of the token
-    of the ``/q/<token>`` link the mail carries (each mail its own link; only the hash
-    is stored, as for the offer's own link). ``details`` is JSON: what the mail says
-    beyond the offer (the salesperson's message, who accepted).
+    ``failed``, or ``cancelled`` when what it says no longer holds (a reminder of an
+    offer accepted meanwhile); a failed one is tried again (``flask mail retry``)
+    until it is sent or has had ``MAIL_MAX_ATTEMPTS`` attempts. ``link_hash`` is the
+    SHA-256 of the token of the ``/q/<token>`` link the mail carries (each mail its
+    own link; only the hash is stored, as for the offer's own link). ``details`` is
+    JSON: what the mail says beyond the offer (the salesperson's message, who
+    accepted).
     """
 
     __tablename__ = "deliveries"

@@ -83,6 +83,7 @@ KIND_NAMES = {
     "acceptance_notice": _l("Notice of the acceptance"),
 }
 STATUS_NAMES = {"pending": _l("being sent"), "sent": _l("sent"),
+                "cancelled": _l("not sent (no longer needed)"),
                 "failed": _l("not sent (will be tried again)")}
 
 

@@ -173,3 +173,20 @@ def test_an_offer_that_is_not_issued_is_not_sent(app, sign_in, users, make_reque
     assert "only an issued or accepted offer is sent to the customer" in page
     with app.extensions["quote.store"].session(read_only=True) as session:
         assert deliveries_of(session, find_by_number(session, number)) == []
+
+
+def test_a_mail_that_no_longer_holds_is_not_sent_on_retry(make_app, unreachable_smtp,
+                                                          smtp_server, sign_in, users,
+                                                          make_request):
+    down = make_app(**unreachable_smtp)
+    number = store_offer(down, make_request(customer=CUSTOMER), users["sales"]).offer.number
+    client = sign_in("sales", down.test_client())
+    client.post(f"/offers/{number}/send", data={"recipient": "eva@acme.example"})
+    client.post(f"/offers/{number}/withdraw")
+    up = make_app(**smtp_server.settings())
+    result = up.test_cli_runner().invoke(args=["mail", "retry"])
+    assert "0 failed mail(s) sent again, 0 still failing" in result.output
+    assert smtp_server.messages == []
+    with up.extensions["quote.store"].session(read_only=True) as session:
+        (delivery,) = deliveries_of(session, find_by_number(session, number))
+    assert (delivery.status, delivery.error) == ("cancelled", "the offer is withdrawn")
