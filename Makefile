@@ -14,7 +14,7 @@ STAFF_HINT := QUOTE_ENV=development $(BIN)/flask --app wsgi users add anna@examp
 
 # gettext domains and the sources each is extracted from
 DOMAINS    := core mail pdf web
-SRC_core   := quote/core
+SRC_core   := quote/core quote/lifecycle quote/store
 SRC_pdf    := quote/pdf templates/pdf
 SRC_mail   := quote/mail templates/mail
 SRC_web    := quote/web templates/web

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quote.core.catalog import RateBook
@@ -41,7 +42,7 @@ from .errors import ContractNotActive
 
 # The fields of a contract, in the order of an import file's columns.
 FIELDS = ("company", "country", "vat_id", "language", "contact_name", "contact_email",
-          "rate_card", "card_version", "package", "deployment", "license_value",
+          "rate_card", "card_version", "package", "deployment", "currency", "license_value",
           "environments", "term_start", "term_years", "billing", "owner_email")
 REQUIRED = ("company", "country", "contact_name", "contact_email", "rate_card", "package",
             "deployment", "license_value", "term_start", "term_years")
@@ -53,7 +54,11 @@ _WHOLE = re.compile(r"^[0-9]{1,3}$")
 _CORE_FIELDS = {"rate_card_version": "card_version", "license_value": "license_value",
                 "environments": "environments", "term_years": "term_years",
                 "term_start": "term_start", "package": "package", "rate_card": "rate_card",
-                "deployment": "deployment", "billing": "billing"}
+                "deployment": "deployment", "billing": "billing", "currency": "currency"}
+# what pricing the contract's term needs: with an error in one of these it is not priced
+_CONTRACT_FIELDS = frozenset({"rate_card", "card_version", "package", "deployment",
+                              "currency", "license_value", "environments", "term_start",
+                              "term_years", "billing"})
 
 
 @dataclass(frozen=True)
@@ -127,13 +132,15 @@ def check_contract(session: Session, book: RateBook, values: Mapping[str, str | 
     missing = {e.field for e in errors}
 
     customer = contact = None
-    if customer_id is None and not missing & set(CUSTOMER_FIELDS):
+    if customer_id is None:
         customer, found = check_customer(text["company"], text["country"],
                                          text["vat_id"] or None, text["language"] or "en")
-        errors += found
         contact = NewContact(text["contact_name"], text["contact_email"], primary=True)
-        errors += [FieldError(f"contact_{e.field}", e.template, e.params)
-                   for e in contact_errors(contact)]
+        found += [FieldError(f"contact_{e.field}", e.template, e.params)
+                  for e in contact_errors(contact)]
+        errors += [e for e in found if e.field not in missing]  # "is required" said once
+        if found or missing & set(CUSTOMER_FIELDS):
+            customer = contact = None
 
     term_start = None
     if "term_start" not in missing:
@@ -202,27 +209,36 @@ def check_contract(session: Session, book: RateBook, values: Mapping[str, str | 
                                                "%(known)s"),
                                  {"known": ", ".join(p.id for p in loaded.card.packages)}))
 
-    if errors or loaded is None:
+    currency = text["currency"].upper() or (loaded.card.currency if loaded else "")
+    if loaded is not None and currency not in loaded.card.currencies:
+        errors.append(FieldError("currency", N_("must be one of %(expected)s"),
+                                 {"expected": ", ".join(loaded.card.currencies)}))
+
+    # the term is priced when everything it needs is right, so that errors of the
+    # customer's fields and of the contract's come in one pass
+    if loaded is None or any(e.field in _CONTRACT_FIELDS for e in errors):
         return None, errors
     assert term_start is not None and years is not None and license_value is not None
     try:
         request = parse_request({
             "rate_card": card_id, "package": text["package"],
             "deployment": text["deployment"], "license_value": str(license_value),
+            "currency": currency,
             "term_start": term_start.isoformat(), "term_years": years,
             "environments": environments, "billing": billing,
             "rate_card_version": loaded.card.version, "as_of": term_start.isoformat()})
         result = price_with_card(request, loaded, term_start)
     except QuoteInputError as exc:
-        return None, [FieldError(_CORE_FIELDS.get(e.field, e.field), e.template, e.params)
-                      for e in exc.errors]
+        errors += [FieldError(_CORE_FIELDS.get(e.field, e.field), e.template, e.params)
+                   for e in exc.errors]
+    if errors:
+        return None, errors
     package = loaded.card.package(text["package"])
     assert package is not None and result.annual_cost is not None
     terms = ContractTerms(
         rate_card_id=card_id, rate_card_version=loaded.card.version, package_id=package.id,
-        deployment=text["deployment"], currency=loaded.card.currency,
-        license_value=license_value.quantize(Decimal(1).scaleb(
-            -minor_units(loaded.card.currency))),
+        deployment=text["deployment"], currency=currency,
+        license_value=license_value.quantize(Decimal(1).scaleb(-minor_units(currency))),
         environments=environments or package.environments.included, term_start=term_start,
         term_years=years, billing=billing)
     return ContractDraft(customer, contact, terms, owner.id if owner else None,
@@ -252,10 +268,15 @@ class InvalidContract(InvalidInput):
 
 def create_contract(session: Session, book: RateBook, values: Mapping[str, str | None], *,
                     by_user_id: int | None = None, customer_id: int | None = None,
+                    only_customers_of: int | None = None,
                     now: dt.datetime | None = None) -> Contract:
     """Store one contract entered by hand (the same fields and checks as an import line;
     the history says ``created``). The customer is ``customer_id``'s, else found or
-    created from the values. Raises ``InvalidContract`` with every error."""
+    created from the values. ``only_customers_of``: a user who may only add contracts
+    to customers they look after or nobody does (a salesperson; a new customer is
+    theirs). A contract the customer has already (the same rate card, package,
+    deployment and term start) is refused, as by the import. Raises
+    ``InvalidContract`` with every error; nothing is written then."""
     draft, errors = check_contract(session, book, values, customer_id=customer_id)
     customer = None
     if customer_id is not None:
@@ -263,13 +284,36 @@ def create_contract(session: Session, book: RateBook, values: Mapping[str, str |
         if customer is None:
             errors.append(FieldError("customer", N_("there is no customer %(id)s"),
                                      {"id": customer_id}))
+    elif draft is not None and draft.customer is not None:
+        customer = matching_customer(session, draft.customer.company, draft.customer.country)
+    if (customer is not None and only_customers_of is not None
+            and customer.owner_id not in (None, only_customers_of)):
+        errors.append(FieldError("customer" if customer_id is not None else "company", N_(
+            "%(company)s (%(country)s) is looked after by someone else: they or an "
+            "administrator can add its contracts"),
+            {"company": customer.company, "country": customer.country}))
+    if customer is not None and draft is not None:
+        terms = draft.terms
+        same = session.scalars(select(Contract.number).where(
+            Contract.customer_id == customer.id, Contract.rate_card_id == terms.rate_card_id,
+            Contract.package_id == terms.package_id, Contract.deployment == terms.deployment,
+            Contract.term_start == terms.term_start).limit(1)).first()
+        if same is not None:
+            errors.append(FieldError("", N_(
+                "contract %(number)s of this customer exists already (the same rate card, "
+                "package, deployment and term start)"), {"number": same}))
     if errors:
         raise InvalidContract(errors)
     assert draft is not None
+    owner_id = draft.owner_id
+    if owner_id is None and only_customers_of is not None:
+        owner_id = only_customers_of
     if customer is None:
-        customer = customer_for(session, draft, owner_id=draft.owner_id, now=now)
+        customer = customer_for(session, draft, owner_id=owner_id, now=now)
+    elif draft.contact is not None and contact_by_email(customer, draft.contact.email) is None:
+        add_contact(session, customer, NewContact(draft.contact.name, draft.contact.email))
     return add_contract(session, customer, draft.terms, event="created",
-                        owner_id=draft.owner_id, by_user_id=by_user_id,
+                        owner_id=owner_id, by_user_id=by_user_id,
                         note="entered by hand", now=now)
 
 

@@ -8,6 +8,7 @@ offer accepted and, in the same transaction, creates or changes the contract:
 | --- | --- |
 | ``new`` | a new contract (customer found or created), history ``created`` |
 | ``top_up``, co-termed | the contract's license value and environments grow, ``top_up`` |
+| ``top_up``, no stored contract | customer and contract as it ran, ``created``; ``top_up`` |
 | ``top_up``, ``separate_term`` | a new contract of the same customer, ``created`` |
 | ``renewal`` | the term becomes the renewal's (start, years, card version), ``renewal`` |
 | ``reinstatement`` | the same, and the contract is active again, ``reinstatement`` |
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quote.core.catalog import RateBook
@@ -115,8 +117,8 @@ def _check_belongs(request: QuoteRequest, contract: Contract, customer_id: int |
 @dataclass(frozen=True)
 class Accepted:
     """The outcome of ``accept_offer``: the offer, the contract it created or changed
-    (None for a top-up, renewal or reinstatement that names no stored contract: nothing
-    to change), the event in the contract's history, and ``replayed`` when the offer
+    (None for a renewal or reinstatement that names no stored contract: nothing to
+    change), the event in the contract's history, and ``replayed`` when the offer
     had been accepted with its contract change before."""
 
     offer: Offer
@@ -148,6 +150,10 @@ def accept_offer(session: Session, offer: Offer | int, *, by_user_id: int | None
     if kind == "new" or (kind == "top_up" and document.result.separate_term):
         contract, event = _new_contract(session, row, document, by_user_id=by_user_id,
                                         customer_id=customer_id, now=now)
+        return Accepted(row, contract, event)
+    if kind == "top_up" and row.contract_id is None:
+        contract, event = _running_contract(session, row, document, by_user_id=by_user_id,
+                                            customer_id=customer_id, now=now)
         return Accepted(row, contract, event)
     if row.contract_id is None:
         return Accepted(row, None, None)
@@ -194,6 +200,44 @@ def _new_contract(session: Session, offer: Offer, document: OfferDocument, *,
     session.flush()
     event = event_of_offer(session, offer)
     assert event is not None
+    return contract, event
+
+
+def _running_contract(session: Session, offer: Offer, document: OfferDocument, *,
+                      by_user_id: int | None, customer_id: int | None, now: dt.datetime
+                      ) -> tuple[Contract, ContractEvent]:
+    """A co-termed top-up of a running contract that is not stored yet (priced from the
+    terms typed into the form or sent to the API): the customer is found or made as for
+    a new contract, the contract as the offer describes it before its additions is
+    recorded (``created``, without the offer), and then topped up by the offer. A
+    stored contract of that customer with the same rate card, package, deployment and
+    term start is the same contract: the top-up is applied to it."""
+    request, result = document.request, document.result
+    customer = _customer_of(session, offer, document, customer_id=customer_id, origin=None,
+                            owner_id=offer.issuer_id or by_user_id, now=now)
+    contract = session.scalars(select(Contract).where(
+        Contract.customer_id == customer.id, Contract.rate_card_id == result.rate_card.id,
+        Contract.package_id == result.package.id, Contract.deployment == result.deployment,
+        Contract.term_start == result.term.start).order_by(Contract.id).limit(1)).first()
+    if contract is None:
+        package = document.card.package(result.package.id)
+        assert package is not None
+        terms = ContractTerms(
+            rate_card_id=result.rate_card.id, rate_card_version=result.rate_card.version,
+            package_id=result.package.id, deployment=result.deployment,
+            currency=result.currency, license_value=request.license_value or ZERO,
+            environments=request.environments or package.environments.included,
+            term_start=result.term.start, term_years=result.term.years,
+            billing=request.billing)
+        contract = add_contract(session, customer, terms, event="created",
+                                owner_id=offer.issuer_id or by_user_id, by_user_id=by_user_id,
+                                note=f"running before offer {offer.number}, recorded with it",
+                                now=now)
+    else:
+        contract = locked_contract(session, contract)
+    offer.customer_id = customer.id
+    offer.contract_id = contract.id
+    event = _top_up(session, offer, document, contract, by_user_id=by_user_id, now=now)
     return contract, event
 
 

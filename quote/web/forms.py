@@ -244,4 +244,37 @@ def field_id(form: QuoteForm, path: str, rows: list[int]) -> str | None:
     return None
 
 
-__all__ = ["N_", "QuoteForm", "Reading", "place_errors", "read_form"]
+class ContractForm(FlaskForm):
+    """One running contract entered by hand: for a customer chosen from the list, or a
+    new one (its fields), then the contract's fields. The names are those of the
+    contract import's columns (``quote.lifecycle.FIELDS``), so errors land where they
+    belong."""
+
+    customer = SelectField(_l("Customer"), validate_choice=False)
+    company = StringField(_l("Company"), render_kw={"autocomplete": "organization"})
+    country = SelectField(_l("Country"), validate_choice=False)
+    vat_id = StringField(_l("VAT ID"), render_kw={"autocomplete": "off"})
+    language = SelectField(_l("Language of its offers"), validate_choice=False, choices=[
+        SelectChoice("en", "English"), SelectChoice("de", "Deutsch"),
+        SelectChoice("ru", "Русский")])
+    contact_name = StringField(_l("Contact person"), render_kw={"autocomplete": "name"})
+    contact_email = StringField(_l("E-mail"), render_kw={"type": "email",
+                                                         "autocomplete": "email"})
+    rate_card = SelectField(_l("Rate card"), validate_choice=False)
+    card_version = SelectField(_l("Rate card version it was sold on"), validate_choice=False)
+    package = SelectField(_l("Package"), validate_choice=False)
+    deployment = SelectField(_l("Deployment"), validate_choice=False, choices=[
+        SelectChoice("on_site", _l("On-site licenses")),
+        SelectChoice("on_demand", _l("On-demand subscription"))])
+    currency = SelectField(_l("Currency"), validate_choice=False)
+    license_value = StringField(_l("License value"), render_kw={"inputmode": "decimal"})
+    environments = StringField(_l("Environments in all"), render_kw={"inputmode": "numeric"})
+    term_start = StringField(_l("Term start"), render_kw={"type": "date"})
+    term_years = StringField(_l("Years"), default="1", render_kw={"inputmode": "numeric"})
+    billing = SelectField(_l("Billing"), validate_choice=False, choices=[
+        SelectChoice("prepaid", _l("The whole term in advance")),
+        SelectChoice("annual", _l("Every contract year"))])
+    owner_email = SelectField(_l("Looked after by"), validate_choice=False)
+
+
+__all__ = ["N_", "ContractForm", "QuoteForm", "Reading", "place_errors", "read_form"]

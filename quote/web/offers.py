@@ -124,14 +124,18 @@ def readable_offer(number: str, user) -> Offer:
 
 
 def relations(offer: Offer) -> dict:
-    """The numbers of the offer this one replaces and of its revision, and who issued it."""
+    """The numbers of the offer this one replaces and of its revision, who issued it,
+    and the number of the contract it belongs to (named in its request, or linked when
+    it was accepted)."""
     with store().session(read_only=True) as db:
         row = db.get(Offer, offer.id)
         assert row is not None
         successor = replacement_of(db, row)
         return {"replaces": row.replaces.number if row.replaces is not None else None,
                 "successor": successor.number if successor is not None else None,
-                "issuer": row.issuer.display_name if row.issuer is not None else None}
+                "issuer": row.issuer.display_name if row.issuer is not None else None,
+                "contract_number": row.contract.number if row.contract is not None
+                else row.document.request.contract}
 
 
 def offer_snapshot(offer: Offer) -> dict:

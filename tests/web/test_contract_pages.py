@@ -73,3 +73,29 @@ def test_finance_reads_contracts_but_offers_nothing(app, users, sign_in, make_re
     assert 'id="contract-actions"' not in page
     assert finance.get("/contracts/C-000001/top-up").status_code == 403
     assert sign_in("finance").get("/contracts/C-999999").status_code == 404
+
+
+def test_more_for_a_running_contract_not_yet_in_the_system(app, users, sign_in, form_data):
+    # a customer asks on the public form for +6,000.00 on 2026-07-01 to the contract it
+    # has (12,000.00 from 2026-01-01 for three years, prepaid):
+    # 1,200.00 × 184/365 + 1,200.00 × 2 = 3,004.93
+    data = form_data(kind="top_up", term_years="3", **{
+        "additions-0-date": "2026-07-01", "additions-0-license_value": "6,000.00",
+        "customer-company": "Nordlicht AG", "customer-contact": "Nina Nord",
+        "customer-email": "nina@nordlicht.example", "customer-country": "Germany"})
+    requested = app.test_client().post("/request", data=data)
+    assert requested.status_code == 303
+    client = sign_in("sales")
+    offer = client.get(requested.location).get_data(as_text=True)
+    number = re.search(r"Offer (Q-\d{4}-\d{6})", offer).group(1)
+    assert "€3,004.93" in offer
+    accepted = client.post(f"/offers/{number}/accept", follow_redirects=True)
+    page = accepted.get_data(as_text=True)
+    assert f"Offer {number} accepted; contract C-000001 is up to date." in page
+    assert '<dd id="offer-contract"><a href="/contracts/C-000001">C-000001</a></dd>' in page
+    found = client.get("/customers?q=nordlicht").get_data(as_text=True)
+    assert "Nordlicht AG" in found and "Nina Nord" in found
+    contract = client.get("/contracts/C-000001").get_data(as_text=True)
+    assert 'id="contract-license-value">€18,000.00<' in contract  # as it runs now
+    assert 'data-event="created"' in contract and 'data-event="top_up"' in contract
+    assert number in contract

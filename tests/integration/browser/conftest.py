@@ -22,9 +22,9 @@ STAFF = {"sales": "sales@example.com", "finance": "finance@example.com"}
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app (development settings, CSRF on, a fresh SQLite database with a sales and a
-    finance user) on a free loopback port; yields its URL."""
+def live_app(tmp_path_factory):
+    """The app the live server serves (development settings, CSRF on, a fresh SQLite
+    database with a sales and a finance user): tests may put data into its store."""
     database = tmp_path_factory.mktemp("browser") / "quote.db"
     app = create_app({"ENV": "development", "TODAY": "2026-01-15",
                       "DATABASE_URL": f"sqlite:///{database}",
@@ -32,6 +32,13 @@ def live_server(tmp_path_factory):
     with app.extensions["quote.store"].session() as session:
         for role, email in STAFF.items():
             add_user(session, email, f"{role.title()} Person", STAFF_PASSWORD, role=role)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """``live_app`` on a free loopback port; yields its URL."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -155,6 +155,58 @@ def test_a_top_up_as_a_separate_term_is_a_new_contract_of_the_same_customer(stor
         ("created", D(2026, 7, 1), Decimal("1000.00"), 1, offer.number)]
 
 
+def test_a_top_up_of_a_contract_not_stored_yet_records_the_customer_and_the_contract(
+        store, book, sales):
+    # a customer new to the service: its running contract typed into the form (12,000.00,
+    # three years from 2026-01-01, billed annually), +6,000.00 on 2026-07-01:
+    # 1,200.00 × 184/365 = 604.93 to the end of contract year 1
+    request = parse_request(bpm_request(kind="top_up", term_years=3, billing="annual",
+                                        customer=ACME, additions=[
+                                            {"date": "2026-07-01", "license_value": "6000"}]))
+    offer = issue(store, book, request, D(2026, 6, 1), issuer=sales)
+    assert (offer.total, offer.contract_id) == (Decimal("604.93"), None)
+    done = accepted(store, offer, D(2026, 6, 2), by=sales)
+    contract = reread(store, "C-000001")
+    assert (done.contract.number, done.event.kind, done.replayed) == ("C-000001", "top_up",
+                                                                      False)
+    assert (contract.license_value, contract.environments, contract.term_start,
+            contract.term_end, contract.billing, contract.rate_card_version,
+            contract.owner_id) == (Decimal("18000.00"), 1, D(2026, 1, 1), D(2028, 12, 31),
+                                   "annual", "2019.1", sales)
+    assert (contract.customer.company, contract.customer.country,
+            contract.customer.owner_id) == ("Acme GmbH", "DE", sales)
+    assert history(store, contract) == [
+        ("created", D(2026, 1, 1), Decimal("12000.00"), 1, None),
+        ("top_up", D(2026, 7, 1), Decimal("6000.00"), 0, offer.number)]
+    with store.session(read_only=True) as session:
+        stored = find_by_number(session, offer.number)
+        assert (stored.contract_id, stored.customer_id) == (contract.id, contract.customer_id)
+    assert accepted(store, offer, D(2026, 6, 3)).replayed  # accepting twice changes nothing
+    assert count(store, Contract) == 1
+
+
+def test_a_top_up_of_a_contract_stored_meanwhile_grows_that_contract(store, book):
+    request = parse_request(bpm_request(kind="top_up", term_years=3, customer={
+        **ACME, "company": "Müller GmbH", "country": "DE"}, additions=[
+            {"date": "2026-07-01", "license_value": "1000.00"}]))
+    offer = issue(store, book, request, D(2026, 6, 1))
+    known = new_contract(store, book, term_years=3)  # the same contract, entered by hand
+    done = accepted(store, offer, D(2026, 6, 2))
+    assert done.contract.id == known.id
+    assert reread(store, "C-000001").license_value == Decimal("13000.00")
+    assert count(store, Contract) == 1
+
+
+def test_a_top_up_of_a_contract_not_stored_needs_its_customer(store, book):
+    offer = issue(store, book, parse_request(bpm_request(kind="top_up", additions=[
+        {"date": "2026-07-01", "license_value": "1000.00"}])), D(2026, 6, 1))
+    with pytest.raises(InvalidCustomer):
+        accepted(store, offer, D(2026, 6, 2))
+    with store.session(read_only=True) as session:
+        assert find_by_number(session, offer.number).status == "issued"  # rolled back
+    assert count(store, Contract) == count(store, Customer) == 0
+
+
 def test_a_top_up_priced_before_another_was_accepted_still_adds_up(store, book):
     contract = new_contract(store, book, term_years=3)
     first = issue(store, book, top_up_request(book, contract, [

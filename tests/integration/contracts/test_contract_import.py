@@ -187,8 +187,8 @@ def test_a_dry_run_reports_what_would_be_imported_and_writes_nothing(store, book
     (csv_bytes(GOOD, header=HEADER + ",colour"),
      ["line 1, column colour: is not a column of a contract import; the columns are company, "
       "country, vat_id, language, contact_name, contact_email, rate_card, card_version, "
-      "package, deployment, license_value, environments, term_start, term_years, billing, "
-      "owner_email"]),
+      "package, deployment, currency, license_value, environments, term_start, term_years, "
+      "billing, owner_email"]),
     (csv_bytes(GOOD + ",extra"), ["line 2: has 17 cells, the header names 16 columns"]),
     (b"company country\n", ["line 1: the column names must be separated by commas or by "
                             "semicolons"]),
@@ -222,3 +222,55 @@ def test_a_contract_entered_by_hand_gets_the_same_checks(store, book, sales):
         assert [c.company for c in find_customers(session, "müller").customers] == [
             "Müller GmbH"]
     assert [(e.kind, e.note) for e in events] == [("created", "entered by hand")]
+
+
+def test_a_contract_in_another_currency_keeps_that_currency(store, book):
+    # bpm'online's USD list: Business on-site 20 % of 12,000.00
+    contract = new_contract(store, book, currency="usd")
+    assert (contract.currency, contract.license_value) == ("USD", Decimal("12000.00"))
+    with pytest.raises(InvalidContract) as refused:
+        new_contract(store, book, currency="CHF", company="Other AG")
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("currency", "must be one of EUR, RUB, USD")]
+
+
+def test_the_customer_s_and_the_contract_s_errors_come_in_one_pass(store, book):
+    with pytest.raises(InvalidContract) as refused:
+        new_contract(store, book, contact_email="hans at mueller", environments="21")
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("contact_email", "is not an e-mail address"), ("environments", "at most 20 environments")]
+
+
+def test_a_contract_entered_twice_is_refused_the_second_time(store, book):
+    first = new_contract(store, book)
+    with pytest.raises(InvalidContract) as refused:
+        new_contract(store, book, company="MÜLLER GMBH", contact_email="eva@mueller.example")
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("", f"contract {first.number} of this customer exists already (the same rate card, "
+             "package, deployment and term start)")]
+    assert count(store, Contract) == 1 and count(store, Contact) == 1
+
+
+def test_a_salesperson_adds_contracts_only_to_their_own_customers_or_nobody_s(store, book):
+    from quote.lifecycle import create_contract
+    from quote.store.models import Customer as StoredCustomer
+
+    with store.session() as session:
+        anna = add_user(session, "anna@example.com", "Anna", "a long enough password").id
+        bo = add_user(session, "bo@example.com", "Bo", "a long enough password").id
+    values = dict(zip(HEADER.split(","), GOOD.split(","), strict=True))
+    with store.session() as session:
+        mine = create_contract(session, book, values, only_customers_of=anna)
+        assert (mine.owner_id, mine.customer.owner_id) == (anna, anna)  # a new customer: hers
+    for customer_id in (None, mine.customer_id):
+        with pytest.raises(InvalidContract) as refused, store.session() as session:
+            create_contract(session, book, {**values, "package": "premium"},
+                            customer_id=customer_id, only_customers_of=bo)
+        assert [(e.field, e.message) for e in refused.value.errors] == [
+            ("company" if customer_id is None else "customer",
+             "Müller GmbH (DE) is looked after by someone else: they or an administrator can "
+             "add its contracts")]
+    with store.session() as session:
+        create_contract(session, book, {**values, "package": "premium"},
+                        customer_id=mine.customer_id)  # no restriction: an administrator
+    assert count(store, Contract) == 2 and count(store, StoredCustomer) == 1
