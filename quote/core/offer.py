@@ -18,6 +18,17 @@ from .request import Language, QuoteRequest
 from .result import QuoteResult
 
 DEFAULT_VALID_DAYS = 30
+DEFAULT_PAYMENT_DAYS = 30
+
+
+class SellerContact(BaseModel):
+    """The seller's person named on an offer: the issuing salesperson as at issue time."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    email: str = ""
+    phone: str = ""
 
 
 class OfferDocument(BaseModel):
@@ -29,7 +40,14 @@ class OfferDocument(BaseModel):
     language: Language = Field(description="the language the offer is written in")
     request: QuoteRequest
     result: QuoteResult
-    card: RateCard
+    # the cover text's figures, fixed at issue (None in snapshots made before they were)
+    contact: SellerContact | None = Field(
+        default=None, description="the issuing salesperson; None: the seller's general contact")
+    payment_days: int | None = Field(default=None, ge=0, le=365,
+                                     description="invoices payable within this many days")
+    replaces: str | None = Field(default=None, description="the number of the offer this "
+                                                           "revision replaces")
+    card: RateCard  # the last two fields: see quote.store.offers.document_json
     card_sha256: str
 
     @property
@@ -47,11 +65,14 @@ class OfferDocument(BaseModel):
 def offer_document(request: QuoteRequest, result: QuoteResult, loaded: LoadedCard, *,
                    language: str | None = None, number: str | None = None,
                    issued_on: dt.date | None = None,
-                   valid_days: int = DEFAULT_VALID_DAYS) -> OfferDocument:
+                   valid_days: int = DEFAULT_VALID_DAYS,
+                   payment_days: int | None = DEFAULT_PAYMENT_DAYS,
+                   contact: SellerContact | None = None) -> OfferDocument:
     issued_on = issued_on or result.as_of
     return OfferDocument(
         number=number, issued_on=issued_on,
         valid_until=issued_on + dt.timedelta(days=valid_days),
         language=language or request.language, request=request, result=result,
+        contact=contact, payment_days=payment_days,
         card=loaded.card, card_sha256=loaded.sha256,
     )

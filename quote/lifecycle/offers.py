@@ -30,7 +30,12 @@ from sqlalchemy.orm import Session
 from quote.core.catalog import RateBook
 from quote.core.contract import ONE_DAY
 from quote.core.money import ZERO
-from quote.core.offer import DEFAULT_VALID_DAYS, OfferDocument, offer_document
+from quote.core.offer import (
+    DEFAULT_PAYMENT_DAYS,
+    DEFAULT_VALID_DAYS,
+    OfferDocument,
+    offer_document,
+)
 from quote.core.pricing import price_quote
 from quote.core.request import QuoteRequest
 from quote.core.result import QuoteResult
@@ -66,13 +71,17 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
                 valid_days: int = DEFAULT_VALID_DAYS, customer_id: int | None = None,
                 public: bool = False, idempotency_key: str | None = None,
                 body_hash: str | None = None, revises: Offer | None = None,
-                result: QuoteResult | None = None, contract: Contract | None = None
-                ) -> Issued:
+                result: QuoteResult | None = None, contract: Contract | None = None,
+                payment_days: int = DEFAULT_PAYMENT_DAYS) -> Issued:
     """Price ``request`` (unless its ``result`` is given) and issue it as an offer, or as
     a revision of ``revises``, linked to the contract it names (``request.contract``,
     ``contract`` if already read) and to that contract's customer, or to
-    ``customer_id``. Raises the core's ``QuoteInputError``, ``UnknownContract``, and
-    ``OfferDoesNotFit`` for a request that does not belong to the contract it names."""
+    ``customer_id``. A self-service request (no issuer) that names no contract is linked
+    to the known customer it names (the same company in the same country), so that it
+    reaches that customer's owner in the sales inbox. Invoices of the offer are payable
+    within ``payment_days``. Raises the core's ``QuoteInputError``, ``UnknownContract``,
+    and ``OfferDoesNotFit`` for a request that does not belong to the contract it
+    names."""
     if request.contract is not None:
         if contract is None or contract.number != request.contract:
             contract = contract_by_number(session, request.contract)
@@ -80,8 +89,10 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
         customer_id = contract.customer_id
     elif contract is not None:
         raise ValueError("the request names no contract")
+    elif issuer_id is None and customer_id is None:
+        customer_id = _known_customer(session, request)
     draft = offer_draft(book, request, result or price_quote(request, book, today),
-                        today=today, valid_days=valid_days)
+                        today=today, valid_days=valid_days, payment_days=payment_days)
     now = now or moment(today)
     links = {"contract_id": contract.id if contract is not None else None,
              "customer_id": customer_id}
@@ -93,12 +104,25 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
 
 
 def offer_draft(book: RateBook, request: QuoteRequest, result: QuoteResult, *,
-                today: dt.date, valid_days: int = DEFAULT_VALID_DAYS) -> OfferDocument:
+                today: dt.date, valid_days: int = DEFAULT_VALID_DAYS,
+                payment_days: int = DEFAULT_PAYMENT_DAYS) -> OfferDocument:
     """The unnumbered offer document of a priced request (with the card version that
     priced it), dated ``today``."""
     loaded = book.version(result.rate_card.id, result.rate_card.version)
     assert loaded is not None, "the result was priced with a card of this book"
-    return offer_document(request, result, loaded, issued_on=today, valid_days=valid_days)
+    return offer_document(request, result, loaded, issued_on=today, valid_days=valid_days,
+                          payment_days=payment_days)
+
+
+def _known_customer(session: Session, request: QuoteRequest) -> int | None:
+    """The stored customer a request's customer data names: the same company in the same
+    country (a code or a country's name in en/de/ru), else None."""
+    data = request.customer
+    country = country_code(data.country, by_name=True) if data.country else None
+    if not data.company or country is None:
+        return None
+    found = matching_customer(session, data.company, country)
+    return found.id if found is not None else None
 
 
 def _check_belongs(request: QuoteRequest, contract: Contract, customer_id: int | None) -> None:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from quote.core.catalog import RateBook
 from quote.core.errors import QuoteInputError
-from quote.core.offer import DEFAULT_VALID_DAYS
+from quote.core.offer import DEFAULT_PAYMENT_DAYS, DEFAULT_VALID_DAYS
 from quote.core.pricing import price_quote
 from quote.store.contracts import contracts_due, due_keys, open_renewal_offers
 from quote.store.db import Store
@@ -74,7 +74,8 @@ Progress = Callable[[int, int], None]
 def create_renewal_offers(store: Store, book: RateBook, *, today: dt.date, within_days: int,
                           issuer_id: int | None, valid_days: int = DEFAULT_VALID_DAYS,
                           progress: Progress | None = None, batch: int = BATCH,
-                          now: dt.datetime | None = None) -> RenewalRun:
+                          now: dt.datetime | None = None,
+                          payment_days: int = DEFAULT_PAYMENT_DAYS) -> RenewalRun:
     """Issue a renewal offer for every contract due within ``within_days`` of ``today``
     that has no open one (see the module's docstring), by ``issuer_id``, or (None) each
     by the contract's owner; ``progress(done, total)`` is called after each batch.
@@ -107,7 +108,8 @@ def create_renewal_offers(store: Store, book: RateBook, *, today: dt.date, withi
                 except (QuoteInputError, LifecycleError) as exc:
                     run.failed.append((contract.number, str(exc)))
                     continue
-                draft = offer_draft(book, request, result, today=today, valid_days=valid_days)
+                draft = offer_draft(book, request, result, today=today, valid_days=valid_days,
+                                    payment_days=payment_days)
                 drafts.append(BatchDraft(draft, contract.id, contract.customer_id,
                                          issuer_id if issuer_id is not None
                                          else contract.owner_id))

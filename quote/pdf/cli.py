@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_OK, print_input_errors
+from ..cli import EXIT_OK, EXIT_USAGE, print_input_errors
 from ..core.errors import QuoteInputError
-from ..core.offer import offer_document
+from ..core.offer import DEFAULT_PAYMENT_DAYS, offer_document
 from ..core.pricing import price_quote
 from ..core.request import parse_request
 from .render import engine_warnings, offer_filename, render_offer
@@ -41,7 +42,13 @@ def cmd_pdf(args, load, read_json) -> int:
     loaded = book.priced_with(result)
     assert loaded is not None  # price_quote priced with it
     language = args.lang or request.language
-    document = offer_document(request, result, loaded, language=language)
+    days = os.environ.get("QUOTE_PAYMENT_TERMS_DAYS", str(DEFAULT_PAYMENT_DAYS)).strip()
+    if not days.isdigit() or int(days) > 365:
+        print(f"quote: QUOTE_PAYMENT_TERMS_DAYS must be a whole number of days from 0 to 365;"
+              f" got {days!r}", file=sys.stderr)
+        return EXIT_USAGE
+    document = offer_document(request, result, loaded, language=language,
+                              payment_days=int(days))
     for warning in engine_warnings():
         print(f"quote: warning: {warning}", file=sys.stderr)
     pdf = render_offer(document, language)

@@ -284,6 +284,9 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
         "number": document.number,
         "seller": seller,
         "customer": request.customer,
+        "contact": document.contact,  # None: the seller's general contact
+        "payment_days": document.payment_days,
+        "replaces": document.replaces,
         "issued_on": day(document.issued_on, language),
         "valid_until": day(document.valid_until, language),
         "card_name": card.name(language),

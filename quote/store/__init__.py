@@ -50,6 +50,7 @@ from .errors import (
     InvalidDraft,
     InvalidEmail,
     InvalidInput,
+    InvalidPhone,
     InvalidRole,
     PasswordTooShort,
     StoreError,
@@ -93,12 +94,14 @@ from .offers import (
     revise,
     withdraw,
 )
+from .pipeline import InboxPage, inbox_count, list_inbox, mark_seen
 from .users import (
     add_user,
     create_api_token,
     disable_user,
     find_user,
     list_users,
+    set_phone,
     user_for_api_token,
     verify_password,
 )
@@ -108,7 +111,8 @@ __all__ = [
     "BatchDraft",
     "Contact", "Contract", "ContractEvent", "ContractPage", "ContractTerms", "CurrencyTotals",
     "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow",
-    "IdempotencyConflict", "IllegalTransition", "InvalidCustomer", "InvalidDraft",
+    "IdempotencyConflict", "IllegalTransition", "InboxPage", "InvalidPhone",
+    "InvalidCustomer", "InvalidDraft",
     "InvalidEmail", "InvalidInput", "InvalidRole", "Issued", "NewContact", "Offer",
     "OfferFilters", "OfferLine", "OfferPage", "PasswordTooShort", "Store", "StoreError",
     "UnknownContract", "UnknownUser", "User", "UserError", "accept", "add_contact",
@@ -117,7 +121,8 @@ __all__ = [
     "country_code", "create_api_token", "create_store_engine", "database_url",
     "disable_user", "draw_contract_numbers", "due_keys", "event_of_offer", "export_rows",
     "find_by_number", "find_by_token", "find_contract", "find_customers", "find_user",
-    "forget_pdfs", "format_contract_number", "get_contract", "get_customer", "get_offer",
+    "forget_pdfs", "inbox_count", "list_inbox", "mark_seen", "set_phone",
+    "format_contract_number", "get_contract", "get_customer", "get_offer",
     "issue", "issue_many", "keep_pdf", "list_contracts", "list_customers", "list_offers",
     "list_users",
     "locked_contract", "locked_offer", "matching_customer", "migrate", "normalize_url",

@@ -50,6 +50,13 @@ class InvalidEmail(UserError):
         super().__init__(f"{email!r} is not an e-mail address")
 
 
+class InvalidPhone(UserError):
+    def __init__(self, phone: str, maximum: int):
+        self.phone, self.maximum = phone, maximum
+        super().__init__(f"{phone!r} is not a phone number: digits, spaces and + - / ( ) . "
+                         f"only, at most {maximum} characters")
+
+
 class InvalidRole(UserError):
     def __init__(self, role: str, roles: tuple[str, ...]):
         self.role = role

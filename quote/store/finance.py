@@ -8,13 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from .models import STATUSES, Offer, OfferLine
 from .offers import utc_today
 
-SORTS = ("number", "date", "total", "customer")
+# "expiring": the issued offers still valid first, those that run out soonest first,
+# then every other offer, newest first (the sales pipeline's order)
+SORTS = ("number", "date", "total", "customer", "expiring")
 MAX_PER_PAGE = 500
 
 
@@ -25,6 +27,7 @@ class OfferFilters:
     ``issued_from``/``issued_to``: issue dates (UTC), both included.
     ``status``: as read on ``today`` (so "expired" and "issued" exclude each other).
     ``customer``: a case-insensitive substring of the company, contact or e-mail.
+    ``search``: the same, or a part of the offer's number ("000042", "q-2026-0000").
     """
 
     issued_from: dt.date | None = None
@@ -33,6 +36,7 @@ class OfferFilters:
     rate_card: str | None = None
     customer: str | None = None
     issuer_id: int | None = None
+    search: str | None = None
 
     def __post_init__(self):
         if self.status is not None and self.status not in STATUSES:
@@ -111,6 +115,11 @@ def _conditions(filters: OfferFilters, today: dt.date) -> list[ColumnElement[boo
                                                          autoescape=True))
     if filters.issuer_id is not None:
         conditions.append(Offer.issuer_id == filters.issuer_id)
+    if filters.search and filters.search.strip():
+        text = filters.search.strip()
+        conditions.append(or_(Offer.number.contains(text.upper(), autoescape=True),
+                              Offer.customer_search.contains(text.casefold(),
+                                                             autoescape=True)))
     return conditions
 
 
@@ -118,11 +127,15 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def _order(sort: str) -> list:
+def _order(sort: str, today: dt.date) -> list:
     key = sort.removeprefix("-")
     if key not in SORTS:
         raise ValueError(f"cannot sort by {sort!r}; choose one of {', '.join(SORTS)} "
                          "(with a leading - for descending)")
+    if key == "expiring":
+        running = and_(Offer.status == "issued", Offer.valid_until >= today)
+        return [case((running, 0), else_=1), case((running, Offer.valid_until)),
+                Offer.issued_at.desc(), Offer.id.desc()]
     column = {"number": Offer.number, "date": Offer.issued_at, "total": Offer.total,
               "customer": func.lower(Offer.customer_company)}[key]
     descending = sort.startswith("-")
@@ -135,7 +148,8 @@ def list_offers(session: Session, filters: OfferFilters | None = None, sort: str
                 ) -> OfferPage:
     """One page of the offers matching ``filters``, and their totals per currency.
 
-    ``sort``: number, date, total or customer; a leading "-" sorts descending.
+    ``sort``: number, date, total, customer or expiring (see ``SORTS``); a leading "-"
+    sorts descending (not for expiring).
     ``page`` counts from 1.
     """
     filters = filters or OfferFilters()
@@ -144,7 +158,7 @@ def list_offers(session: Session, filters: OfferFilters | None = None, sort: str
         raise ValueError(f"page must be at least 1 and per_page 1 to {MAX_PER_PAGE}")
     conditions = _conditions(filters, today)
     offers = session.scalars(
-        select(Offer).where(*conditions).order_by(*_order(sort))
+        select(Offer).where(*conditions).order_by(*_order(sort, today))
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     totals = {

@@ -68,6 +68,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
+    phone: Mapped[str] = mapped_column(String(50), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     def __repr__(self) -> str:
@@ -125,6 +126,7 @@ class Offer(Base):
         Index("ix_offers_issuer_id", "issuer_id"),
         Index("ix_offers_contract_id", "contract_id"),
         Index("ix_offers_customer_id", "customer_id"),
+        Index("ix_offers_seen_at", "seen_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -164,6 +166,9 @@ class Offer(Base):
     term_start: Mapped[dt.date | None] = mapped_column(Date)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    # when sales (or an admin) first looked at a self-service request; null: not yet
+    seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # loaded with the offer, so that an offer read in a session still has its
     # lines after the session ends
@@ -171,7 +176,8 @@ class Offer(Base):
         back_populates="offer", order_by="OfferLine.position", cascade="all, delete-orphan",
         lazy="selectin")
     replaces: Mapped[Offer | None] = relationship(remote_side=[id])
-    issuer: Mapped[User | None] = relationship()
+    issuer: Mapped[User | None] = relationship(foreign_keys=[issuer_id])
+    seen_by: Mapped[User | None] = relationship(foreign_keys=[seen_by_id])
     contract: Mapped[Contract | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
 

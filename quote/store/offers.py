@@ -27,12 +27,12 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from quote.core.offer import OfferDocument
+from quote.core.offer import OfferDocument, SellerContact
 from quote.core.rates import RateCard
 
 from .deliveries import offer_of_link
 from .errors import IdempotencyConflict, IllegalTransition, InvalidDraft
-from .models import IdempotencyKey, Offer, OfferCounter, OfferLine, OfferPdf
+from .models import IdempotencyKey, Offer, OfferCounter, OfferLine, OfferPdf, User
 
 if TYPE_CHECKING:
     from .db import Store
@@ -141,7 +141,9 @@ def issue(session: Session, draft: OfferDocument, *, issuer_id: int | None = Non
     ``body_hash``) a repeated request returns the offer issued the first time,
     and the same key with another body raises ``IdempotencyConflict``.
 
-    ``kind`` and ``term_start`` are taken from the document; ``contract_id`` and
+    The snapshot gets the issuer's name, e-mail and phone as they are now (the offer's
+    named contact, unless the draft names one) and the number of the offer it
+    ``replaces``. ``kind`` and ``term_start`` are taken from the document; ``contract_id`` and
     ``customer_id`` link the offer to a stored contract and customer (see
     ``quote.lifecycle.issue_offer``, which finds them from the request).
     """
@@ -177,6 +179,8 @@ def issue(session: Session, draft: OfferDocument, *, issuer_id: int | None = Non
         "number": format_number(year, sequence),
         "issued_on": issued_on,
         "valid_until": issued_on + (draft.valid_until - draft.issued_on),
+        "contact": draft.contact or _contacts(session, [issuer_id]).get(issuer_id),
+        "replaces": replaces.number if replaces is not None else draft.replaces,
     })
     token = secrets.token_urlsafe(32) if public else None
     offer = _offer_row(document, issued_at)
@@ -193,6 +197,16 @@ def issue(session: Session, draft: OfferDocument, *, issuer_id: int | None = Non
         session.flush()
     offer.__dict__["document"] = document  # the cached_property, already known
     return Issued(offer, token=token)
+
+
+def _contacts(session: Session, user_ids: Sequence[int | None]) -> dict[int, SellerContact]:
+    """The named contact of each issuing user, as the user is now."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    return {user.id: SellerContact(name=user.display_name, email=user.email,
+                                   phone=user.phone or "")
+            for user in session.scalars(select(User).where(User.id.in_(wanted)))}
 
 
 def _offer_row(document: OfferDocument, issued_at: dt.datetime) -> Offer:
@@ -276,15 +290,18 @@ def issue_many(session: Session, drafts: Sequence[BatchDraft], *,
     issued_at = (now or utc_now()).astimezone(dt.UTC)
     issued_on = issued_at.date()
     numbers = [format_number(year, n) for n in range(last - len(drafts) + 1, last + 1)]
+    issuers = [item.issuer_id if item.issuer_id is not None else issuer_id for item in drafts]
+    contacts = _contacts(session, issuers)
     documents = [item.draft.model_copy(update={
         "number": number, "issued_on": issued_on,
-        "valid_until": issued_on + (item.draft.valid_until - item.draft.issued_on)})
-        for item, number in zip(drafts, numbers, strict=True)]
+        "valid_until": issued_on + (item.draft.valid_until - item.draft.issued_on),
+        "contact": item.draft.contact or contacts.get(issuer)})
+        for item, number, issuer in zip(drafts, numbers, issuers, strict=True)]
     rows = [{**_offer_values(document, issued_at),
-             "issuer_id": item.issuer_id if item.issuer_id is not None else issuer_id,
+             "issuer_id": issuer,
              "status_changed_at": None, "replaces_id": None, "public_token_hash": None,
              "contract_id": item.contract_id, "customer_id": item.customer_id}
-            for item, document in zip(drafts, documents, strict=True)]
+            for item, document, issuer in zip(drafts, documents, issuers, strict=True)]
     # Plain executemany inserts of the tables: the driver sends one short prepared
     # statement many times (a multi-row INSERT ... RETURNING of this size costs psycopg
     # more to convert than the server to run); the ids are read back by number.

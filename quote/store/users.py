@@ -5,7 +5,9 @@ random 16-byte salt per user) and compared in constant time. API tokens are
 random (``secrets.token_urlsafe(32)``) and stored as their SHA-256 only: the
 token is shown once, when it is created.
 
-The ``flask users add/list/disable`` commands call these functions.
+A user's phone number (optional) is printed on the offers they issue, with their name
+and e-mail, as the seller's contact. The ``flask users add/list/phone/disable``
+commands and the admin page call these functions.
 """
 
 from __future__ import annotations
@@ -20,12 +22,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .errors import DuplicateEmail, InvalidEmail, InvalidRole, PasswordTooShort, UnknownUser
+from .errors import (
+    DuplicateEmail,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidRole,
+    PasswordTooShort,
+    UnknownUser,
+)
 from .models import ROLES, ApiToken, User
 from .offers import token_hash, utc_now
 from .sessions import end_sessions_of
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PHONE = 50
+_PHONE_CHARS = frozenset("0123456789 +-/().")
 API_TOKEN_PREFIX = "qt_"
 _SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 
@@ -83,15 +94,27 @@ def normalize_email(email: str) -> str:
     return email
 
 
+def normalize_phone(phone: str) -> str:
+    """A phone number as it is printed: white space collapsed; "" for none. Digits, spaces
+    and ``+ - / ( ) .`` only, at least one digit, at most ``MAX_PHONE`` characters;
+    raises ``InvalidPhone`` otherwise."""
+    phone = " ".join(phone.split())
+    if phone and (len(phone) > MAX_PHONE or not set(phone) <= _PHONE_CHARS
+                  or not any(c.isdigit() for c in phone)):
+        raise InvalidPhone(phone, MAX_PHONE)
+    return phone
+
+
 def check_password_policy(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordTooShort(MIN_PASSWORD_LENGTH)
 
 
 def add_user(session: Session, email: str, display_name: str, password: str,
-             role: str = "sales") -> User:
+             role: str = "sales", phone: str = "") -> User:
     """A new active user. No default password: the caller supplies one of 12+ characters."""
     email = normalize_email(email)
+    phone = normalize_phone(phone)
     if role not in ROLES:
         raise InvalidRole(role, ROLES)
     check_password_policy(password)
@@ -99,7 +122,7 @@ def add_user(session: Session, email: str, display_name: str, password: str,
         raise DuplicateEmail(email)
     user = User(email=email, display_name=display_name.strip() or email,
                 password_hash=hash_password(password), role=role, active=True,
-                created_at=utc_now())
+                phone=phone, created_at=utc_now())
     try:
         with session.begin_nested():  # a concurrent insert of the same e-mail
             session.add(user)
@@ -132,6 +155,18 @@ def disable_user(session: Session, email: str) -> User:
     user.active = False
     session.flush()
     end_sessions_of(session, user)
+    return user
+
+
+def set_phone(session: Session, email: str, phone: str) -> User:
+    """Set (or with "" clear) a user's phone number. Offers issued before keep the number
+    they were issued with (it is part of their snapshot)."""
+    phone = normalize_phone(phone)
+    user = find_user(session, email)
+    if user is None:
+        raise UnknownUser(email)
+    user.phone = phone
+    session.flush()
     return user
 
 

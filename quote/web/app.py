@@ -49,7 +49,12 @@ DEFAULTS = {
     "DATABASE_AUTO_MIGRATE": True,
     # Days an issued offer stays valid.
     "OFFER_VALID_DAYS": 30,
+    # Offers say that invoices are payable within this many days (0 to 365); kept in
+    # each offer's snapshot at issue.
+    "PAYMENT_TERMS_DAYS": 30,
     "FINANCE_PER_PAGE": 50,
+    # Rows per page of "My offers" and of the inbox of self-service requests.
+    "PIPELINE_PER_PAGE": 50,
     # Rate limits (Flask-Limiter); quote-memory:// per process (see extensions.py),
     # redis://... to share them between workers and hosts.
     "RATELIMIT_ENABLED": True,
@@ -152,6 +157,7 @@ def create_app(config=None) -> Flask:
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not development
 
+    _check_payment_terms(app)
     app.url_map.converters["offer"] = OfferNumberConverter
     _check_catalogues(app, development)
     _trust_proxy_headers(app)
@@ -169,6 +175,7 @@ def create_app(config=None) -> Flask:
     from .deliveries import deliveries
     from .finance import finance
     from .offers import offers
+    from .pipeline import pipeline
     from .public import public
     from .staff import staff
 
@@ -182,6 +189,7 @@ def create_app(config=None) -> Flask:
     csrf.exempt(api)
     app.register_blueprint(public)
     app.register_blueprint(offers)
+    app.register_blueprint(pipeline)
     app.register_blueprint(contracts)
     app.register_blueprint(deliveries)
     app.register_blueprint(api, url_prefix=API_PREFIX)
@@ -216,6 +224,15 @@ def _check_catalogues(app: Flask, development: bool) -> None:
         raise ConfigError(str(exc)) from None
     for note in notes:
         app.logger.warning("catalogues: %s", note)
+
+
+def _check_payment_terms(app: Flask) -> None:
+    days = app.config["PAYMENT_TERMS_DAYS"]
+    if isinstance(days, str) and days.strip().isdigit():
+        days = app.config["PAYMENT_TERMS_DAYS"] = int(days)
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
+        raise ConfigError(f"QUOTE_PAYMENT_TERMS_DAYS must be a whole number of days from 0 "
+                          f"to 365; got {days!r}")
 
 
 def _trust_proxy_headers(app: Flask) -> None:

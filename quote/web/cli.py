@@ -1,9 +1,11 @@
 """``flask --app wsgi users ...`` and ``flask --app wsgi db upgrade``.
 
-    flask --app wsgi users add EMAIL --role sales --name "Anna Berg"   # password prompted twice
+    flask --app wsgi users add EMAIL --role sales --name "Anna Berg" [--phone "+49 30 123"]
+                                                                       # password prompted twice
     printf '%s\\n' "$PASSWORD" | flask --app wsgi users add EMAIL --password-stdin
     flask --app wsgi users list
     flask --app wsgi users password EMAIL                              # ends their sessions
+    flask --app wsgi users phone EMAIL "+49 30 1234567-12"             # "" clears it
     flask --app wsgi users disable EMAIL
     flask --app wsgi users token EMAIL [--name laptop]                  # shown once
     flask --app wsgi customers find TEXT
@@ -36,7 +38,7 @@ from ..store import (
     list_customers,
     list_users,
 )
-from ..store.users import create_api_token, revoke_api_tokens, set_password
+from ..store.users import create_api_token, revoke_api_tokens, set_password, set_phone
 
 users = AppGroup("users", help="Staff users and their API tokens.")
 db = AppGroup("db", help="The database of offers and users.")
@@ -71,14 +73,15 @@ def _active_user(session, email: str):
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), default="sales", show_default=True)
 @click.option("--name", "display_name", default="", help="the name shown in the app")
+@click.option("--phone", default="", help="printed on the offers the user issues")
 @click.option("--password-stdin", is_flag=True,
               help="read the password from the first line of standard input")
-def add(email: str, role: str, display_name: str, password_stdin: bool) -> None:
+def add(email: str, role: str, display_name: str, phone: str, password_stdin: bool) -> None:
     """Add a user; the password is asked twice (at least 12 characters)."""
     password = _read_password(password_stdin)
     try:
         with _store().session() as session:
-            user = add_user(session, email, display_name, password, role=role)
+            user = add_user(session, email, display_name, password, role=role, phone=phone)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"added {user.email} ({user.role})")
@@ -92,12 +95,13 @@ def _read_password(from_stdin: bool) -> str:
 
 @users.command("list")
 def list_command() -> None:
-    """Every user: e-mail, role, active or disabled, name."""
+    """Every user: e-mail, role, active or disabled, name, and the phone if one is set."""
     with _store().session(read_only=True) as session:
         found = list_users(session)
     for user in found:
         state = "active" if user.active else "disabled"
-        click.echo(f"{user.email}\t{user.role}\t{state}\t{user.display_name}")
+        phone = f"\t{user.phone}" if user.phone else ""
+        click.echo(f"{user.email}\t{user.role}\t{state}\t{user.display_name}{phone}")
 
 
 @users.command("password")
@@ -113,6 +117,19 @@ def password(email: str, password_stdin: bool) -> None:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"password of {user.email} changed; their sessions have ended")
+
+
+@users.command("phone")
+@click.argument("email")
+@click.argument("phone")
+def phone(email: str, phone: str) -> None:
+    """Set the phone number printed on the offers a user issues from now on ("" clears it)."""
+    try:
+        with _store().session() as session:
+            user = set_phone(session, email, phone)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"phone of {user.email}: {user.phone or '(none)'}")
 
 
 @users.command("disable")
@@ -267,7 +284,8 @@ def renewals(days: int, create: bool, issuer_email: str | None) -> None:
     run = lifecycle.create_renewal_offers(
         _store(), _rates(), today=_today(), within_days=days, issuer_id=issuer,
         valid_days=current_app.config["OFFER_VALID_DAYS"], progress=progress,
-        now=lifecycle.moment(_today()))
+        now=lifecycle.moment(_today()),
+        payment_days=current_app.config["PAYMENT_TERMS_DAYS"])
     for contract, offer in run.created:
         click.echo(f"{contract}\t{offer}")
     for contract, reason in run.failed:

@@ -8,6 +8,7 @@ Every page and PDF of an issued offer is made from its stored snapshot
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from flask import (
     Blueprint,
@@ -37,6 +38,7 @@ from ..store import (
     body_hash,
     find_by_number,
     find_by_token,
+    mark_seen,
     replacement_of,
     withdraw,
 )
@@ -79,6 +81,7 @@ def issue_offer(quote_request, result, *, issuer=None, public: bool = False,
         issued = lifecycle.issue_offer(
             db, rates(), quote_request, today=today(), issuer_id=issuer_id, now=now(),
             valid_days=current_app.config["OFFER_VALID_DAYS"], public=public,
+            payment_days=current_app.config["PAYMENT_TERMS_DAYS"],
             idempotency_key=idempotency_key,
             body_hash=body_hash(body) if idempotency_key and body else None,
             revises=db.get(Offer, revises.id) if revises is not None else None,
@@ -202,10 +205,33 @@ def _customer_mail(offer: Offer):
 
 # Staff pages
 
+@offers.post("/offers/review")
+@requires("issue")
+def review_offer():
+    """The form's "Issue offer" button (sales, admin): price and show what would be issued,
+    with a button that confirms. Nothing is stored."""
+    return _review_or_issue(confirmed=False)
+
+
 @offers.post("/offers/issue")
 @requires("issue")
 def issue_from_form():
-    """The form's "Issue offer" button (sales, admin): price, store, show the offer."""
+    """The review's confirmation: price again, store, show the offer. Without the
+    confirmation (``confirm=1``), or when the figures are no longer those reviewed
+    (``reviewed``), this shows the review again and issues nothing."""
+    return _review_or_issue(confirmed=request.form.get("confirm") == "1")
+
+
+# form fields the review does not carry over into its confirmation
+_REVIEW_CONTROLS = frozenset({"csrf_token", "action", "confirm", "reviewed", "switch"})
+
+
+def fingerprint(result) -> str:
+    """What a review showed: the priced result's SHA-256."""
+    return hashlib.sha256(result.model_dump_json().encode()).hexdigest()
+
+
+def _review_or_issue(*, confirmed: bool):
     language = current_language()
     form = build_form(language)
     revises_number = request.form.get("revises") or None
@@ -215,6 +241,11 @@ def issue_from_form():
     reading, quote_request, result, loaded = price_form(form, language)
     if result is None:
         return render_form(form, reading, language, {}, revises=revises_number)
+    reviewed = fingerprint(result)
+    changed = confirmed and request.form.get("reviewed", reviewed) != reviewed
+    if not confirmed or changed:
+        return _review(quote_request, result, loaded, language, reviewed, changed=changed,
+                       revises=revises_number)
     try:
         issued = issue_offer(quote_request, result, issuer=staff_user(), revises=revises)
     except IllegalTransition as exc:
@@ -226,10 +257,29 @@ def issue_from_form():
     return redirect(url_for("offers.offer_page", number=issued.offer.number))
 
 
+def _review(quote_request, result, loaded, language: str, reviewed: str, *, changed: bool,
+            revises: str | None):
+    valid_until = today() + dt.timedelta(days=current_app.config["OFFER_VALID_DAYS"])
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name not in _REVIEW_CONTROLS]
+    return render_template(
+        "web/review.html", fields=fields, reviewed=reviewed, changed=changed,
+        revises=revises, customer=quote_request.customer,
+        offer_language=quote_request.language, contract=quote_request.contract,
+        valid_until=day(valid_until, language),
+        payment_days=current_app.config["PAYMENT_TERMS_DAYS"],
+        **result_context(quote_request, result, loaded, language))
+
+
 @offers.get("/offers/<offer:number>")
 @requires("read")
 def offer_page(number: str):
-    offer = readable_offer(number, staff_user())
+    """The offer; a salesperson or admin opening a self-service request marks it seen."""
+    user = staff_user()
+    offer = readable_offer(number, user)
+    if offer.issuer_id is None and offer.seen_at is None and user.can("issue"):
+        with store().session() as db:
+            mark_seen(db, offer.id, user.id, now=now())
     return _page(offer)
 
 

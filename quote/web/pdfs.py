@@ -203,7 +203,8 @@ def draft_pdf_response(quote_request, priced: Callable[[], tuple]):
     if cached is None:
         with render_slot():
             result, loaded = priced()
-            document = offer_document(quote_request, result, loaded)
+            document = offer_document(quote_request, result, loaded,
+                                      payment_days=current_app.config["PAYMENT_TERMS_DAYS"])
             cached = (render(document, document.language),
                       offer_filename(document, document.language))
         cache.put(key, cached)

@@ -186,7 +186,8 @@ def index():
             context = result_context(quote_request, result, loaded, language)
         if switching:
             reading = Reading(data=None)
-    return render_form(form, reading, language, context)
+    revises = request.form.get("revises") if can("issue") else None  # back from a review
+    return render_form(form, reading, language, context, revises=revises or None)
 
 
 @public.post("/preview")

@@ -54,3 +54,22 @@ def test_an_admin_cannot_disable_themselves(sign_in, app, users):
     response = admin.post(f"/admin/users/{me.id}/disable", follow_redirects=True)
     assert "You cannot disable your own account." in response.get_data(as_text=True)
     assert stored(app, users["admin"]).active is True
+
+
+def test_an_admin_sets_the_phone_printed_on_a_user_s_offers(sign_in, app, users):
+    admin = sign_in("admin")
+    added = admin.post("/admin/users", data={**NEW, "phone": " +49 30  1234567-12 "})
+    assert added.status_code == 303
+    assert stored(app, "new.person@example.com").phone == "+49 30 1234567-12"
+    sales = stored(app, users["sales"])
+    admin.post(f"/admin/users/{sales.id}/phone", data={"phone": "+43 1 234 56"})
+    assert stored(app, users["sales"]).phone == "+43 1 234 56"
+    page = admin.post(f"/admin/users/{sales.id}/phone", data={"phone": "call me maybe"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "A phone number has digits, spaces and + - / ( ) . only" in page
+    assert stored(app, users["sales"]).phone == "+43 1 234 56"
+    refused = admin.post("/admin/users", data={**NEW, "email": "x@example.com",
+                                               "phone": "=1+1"})
+    assert refused.status_code == 422 and stored(app, "x@example.com") is None
+    assert sign_in("sales").post(f"/admin/users/{sales.id}/phone",
+                                 data={"phone": "1"}).status_code == 403

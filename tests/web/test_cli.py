@@ -86,3 +86,17 @@ def test_users_password_of_an_unknown_user_is_refused(app):
         args=["users", "password", "nobody@example.com", "--password-stdin"],
         input=PASSWORD + "\n")
     assert result.exit_code == 1
+
+
+def test_users_phone_sets_and_clears_the_number_on_offers(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "add", "bo@example.com", "--name", "Bo",
+                        "--phone", "+49 30 555", "--password-stdin"], input=PASSWORD + "\n")
+    assert runner.invoke(args=["users", "list"]).output == \
+        "bo@example.com\tsales\tactive\tBo\t+49 30 555\n"
+    changed = runner.invoke(args=["users", "phone", "bo@example.com", "+49 30 555-12"])
+    assert changed.exit_code == 0 and "+49 30 555-12" in changed.output
+    assert runner.invoke(args=["users", "phone", "bo@example.com", "ring"]).exit_code == 1
+    assert runner.invoke(args=["users", "phone", "nobody@example.com", "1"]).exit_code == 1
+    runner.invoke(args=["users", "phone", "bo@example.com", ""])
+    assert runner.invoke(args=["users", "list"]).output == "bo@example.com\tsales\tactive\tBo\n"

@@ -107,7 +107,7 @@ def test_revising_a_top_up_keeps_it_a_top_up(sign_in, app, users, make_request):
     fields = form_fields(client.get(f"/offers/{old.number}/revise").get_data(as_text=True))
     assert fields["kind"] == "top_up" and fields["billing"] == "annual"
     assert fields["contract"] == "C-000001"
-    response = client.post("/offers/issue", data=fields)
+    response = client.post("/offers/issue", data={**fields, "confirm": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)
     new = re.search(r"(Q-\d{4}-\d{6})$", response.location).group(1)
     with app.extensions["quote.store"].session(read_only=True) as session:

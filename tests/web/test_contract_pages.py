@@ -44,7 +44,7 @@ def test_more_licenses_from_the_contract_page_grow_the_contract(app, users, sign
     assert fields["rate_card_version"] == "2019.1"
     assert fields["license_value"] == "12,000.00" and fields["term_years"] == "3"
     fields.update({"additions-0-date": "2026-07-01", "additions-0-license_value": "6,000.00"})
-    issued = client.post("/offers/issue", data=fields)
+    issued = client.post("/offers/issue", data={**fields, "confirm": "1"})
     assert issued.status_code == 302, issued.get_data(as_text=True)
     top_up = re.search(r"(Q-\d{4}-\d{6})$", issued.location).group(1)
     page = client.get(f"/offers/{top_up}").get_data(as_text=True)

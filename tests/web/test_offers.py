@@ -16,7 +16,8 @@ def number_in(location: str) -> str:
 
 def test_sales_issue_an_offer_and_see_its_page(sign_in, form_data):
     client = sign_in("sales")
-    response = client.post("/offers/issue", data=form_data(**{"customer-company": "ACME"}))
+    response = client.post("/offers/issue", data=form_data(confirm="1",
+                                                           **{"customer-company": "ACME"}))
     assert response.status_code == 302
     number = number_in(response.location)
     assert number == "Q-2026-000001"
@@ -30,7 +31,8 @@ def test_sales_issue_an_offer_and_see_its_page(sign_in, form_data):
 
 
 def test_a_form_with_errors_issues_nothing(sign_in, form_data, app):
-    response = sign_in("sales").post("/offers/issue", data=form_data(license_value="abc"))
+    response = sign_in("sales").post("/offers/issue",
+                                     data=form_data(license_value="abc", confirm="1"))
     assert response.status_code == 422
     with app.extensions["quote.store"].session(read_only=True) as session:
         assert find_by_number(session, "Q-2026-000001") is None
@@ -60,7 +62,7 @@ def test_revising_issues_a_new_offer_that_replaces_the_old(sign_in, app, users, 
     form = client.get(f"/offers/{old}/revise").get_data(as_text=True)
     assert f'name="revises" value="{old}"' in form
     assert 'value="12,000.00"' in form  # prefilled
-    response = client.post("/offers/issue", data=form_data(revises=old,
+    response = client.post("/offers/issue", data=form_data(revises=old, confirm="1",
                                                            license_value="20,000.00"))
     new = number_in(response.location)
     assert new != old

@@ -209,14 +209,15 @@ def test_issuing_and_user_admin_without_csrf_token_are_refused(make_app, users, 
 
 def test_sales_may_give_a_discount_within_the_card_limit(sign_in, form_data):
     client = sign_in("sales")
-    response = client.post("/offers/issue", data=form_data(discount_percent="5"))
+    response = client.post("/offers/issue", data=form_data(discount_percent="5", confirm="1"))
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
     assert "€2,280.00" in page  # 2400.00 less 5 %
 
 
 def test_a_discount_above_the_card_limit_is_refused_at_the_field(sign_in, form_data):
-    response = sign_in("sales").post("/offers/issue", data=form_data(discount_percent="50"))
+    response = sign_in("sales").post("/offers/issue",
+                                     data=form_data(discount_percent="50", confirm="1"))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert re.search(r'id="discount_percent-error" role="alert">[^<]+', page)

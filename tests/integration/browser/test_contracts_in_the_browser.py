@@ -91,6 +91,8 @@ def test_more_licenses_mid_year_priced_live_issued_and_printed(page, live_server
     assert [row[3] for row in schedule_of(page)] == ["€493.15", "€1,200.00", "€1,200.00"]
 
     page.click("#issue-offer")
+    expect(page.locator("#review-total")).to_have_text("€2,893.15")
+    page.click("#confirm-issue")
     expect(page.locator("h1")).to_have_text(re.compile(r"^Offer Q-2026-\d{6}$"))
     offer = page.locator("h1").inner_text().removeprefix("Offer ")
     expect(page.locator("#offer-total")).to_have_text("€2,893.15")

@@ -1,5 +1,6 @@
-"""A salesperson issues an offer with a discount; finance finds it, downloads its PDF and
-the CSV export."""
+"""A salesperson reviews and issues an offer with a discount; finance finds it, downloads
+its PDF and the CSV export. Without JavaScript, going back from the review issues nothing
+and the confirmation issues once; the offer then leads "My offers"."""
 
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ def test_sales_issue_and_finance_finds_downloads_and_exports(browser, live_serve
     page.fill("#customer-company", "Browser Test GmbH")
     expect(page.locator("#total")).to_have_text("€2,280.00")
     page.click("#issue-offer")
+    expect(page.locator("h1")).to_have_text("Review the offer")
+    expect(page.locator("#review-total")).to_have_text("€2,280.00")
+    page.click("#confirm-issue")
     expect(page.locator("h1")).to_have_text(re.compile(r"^Offer Q-2026-\d{6}$"))
     number = page.locator("h1").inner_text().removeprefix("Offer ")
     expect(page.locator("#offer-status")).to_have_text("Issued")
@@ -70,3 +74,42 @@ def test_sales_issue_and_finance_finds_downloads_and_exports(browser, live_serve
     assert lines[0][4] == "Browser Test GmbH"
     assert lines[0][6] == "support" and lines[0][8] == "2400,00" and lines[0][12] == "2280,00"
     finance.close()
+
+
+def fill_in_an_offer(page, live_server, company: str) -> None:
+    page.goto(f"{live_server}/?lang=en")
+    page.select_option("#rate_card", "bpmonline")
+    page.select_option("#package", "business")
+    page.fill("#term_start", "2026-01-01")
+    page.fill("#license_value", "12,000")
+    page.fill("#customer-company", company)
+    page.fill("#customer-contact", "Anna Berg")
+
+
+def test_without_javascript_the_review_issues_only_when_confirmed(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, live_server, "sales@example.com")
+    fill_in_an_offer(page, live_server, "No Script AG")
+    page.get_by_role("button", name="Issue offer").click()
+    expect(page.locator("h1")).to_have_text("Review the offer")
+    expect(page.locator("#review-customer")).to_have_text("No Script AG, Anna Berg")
+    expect(page.locator("#review-valid-until")).to_have_text("14 February 2026")
+    page.go_back()  # the salesperson changes their mind
+    page.goto(f"{live_server}/offers?q=no+script")
+    expect(page.locator("#match-count")).to_have_text("Matching offers: 0")
+
+    fill_in_an_offer(page, live_server, "No Script AG")
+    page.get_by_role("button", name="Issue offer").click()
+    page.get_by_role("button", name="Back to the form").click()
+    expect(page.locator("#customer-company")).to_have_value("No Script AG")
+    page.get_by_role("button", name="Issue offer").click()
+    page.get_by_role("button", name="Confirm and issue the offer").click()
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Offer Q-2026-\d{6}$"))
+    number = page.locator("h1").inner_text().removeprefix("Offer ")
+    page.get_by_role("link", name="My offers").click()
+    page.fill("#q", "no script")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("#offers tbody tr")).to_have_count(1)  # one offer, the confirmed
+    expect(page.locator(f'#offers tr[data-number="{number}"]')).to_be_visible()
+    context.close()

@@ -181,7 +181,7 @@ def test_engine_has_fast_font_subsetting_here():
 def test_slimmer_user_agent_stylesheet_keeps_list_markers_and_bookmarks(rendered):
     """Only the footnote and note rules are left out of WeasyPrint's HTML defaults."""
     reader = read(rendered["en"])
-    conditions = text_of(reader, 1)
+    conditions = text_of(reader)
     assert re.search(r"^1\. ", conditions, re.M) and re.search(r"^2\. ", conditions, re.M)
     assert "•" in conditions  # the services list
 
