@@ -4,7 +4,7 @@
 
 - compiles every catalogue ``quote/translations/<lang>/LC_MESSAGES/<domain>.po``
   into its ``.mo`` with Babel (the ``.mo`` files are not kept in git);
-- copies ``templates/``, ``static/``, ``rates/``, ``migrations/`` and
+- copies ``templates/``, ``static/``, ``rates/``, ``tax/``, ``migrations/`` and
   ``alembic.ini`` into the package as ``quote/bundled/``, where
   ``quote/resources.py`` finds them once installed. They stay at the top of
   the repository, where they are edited.
@@ -29,7 +29,7 @@ from setuptools.command.build_py import build_py
 HERE = Path(__file__).resolve().parent
 PACKAGE = "quote"
 BUNDLE = "bundled"  # where quote/resources.py looks for them
-BUNDLED = ("templates", "static", "rates", "migrations", "alembic.ini")
+BUNDLED = ("templates", "static", "rates", "tax", "migrations", "alembic.ini")
 SKIPPED = ("__pycache__", "*.pyc")
 
 

@@ -63,10 +63,10 @@ LANGUAGES = ("en", "de", "ru")
 IDENTICAL = json.dumps({
     "rate_card": "bpmonline", "package": "business", "deployment": "on_site",
     "license_value": "48250.00", "term_start": "2027-01-01", "term_years": 3,
-    "environments": 2, "tax_percent": "19", "language": "de",
+    "environments": 2, "language": "de",
     "additions": [{"date": "2027-06-01", "license_value": "7500.00"},
                   {"date": "2028-02-15", "environments": 1}],
-    "customer": {"company": "Same Request GmbH"},
+    "customer": {"company": "Same Request GmbH", "country": "DE"},  # 19 % VAT
 }).encode()
 
 
@@ -92,8 +92,8 @@ def pdf_request(rng: random.Random) -> bytes:
         "license_value": f"{rng.randint(1000, 400000)}.{rng.randint(0, 99):02d}",
         "term_start": start.isoformat(), "term_years": years,
         "environments": rng.randint(1, 3), "additions": additions,
-        "tax_percent": "19", "language": rng.choice(LANGUAGES),
-        "customer": {"company": f"Hammer {rng.randint(1, 10**6)}"},
+        "language": rng.choice(LANGUAGES),
+        "customer": {"company": f"Hammer {rng.randint(1, 10**6)}", "country": "DE"},
     }).encode()
 
 

@@ -89,10 +89,10 @@ def quote_request(rng: random.Random, index: int, *, staff: bool) -> dict:
         "term_years": term_years,
         "environments": rng.randint(1, 3),
         "additions": additions,
-        "tax_percent": rng.choice(("0", "19", "20")),
         "language": rng.choice(LANGUAGES),
         "customer": {"company": f"Load Customer {index}", "contact": "Erika Mustermann",
-                     "email": f"buyer{index}@example.com", "country": "DE"},
+                     "email": f"buyer{index}@example.com",
+                     "country": rng.choice(("DE", "AT", "CH"))},
     }
     if staff and rng.random() < 0.5:
         request["discount_percent"] = str(rng.randint(1, 15))

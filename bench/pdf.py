@@ -34,6 +34,7 @@ from quote.core.catalog import load_rates
 from quote.core.offer import offer_document
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
+from quote.core.tax import load_tax_rules
 from quote.pdf import engine_warnings, offer_html, render_offer
 from quote.pdf.render import engine
 
@@ -42,7 +43,7 @@ CHROMIUM = "/usr/bin/chromium"
 REQUEST = {
     "rate_card": "bpmonline", "package": "business", "deployment": "on_site",
     "license_value": "48250.00", "term_start": "2026-03-01", "term_years": 3,
-    "environments": 3, "discount_percent": "5", "tax_percent": "19", "as_of": "2026-01-01",
+    "environments": 3, "discount_percent": "5", "as_of": "2026-01-01",
     "additions": [{"date": "2026-09-15", "license_value": "7500.00", "environments": 1}],
     "customer": {"company": "Müller & Söhne Maschinenbau AG", "contact": "Erika Mustermann",
                  "email": "erika@example.de", "country": "Deutschland"},
@@ -51,6 +52,7 @@ REQUEST = {
 
 def offer():
     book = load_rates()
+    book.tax = load_tax_rules().rules  # the customer in Germany: 19 % VAT
     request = parse_request(REQUEST)
     result = price_quote(request, book, dt.date(2026, 1, 1))
     loaded = book.priced_with(result)

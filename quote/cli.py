@@ -18,6 +18,7 @@ from .core.rates import example_figures
 from .core.request import json_number, parse_request
 from .core.show import card_as_text
 from .core.sla import answer, parse_sla_request
+from .core.tax import TaxFileError, load_tax_rules
 from .i18n import CatalogueError, translations
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -44,12 +45,15 @@ def _fail(message: str, code: int) -> int:
 
 
 def _load(args):
+    """The rate book with the seller's tax rules (``QUOTE_TAX_RULES``, else the shipped)."""
     try:
-        return load_rates(_rates_dir(args))
-    except RateFileError as exc:
+        book = load_rates(_rates_dir(args))
+        book.tax = load_tax_rules().rules
+    except (RateFileError, TaxFileError) as exc:
         for problem in exc.problems:
             print(f"quote: {problem}", file=sys.stderr)
         raise SystemExit(EXIT_INPUT) from None
+    return book
 
 
 def print_input_errors(exc: QuoteInputError) -> int:

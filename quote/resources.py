@@ -1,4 +1,5 @@
-"""Where the app's files are: templates, static files, rate cards, migrations, catalogues.
+"""Where the app's files are: templates, static files, rate cards, tax rules, migrations,
+catalogues.
 
 Every module asks here; none computes paths from its own location.
 
@@ -6,7 +7,7 @@ Every module asks here; none computes paths from its own location.
   next to ``pyproject.toml``; the files are read where they are edited, at
   the top of the checkout.
 - **Installed package** (a wheel): the build copies ``templates/``,
-  ``static/``, ``rates/``, ``migrations/`` and ``alembic.ini`` into the
+  ``static/``, ``rates/``, ``tax/``, ``migrations/`` and ``alembic.ini`` into the
   package as ``quote/bundled/`` (see ``setup.py``), and they are read from
   there.
 
@@ -78,6 +79,11 @@ def static_dir() -> Path:
 def rates_dir() -> Path:
     """The shipped rate cards (``QUOTE_RATES_DIR`` replaces them; see the web app's config)."""
     return _data_dir() / "rates"
+
+
+def tax_rules_file() -> Path:
+    """The shipped tax rules (``QUOTE_TAX_RULES`` names a file that replaces them)."""
+    return _data_dir() / "tax" / "rules.toml"
 
 
 def migrations_dir() -> Path:

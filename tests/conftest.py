@@ -14,6 +14,7 @@ from quote.core.catalog import RateBook, load_rates
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
 from quote.core.result import QuoteResult
+from quote.core.tax import load_tax_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 22)
@@ -26,7 +27,16 @@ def rates_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def book(rates_dir) -> RateBook:
+    """The shipped rate cards, without tax rules: a tax only where a request sets one."""
     return load_rates(rates_dir)
+
+
+@pytest.fixture(scope="session")
+def taxed_book(rates_dir) -> RateBook:
+    """The shipped rate cards with the shipped tax rules, as the web app prices."""
+    loaded = load_rates(rates_dir)
+    loaded.tax = load_tax_rules(ROOT / "tax" / "rules.toml").rules
+    return loaded
 
 
 @pytest.fixture

@@ -12,11 +12,15 @@ import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from .. import resources
 from .rates import CardFieldError, RateCard
+
+if TYPE_CHECKING:
+    from .tax import TaxRules
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,12 @@ class LoadedCard:
 
 @dataclass
 class RateBook:
-    """All versions of all rate cards, by id, ordered by the date they take effect."""
+    """All versions of all rate cards, by id, ordered by the date they take effect, and
+    the seller's tax rules that price's tax follows from (``quote.core.tax``; None: no
+    tax unless a request sets a rate)."""
 
     versions: dict[str, list[LoadedCard]] = field(default_factory=dict)
+    tax: TaxRules | None = None
 
     def ids(self) -> list[str]:
         return sorted(self.versions)

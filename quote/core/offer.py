@@ -12,10 +12,12 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from .catalog import LoadedCard
+from .errors import N_, FieldError, QuoteInputError
 from .pricing import compare_packages
 from .rates import RateCard
 from .request import Language, QuoteRequest
 from .result import QuoteResult
+from .tax import require_country
 
 DEFAULT_VALID_DAYS = 30
 DEFAULT_PAYMENT_DAYS = 30
@@ -59,7 +61,8 @@ class OfferDocument(BaseModel):
 
     def comparison(self):
         """Every package of the card priced for the same inputs (see ``compare_packages``)."""
-        return compare_packages(self.request, self.loaded_card(), self.result.as_of)
+        return compare_packages(self.request, self.loaded_card(), self.result.as_of,
+                                self.result.tax_basis)
 
 
 def offer_document(request: QuoteRequest, result: QuoteResult, loaded: LoadedCard, *,
@@ -76,3 +79,18 @@ def offer_document(request: QuoteRequest, result: QuoteResult, loaded: LoadedCar
         contact=contact, payment_days=payment_days,
         card=loaded.card, card_sha256=loaded.sha256,
     )
+
+
+NUMBERED_OFFER_NEEDS = ("company", "contact", "email", "country")
+
+
+def require_customer(request: QuoteRequest) -> None:
+    """A numbered offer names its customer: company, contact, e-mail and a country the
+    tax follows from (a preview needs none of them). Raises ``QuoteInputError`` naming
+    each field, before a number is drawn."""
+    customer = request.customer
+    errors = [FieldError(f"customer.{name}", N_("is required for a numbered offer"))
+              for name in NUMBERED_OFFER_NEEDS if not getattr(customer, name)]
+    if errors:
+        raise QuoteInputError(errors)
+    require_country(request)

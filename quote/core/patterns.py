@@ -30,6 +30,8 @@ SPACE = r" \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 TEXT_PATTERN = rf"^[^{CONTROL}]*$"
 # Empty, or one "@" with a dot after it, and no white space or control character.
 EMAIL_PATTERN = rf"^([^@{CONTROL}{SPACE}]*@[^@{CONTROL}{SPACE}]*\.[^@{CONTROL}{SPACE}]*)?$"
+# A reason: a text without control characters, with something besides white space.
+REASON_PATTERN = rf"^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
 # An ISO date (YYYY-MM-DD) of the years 2000 to 2099; whether the day exists in
 # the calendar is JSON Schema's "format": "date".
 DATE_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"

@@ -21,7 +21,9 @@
    With ``graduated`` tiers, each point at the price of the band it falls in.
 6. Each line is rounded; subtotal = sum of lines; discount = round(subtotal ×
    discount %); net = subtotal − discount; tax = round(net × tax %);
-   total = net + tax.
+   total = net + tax. The tax rate follows from the customer's country and VAT ID
+   by the seller's tax rules (``quote.core.tax``, ``book.tax``) unless staff set
+   one with a reason; the result's ``tax_basis`` says which rule applied.
 7. Top-up (``kind`` ``top_up``, or ``existing_contract``): the term describes a
    running contract (with the ``license_value`` and ``environments`` it has);
    only additions and points are charged. It is refused when the contract has
@@ -81,9 +83,11 @@ from .result import (
     PointsBand,
     QuoteResult,
     ScheduleEntry,
+    TaxBasis,
     Term,
 )
 from .schedule import Parts, Slot, schedule
+from .tax import tax_of_request
 
 
 class Contract:
@@ -164,12 +168,16 @@ class Contract:
 def price_quote(request: QuoteRequest, book: RateBook, today: dt.date) -> QuoteResult:
     """Price ``request`` with the rate card version in force on its date (``as_of`` or today)."""
     loaded = _resolve(request, book, today)
-    return price_with_card(request, loaded, request.as_of or today)
+    return price_with_card(request, loaded, request.as_of or today,
+                           tax_basis=tax_of_request(request, book.tax))
 
 
 def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *,
-                    _own_term: bool = False) -> QuoteResult:
-    """Price ``request`` with one given card version (a stored snapshot's, for example)."""
+                    tax_basis: TaxBasis | None = None, _own_term: bool = False
+                    ) -> QuoteResult:
+    """Price ``request`` with one given card version (a stored snapshot's, for example),
+    taxed as ``tax_basis`` says (decided by ``quote.core.tax``; None: the request's own
+    override, else no tax)."""
     card = loaded.card
     package = _package(request, card)
     _check_against_card(request, card, package, as_of, own_term=_own_term)
@@ -177,7 +185,7 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     contract = Contract(card, package, request.deployment, currency)
     if request.kind == "top_up" and request.separate_term:
         return price_with_card(_separate_term_request(request, card), loaded, as_of,
-                               _own_term=True).model_copy(
+                               tax_basis=tax_basis, _own_term=True).model_copy(
             update={"kind": "top_up", "existing_contract": True, "separate_term": True})
     start, years = request.term_start, request.term_years
     environments = request.environments or package.environments.included
@@ -235,9 +243,11 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     subtotal = sum((line.amount for line in lines), ZERO)
     discount = round_money(percent_of(request.discount_percent, subtotal), currency)
     net = subtotal - discount
-    tax = round_money(percent_of(request.tax_percent, net), currency)
+    basis = tax_basis if tax_basis is not None else tax_of_request(request, None)
+    tax_percent = basis.rate if basis is not None else ZERO
+    tax = round_money(percent_of(tax_percent, net), currency)
     billed = schedule([(line.amount, parts) for line, parts in charges],
-                      request.discount_percent, discount, request.tax_percent, tax, currency)
+                      request.discount_percent, discount, tax_percent, tax, currency)
     return QuoteResult(
         rate_card=CardRef(id=card.id, version=card.version, effective_from=card.effective_from,
                           name=card.name(request.language), sha256=loaded.sha256),
@@ -255,8 +265,9 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         discount_percent=request.discount_percent,
         discount=discount,
         net=net,
-        tax_percent=request.tax_percent,
+        tax_percent=tax_percent,
         tax=tax,
+        tax_basis=basis,
         total=net + tax,
         annual_cost=contract.annual_cost(license_value, environments),
         schedule=[ScheduleEntry(year=e.slot.year, start=e.slot.start, end=e.slot.end,
@@ -632,9 +643,11 @@ def _lapse_errors(request: QuoteRequest, card: RateCard) -> list[FieldError]:
     return []
 
 
-def compare_packages(request: QuoteRequest, loaded: LoadedCard,
-                     as_of: dt.date) -> list[tuple[Package, QuoteResult | None]]:
-    """The same request priced with every package of the card, in the card's order.
+def compare_packages(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
+                     tax_basis: TaxBasis | None = None
+                     ) -> list[tuple[Package, QuoteResult | None]]:
+    """The same request priced with every package of the card, in the card's order, taxed
+    as the offer is (``tax_basis``).
 
     A package the request does not fit (too many environments, say) is paired
     with ``None``.
@@ -643,7 +656,8 @@ def compare_packages(request: QuoteRequest, loaded: LoadedCard,
     for package in loaded.card.packages:
         variant = request.model_copy(update={"package": package.id})
         try:
-            compared.append((package, price_with_card(variant, loaded, as_of)))
+            compared.append((package, price_with_card(variant, loaded, as_of,
+                                                      tax_basis=tax_basis)))
         except QuoteInputError:
             compared.append((package, None))
     return compared
@@ -699,15 +713,15 @@ def compare_moves(request: QuoteRequest, loaded: LoadedCard,
     return moves
 
 
-def alternative_term(request: QuoteRequest, loaded: LoadedCard,
-                     as_of: dt.date) -> QuoteResult | None:
+def alternative_term(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
+                     tax_basis: TaxBasis | None = None) -> QuoteResult | None:
     """A top-up priced the other way (co-termed or as a separate term), to show side by
     side; None when it cannot be priced that way."""
     if request.kind != "top_up":
         return None
     other = request.model_copy(update={"separate_term": not request.separate_term})
     try:
-        return price_with_card(other, loaded, as_of)
+        return price_with_card(other, loaded, as_of, tax_basis=tax_basis)
     except QuoteInputError:
         return None
 

@@ -14,7 +14,11 @@ Bounds (documented in the README):
 - term: 1 to 10 contract years, and within the card's minimum and maximum;
 - environments: 1 to 100 in all; additions: at most 100;
 - dates: ISO ``YYYY-MM-DD`` between 2000-01-01 and 2099-12-31;
-- discount and tax: 0 to 100 percent, at most 4 decimals;
+- discount and a tax override: 0 to 100 percent, at most 4 decimals; the tax
+  follows from the customer's country and VAT ID (``quote.core.tax``) unless staff
+  set ``tax_percent``, with a ``tax_reason``;
+- a VAT ID: an EU member state's, written without spaces in the form its country
+  gives it, its prefix the customer's country;
 - ids (rate card, package) are taken as they are, never trimmed;
 - customer texts: at most 200 characters each (country 100, e-mail 254) as
   sent, without control characters; white space around them is dropped. The
@@ -49,9 +53,11 @@ from .patterns import (
     DATE_PATTERN,
     EMAIL_PATTERN,
     PLAIN_NUMBER_PATTERN,
+    REASON_PATTERN,
     TEXT_PATTERN,
     decimal_pattern,
 )
+from .tax import VAT_ID_PATTERN, check_customer_tax, vat_id_problem
 
 MAX_AMOUNT = Decimal("999999999999")
 MAX_YEARS = 10
@@ -190,14 +196,19 @@ def _text(max_length: int, pattern: str = TEXT_PATTERN):
 
 class Customer(_Input):
     """Who the offer is for. Texts are checked as sent, then white space around them is
-    dropped; the e-mail is taken as it is."""
+    dropped; the e-mail is taken as it is. The tax follows from ``country`` (an ISO code
+    or the name in English, German or Russian) and ``vat_id``."""
 
     company: str = _text(200)
     contact: str = _text(200)
     email: str = _text(254, EMAIL_PATTERN)
     country: str = _text(100)
+    vat_id: str = Field(
+        default="", max_length=14, json_schema_extra={"pattern": VAT_ID_PATTERN},
+        description="the VAT ID of a business in the EU, written without spaces with its "
+        "country's prefix (DE123456789, ATU12345678); its prefix must be the country's")
 
-    @field_validator("company", "contact", "email", "country")
+    @field_validator("company", "contact", "email", "country", "vat_id")
     @classmethod
     def _printable(cls, text: str) -> str:
         if not _TEXT.fullmatch(text):
@@ -250,6 +261,16 @@ class Lapse(_Input):
     start: IsoDate = Field(description="its original term start (its contract years count "
                                        "the uncovered days)")
     end: IsoDate = Field(description="its last covered day")
+
+
+# A tax override comes with its reason, and a reason only with an override (the API's
+# staff schema states it; a stored offer's request is read without it).
+_OVERRIDE = {"required": ["tax_percent"], "properties": {"tax_percent": {"not": {"type": "null"}}}}
+OVERRIDE_WITH_REASON = [
+    {"if": _OVERRIDE, "then": {"required": ["tax_reason"],
+                               "properties": {"tax_reason": {"type": "string"}}}},
+    {"if": {"required": ["tax_reason"]}, "then": _OVERRIDE},
+]
 
 
 class QuoteRequest(_Input):
@@ -305,13 +326,29 @@ class QuoteRequest(_Input):
                                  description="the number of the contract this offer "
                                  "belongs to")
     discount_percent: PercentText = Decimal(0)
-    tax_percent: PercentText = Field(default=Decimal(0), examples=["19"])
+    tax_percent: PercentText | None = Field(
+        default=None, examples=["7"],
+        description="staff only: a tax rate instead of the one the tax rules give for the "
+        "customer's country and VAT ID; needs tax_reason")
+    tax_reason: str | None = Field(
+        default=None, max_length=200, json_schema_extra={"pattern": REASON_PATTERN},
+        description="staff only, with tax_percent and only then: why the rate differs from "
+        "the tax rules (stored with the offer and shown on its page)")
     language: Language = "en"
     customer: Customer = Field(default_factory=Customer)
     as_of: IsoDate | None = Field(
         default=None, description="the date whose rate card version applies; default today"
     )
 
+
+    @field_validator("tax_reason")
+    @classmethod
+    def _reason_text(cls, reason: str | None) -> str | None:
+        if reason is None:
+            return None
+        if not _TEXT.fullmatch(reason):
+            raise ValueError(N_("must not contain control characters"))
+        return reason.strip()
 
     @model_validator(mode="after")
     def _kind_and_existing_contract_agree(self) -> QuoteRequest:
@@ -325,13 +362,30 @@ class QuoteRequest(_Input):
 
 
 def parse_request(data: object) -> QuoteRequest:
-    """Validate decoded JSON as a quote request; raise ``QuoteInputError`` per field."""
+    """Validate decoded JSON as a quote request; raise ``QuoteInputError`` per field.
+
+    Beyond the model: the form of a VAT ID and its country, and that a tax override comes
+    with its reason and a reason only with an override (a stored offer's request is read
+    by the model alone, as it was checked when it was made)."""
     if not isinstance(data, dict):
         raise QuoteInputError([FieldError("", "the request must be a JSON object")])
     try:
-        return QuoteRequest.model_validate(data)
+        request = QuoteRequest.model_validate(data)
     except ValidationError as exc:
         raise QuoteInputError(field_errors(exc)) from None
+    errors = []
+    if request.customer.vat_id:
+        problem = vat_id_problem(request.customer.vat_id)
+        errors += [problem] if problem is not None else check_customer_tax(request)
+    if request.tax_percent is not None and not request.tax_reason:
+        errors.append(FieldError("tax_reason", N_(
+            "is required with tax_percent: say why the rate differs from the tax rules")))
+    elif request.tax_percent is None and "tax_reason" in request.model_fields_set:
+        errors.append(FieldError("tax_reason", N_(
+            "is only given with tax_percent, the rate it explains")))
+    if errors:
+        raise QuoteInputError(errors)
+    return request
 
 
 # Pydantic's error types, as messages of our own catalogue (so they translate).

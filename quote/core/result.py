@@ -190,6 +190,41 @@ class ScheduleEntry(_Out):
     total: Money
 
 
+TaxRule = Literal["domestic", "eu_consumer", "reverse_charge", "outside_eu", "override",
+                  "undetermined"]
+
+
+class TaxNote(_Out):
+    """A note the offer prints about its tax (reverse charge, outside the EU), in each
+    language, as the tax rules wrote it when the offer was priced."""
+
+    en: str
+    de: str
+    ru: str
+
+
+class TaxBasis(_Out):
+    """Why the offer carries the tax it does (see ``quote.core.tax``).
+
+    ``rule``: ``domestic`` (customer in the seller's country), ``eu_consumer`` (in
+    another EU country without a VAT ID), ``reverse_charge`` (a business in another EU
+    country with a VAT ID: 0 %), ``outside_eu`` (0 %), ``override`` (a rate set by
+    staff, with their ``reason``), ``undetermined`` (no country given: the price before
+    tax). ``rate_country``: whose rate ``rate`` is.
+    """
+
+    rule: TaxRule
+    rate: Money
+    country: str | None = None  # the customer's, ISO 3166 alpha-2
+    rate_country: str | None = None
+    customer_vat_id: str | None = None
+    seller_country: str | None = None
+    seller_vat_id: str | None = None
+    reason: str | None = None
+    note: TaxNote | None = None
+    example: bool = False  # the rate is an example value of the tax rules
+
+
 class QuoteResult(_Out):
     rate_card: CardRef
     package: PackageRef
@@ -212,6 +247,7 @@ class QuoteResult(_Out):
     total: Money
     annual_cost: Money | None = None  # the contract's annual cost after this offer
     schedule: list[ScheduleEntry] = []
+    tax_basis: TaxBasis | None = None  # None: priced without tax rules (0 % unless set)
 
     @model_validator(mode="after")
     def _adds_up(self) -> QuoteResult:
@@ -232,6 +268,8 @@ class QuoteResult(_Out):
             raise ValueError("tax does not match its percentage")
         if self.total != self.net + self.tax:
             raise ValueError("total is not net plus tax")
+        if self.tax_basis is not None and self.tax_basis.rate != self.tax_percent:
+            raise ValueError("tax_percent is not the rate of its tax basis")
         if self.schedule:
             for name in ("amount", "discount", "net", "tax", "total"):
                 summed = sum((getattr(entry, name) for entry in self.schedule), ZERO)

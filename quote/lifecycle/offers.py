@@ -35,6 +35,7 @@ from quote.core.offer import (
     DEFAULT_VALID_DAYS,
     OfferDocument,
     offer_document,
+    require_customer,
 )
 from quote.core.pricing import price_quote
 from quote.core.request import QuoteRequest
@@ -81,7 +82,11 @@ def issue_offer(session: Session, book: RateBook, request: QuoteRequest, *, toda
     reaches that customer's owner in the sales inbox. Invoices of the offer are payable
     within ``payment_days``. Raises the core's ``QuoteInputError``, ``UnknownContract``,
     and ``OfferDoesNotFit`` for a request that does not belong to the contract it
-    names."""
+    names.
+
+    A numbered offer names its customer: company, contact, e-mail and a country the tax
+    follows from (``QuoteInputError`` at those fields before a number is drawn)."""
+    require_customer(request)
     if request.contract is not None:
         if contract is None or contract.number != request.contract:
             contract = contract_by_number(session, request.contract)
@@ -282,6 +287,7 @@ def _customer_of(session: Session, offer: Offer, document: OfferDocument, *,
         if found is not None:
             return found
     return add_customer(session, company=data.company, country=country,
+                        vat_id=data.vat_id or None,
                         language=document.language, owner_id=owner_id,
                         contacts=[NewContact(data.contact or data.email, data.email)],
                         now=now)

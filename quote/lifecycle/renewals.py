@@ -39,7 +39,7 @@ from quote.store.offers import BatchDraft, issue_many
 
 from .contracts import annual_cost
 from .errors import LifecycleError
-from .offers import moment, offer_draft
+from .offers import moment, offer_draft, require_customer
 from .requests import renewal_request
 
 BATCH = 100
@@ -104,6 +104,7 @@ def create_renewal_offers(store: Store, book: RateBook, *, today: dt.date, withi
                     continue  # renewed, cancelled or changed since it was listed
                 try:
                     request = renewal_request(book, contract, today=today)
+                    require_customer(request)
                     result = price_quote(request, book, today)
                 except (QuoteInputError, LifecycleError) as exc:
                     run.failed.append((contract.number, str(exc)))

@@ -23,6 +23,7 @@ from quote.core.catalog import LoadedCard, RateBook
 from quote.core.contract import ONE_DAY
 from quote.core.errors import N_, FieldError, QuoteInputError
 from quote.core.request import Addition, Customer, QuoteRequest, parse_request
+from quote.core.tax import vat_id_country, vat_id_problem
 from quote.store.models import Contract
 from quote.store.models import Customer as StoredCustomer
 
@@ -31,10 +32,16 @@ from .errors import ContractNotActive
 
 def request_customer(customer: StoredCustomer) -> dict:
     """A stored customer as a quote request's ``customer``: the primary contact's name
-    and e-mail."""
+    and e-mail, and the VAT ID where it has the form of one from the customer's country
+    (the tax follows from it)."""
     contact = customer.primary_contact
-    return {"company": customer.company, "country": customer.country,
-            "contact": contact.name if contact else "", "email": contact.email if contact else ""}
+    data = {"company": customer.company, "country": customer.country,
+            "contact": contact.name if contact else "",
+            "email": contact.email if contact else ""}
+    vat_id = customer.vat_id or ""
+    if vat_id and vat_id_problem(vat_id) is None and vat_id_country(vat_id) == customer.country:
+        data["vat_id"] = vat_id  # a VAT ID of the customer's country, for reverse charge
+    return data
 
 
 def contract_card(book: RateBook, contract: Contract) -> LoadedCard | None:
@@ -72,11 +79,12 @@ def renewal_version(book: RateBook, contract: Contract, start: dt.date) -> str:
 
 
 def _base(contract: Contract, *, today: dt.date, language: str | None,
-          customer: Customer | Mapping | None, discount_percent, tax_percent) -> dict:
+          customer: Customer | Mapping | None, discount_percent, tax_percent,
+          tax_reason: str = "") -> dict:
     stored = contract.customer
     if isinstance(customer, Customer):
         customer = customer.model_dump()
-    return {
+    data = {
         "rate_card": contract.rate_card_id, "package": contract.package_id,
         "deployment": contract.deployment, "license_value": str(contract.license_value),
         "currency": contract.currency,
@@ -84,8 +92,11 @@ def _base(contract: Contract, *, today: dt.date, language: str | None,
         "contract": contract.number, "as_of": today.isoformat(),
         "language": language or stored.language,
         "customer": dict(customer) if customer is not None else request_customer(stored),
-        "discount_percent": str(discount_percent), "tax_percent": str(tax_percent),
+        "discount_percent": str(discount_percent),
     }
+    if tax_percent is not None:  # staff's override; else the tax rules decide
+        data.update({"tax_percent": str(tax_percent), "tax_reason": tax_reason})
+    return data
 
 
 def _addition(addition: Addition | Mapping) -> dict:
@@ -98,7 +109,8 @@ def top_up_request(book: RateBook, contract: Contract,
                    additions: Iterable[Addition | Mapping], *, separate_term: bool = False,
                    today: dt.date, language: str | None = None,
                    customer: Customer | Mapping | None = None,
-                   discount_percent: Decimal | str = "0", tax_percent: Decimal | str = "0"
+                   discount_percent: Decimal | str = "0",
+                   tax_percent: Decimal | str | None = None, tax_reason: str = ""
                    ) -> QuoteRequest:
     """A top-up of ``contract`` by ``additions`` (``{date, license_value, environments}``),
     co-termed or (``separate_term``) as a contract of its own; priced as of ``today``.
@@ -109,7 +121,8 @@ def top_up_request(book: RateBook, contract: Contract,
     if contract.status != "active":
         raise ContractNotActive(contract.number, contract.status, "topped up")
     data = _base(contract, today=today, language=language, customer=customer,
-                 discount_percent=discount_percent, tax_percent=tax_percent)
+                 discount_percent=discount_percent, tax_percent=tax_percent,
+                 tax_reason=tax_reason)
     data.update({
         "kind": "top_up", "separate_term": separate_term,
         "term_start": contract.term_start.isoformat(), "term_years": contract.term_years,
@@ -122,7 +135,8 @@ def top_up_request(book: RateBook, contract: Contract,
 def renewal_request(book: RateBook, contract: Contract, *, years: int | None = None,
                     billing: str | None = None, today: dt.date, language: str | None = None,
                     customer: Customer | Mapping | None = None,
-                    discount_percent: Decimal | str = "0", tax_percent: Decimal | str = "0"
+                    discount_percent: Decimal | str = "0",
+                    tax_percent: Decimal | str | None = None, tax_reason: str = ""
                     ) -> QuoteRequest:
     """The next term of ``contract``: from the day after its end, for ``years`` (default:
     as many as the current term, within the bounds of the card that prices it) with
@@ -138,7 +152,8 @@ def renewal_request(book: RateBook, contract: Contract, *, years: int | None = N
             card = loaded.card
             years = min(max(years, card.minimum_term_years), card.maximum_term_years)
     data = _base(contract, today=today, language=language, customer=customer,
-                 discount_percent=discount_percent, tax_percent=tax_percent)
+                 discount_percent=discount_percent, tax_percent=tax_percent,
+                 tax_reason=tax_reason)
     data.update({
         "kind": "renewal", "term_start": start.isoformat(), "term_years": years,
         "billing": billing or contract.billing, "rate_card_version": version,
@@ -151,12 +166,14 @@ def reinstatement_request(book: RateBook, contract: Contract, *, start: dt.date,
                           language: str | None = None,
                           customer: Customer | Mapping | None = None,
                           discount_percent: Decimal | str = "0",
-                          tax_percent: Decimal | str = "0") -> QuoteRequest:
+                          tax_percent: Decimal | str | None = None,
+                          tax_reason: str = "") -> QuoteRequest:
     """A new term of ``contract`` from ``start`` after its support lapsed: ``lapsed`` is
     the contract's term (its start and last covered day). The core refuses a start
     that leaves no gap (that is a renewal)."""
     data = _base(contract, today=today, language=language, customer=customer,
-                 discount_percent=discount_percent, tax_percent=tax_percent)
+                 discount_percent=discount_percent, tax_percent=tax_percent,
+                 tax_reason=tax_reason)
     data.update({
         "kind": "reinstatement", "term_start": start.isoformat(), "term_years": years,
         "billing": billing or contract.billing,

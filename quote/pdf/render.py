@@ -24,6 +24,7 @@ from functools import cache
 import jinja2
 
 from .. import resources
+from ..core.countries import country_name
 from ..core.describe import (
     Describer,
     day,
@@ -37,10 +38,34 @@ from ..core.offer import OfferDocument
 from ..core.pricing import compare_moves
 from ..core.rates import Package, RateCard
 from ..core.sla import sla_rows
+from ..core.tax import customer_country, tax_label, tax_note, vat_id_country
 from ..core.terms import channel_texts, commitment_texts, level_terms, marked
 from ..i18n import LANGUAGES, translations
 from . import fetcher
 from .seller import Seller
+
+# The seller's VAT ID as its own country names it, printed as is in that country's
+# language and in brackets after the translated label in the others ("VAT ID
+# (USt-IdNr.)", never "ИНН", which is a Russian taxpayer number).
+NATIVE_VAT_ID_NAMES = {
+    "DE": ("de", "USt-IdNr."), "AT": ("de", "UID-Nr."), "FR": ("fr", "N° TVA"),
+    "IT": ("it", "P.IVA"), "ES": ("es", "NIF-IVA"), "NL": ("nl", "btw-id"),
+    "BE": ("nl", "BTW-nr."), "PL": ("pl", "NIP"), "CZ": ("cs", "DIČ"),
+}
+
+
+def seller_tax_id_label(country: str, vat_id: str, language: str) -> str:
+    """How the offer labels the seller's VAT ID, in ``language``, for a seller in
+    ``country``: the native name at home, else the translated label with it."""
+    _ = translations(language, ("pdf",)).gettext
+    if country not in NATIVE_VAT_ID_NAMES and vat_id_country(vat_id) is None:
+        return _("Tax ID")
+    native = NATIVE_VAT_ID_NAMES.get(country)
+    if native is None:
+        return _("VAT ID")
+    if native[0] == language:
+        return native[1]
+    return _("VAT ID (%(native)s)") % {"native": native[1]}
 
 TEMPLATES = "pdf"  # below templates/
 STYLESHEET = "pdf/offer.css"  # below static/
@@ -277,16 +302,30 @@ def offer_context(document: OfferDocument, seller: Seller) -> dict:
     environments = request.environments or package.environments.included
     title = (_("Offer %(number)s") % {"number": document.number} if document.number
              else _("Draft offer"))
+    basis = result.tax_basis
+    seller_country = (basis.seller_country if basis is not None and basis.seller_country
+                      else seller.country)
+    seller_vat_id = (basis.seller_vat_id if basis is not None and basis.seller_vat_id
+                     else seller.tax_id)
+    customer_code = customer_country(request.customer.country)
     return {
         "language": language,
         "title": title,
         "draft": document.is_draft,
         "number": document.number,
         "seller": seller,
+        "seller_country": country_name(seller_country, language) if seller_country else "",
+        "seller_tax_id": seller_vat_id,
+        "seller_tax_id_label": seller_tax_id_label(seller_country, seller_vat_id, language),
         "customer": request.customer,
         "contact": document.contact,  # None: the seller's general contact
         "payment_days": document.payment_days,
         "replaces": document.replaces,
+        "customer_country": (country_name(customer_code, language) if customer_code
+                             else request.customer.country),
+        "tax_label": tax_label(basis, percent(result.tax_percent, language), language),
+        "tax_note": tax_note(basis, language),
+        "tax_undetermined": basis is not None and basis.rule == "undetermined",
         "issued_on": day(document.issued_on, language),
         "valid_until": day(document.valid_until, language),
         "card_name": card.name(language),

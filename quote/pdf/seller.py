@@ -6,8 +6,13 @@ prints an obviously fictitious letterhead rather than failing. Variables:
 - ``QUOTE_SELLER_NAME``: the seller's legal name
 - ``QUOTE_SELLER_ADDRESS``: postal address, lines separated by a newline or "|"
 - ``QUOTE_SELLER_EMAIL``, ``QUOTE_SELLER_PHONE``, ``QUOTE_SELLER_WEBSITE``
-- ``QUOTE_SELLER_REGISTRATION``: commercial register entry ("Amtsgericht … HRB …")
-- ``QUOTE_SELLER_TAX_ID``: VAT or tax identification number
+- ``QUOTE_SELLER_REGISTRATION``: commercial register entry as registered
+  ("Amtsgericht Charlottenburg, HRB 000000"); the offer labels it in its language
+- ``QUOTE_SELLER_COUNTRY``, ``QUOTE_SELLER_TAX_ID``: the country (ISO code; printed
+  by its name in the offer's language, so the address lines leave it out) and the
+  VAT ID, for offers priced without tax rules. An offer priced with them prints the
+  seller's country and VAT ID of the tax rules (``tax/rules.toml``, ``[seller]``),
+  kept in its snapshot.
 - ``QUOTE_SELLER_LOGO``: path of the logo relative to ``static/``
   (e.g. ``pdf/logo.svg``); a path outside ``static/`` is refused, an empty
   value prints no logo.
@@ -48,12 +53,13 @@ def _static_path(value: str) -> str | None:
 @dataclass(frozen=True)
 class Seller:
     name: str = "Example Support Services GmbH"
-    address: tuple[str, ...] = ("Musterstraße 1", "10115 Berlin", "Germany")
+    address: tuple[str, ...] = ("Musterstraße 1", "10115 Berlin")
     email: str = "offers@example.com"
     phone: str = "+49 30 1234567-0"
     website: str = "www.example.com"
     registration: str = "Amtsgericht Charlottenburg, HRB 000000"
     tax_id: str = "DE000000000"
+    country: str = "DE"
     logo: str | None = DEFAULT_LOGO  # relative to static/
 
     def __post_init__(self) -> None:
@@ -69,6 +75,8 @@ class Seller:
             key = PREFIX + name.upper()
             if key in env:
                 values[name] = env[key].strip()
+        if PREFIX + "COUNTRY" in env:
+            values["country"] = env[PREFIX + "COUNTRY"].strip().upper()
         if PREFIX + "ADDRESS" in env:
             values["address"] = _lines(env[PREFIX + "ADDRESS"])
         if PREFIX + "LOGO" in env:

@@ -12,12 +12,11 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
-from babel import Locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from quote.core.countries import country_code, country_codes  # noqa: F401 - the store offers both
 from quote.core.errors import N_, FieldError
 
 from .errors import InvalidCustomer
@@ -29,39 +28,6 @@ MAX_NAME = 200
 MAX_EMAIL = 254
 MAX_VAT_ID = 20
 MAX_PER_PAGE = 500
-# Two-letter codes in Babel's territory list that are not countries.
-NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
-
-
-@cache
-def country_codes() -> frozenset[str]:
-    """The ISO 3166 alpha-2 codes Babel knows (read on first use, not at import)."""
-    return frozenset(code for code in Locale("en").territories
-                     if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES)
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for language in LANGUAGES:
-        for code, name in Locale(language).territories.items():
-            if code in country_codes():
-                names.setdefault(name.casefold(), code)
-    return names
-
-
-def country_code(text: str, *, by_name: bool = False) -> str | None:
-    """The upper-case ISO code for ``text`` ("de", "DE"), None if it is none.
-
-    ``by_name``: a country's name in English, German or Russian is taken too
-    ("Germany", "Deutschland", "Германия"), as typed on a quote form.
-    """
-    text = text.strip()
-    if text.upper() in country_codes():
-        return text.upper()
-    if by_name:
-        return _country_names().get(" ".join(text.split()).casefold())
-    return None
 
 
 def normalize_vat_id(text: str | None) -> str | None:

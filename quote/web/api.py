@@ -31,6 +31,8 @@ api = Blueprint("api", __name__)
 
 MAX_IDEMPOTENCY_KEY = 200
 DISCOUNT_REFUSED = N_("a discount can only be given by staff")
+TAX_REFUSED = N_("the tax follows from the customer's country and VAT ID; only staff may "
+                 "set another rate")
 
 
 class BadBody(Exception):
@@ -69,8 +71,14 @@ def _refuse_constant(name: str):
 
 
 def _quote_request() -> QuoteRequest:
-    """The body as a quote request; a discount without a sales or admin token is 403."""
-    quote_request = parse_request(_json_body())
+    """The body as a quote request; a discount or a tax rate without a sales or admin
+    token is 403 (the tax follows from the customer's country and VAT ID)."""
+    body = _json_body()
+    if isinstance(body, dict) and not _token_may("issue"):
+        for name in ("tax_percent", "tax_reason"):
+            if body.get(name) is not None:
+                raise BadBody(403, gettext(TAX_REFUSED), field=name)
+    quote_request = parse_request(body)
     if quote_request.discount_percent and not _token_may("issue"):
         raise BadBody(403, gettext(DISCOUNT_REFUSED), field="discount_percent")
     most = current_app.config["PUBLIC_MAX_ADDITIONS"]
@@ -150,7 +158,8 @@ def compare():
     quote_request = _quote_request()
     result = price_quote(quote_request, rates(), today())  # refuses what no package can price
     loaded = rates().priced_with(result)
-    compared = comparison(quote_request, loaded, result.as_of, quote_request.language)
+    compared = comparison(quote_request, loaded, result.as_of, quote_request.language,
+                          result.tax_basis)
     return compared.model_dump(mode="json", exclude_none=True)
 
 

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import resources
 from ..core.catalog import RateBook, RateFileError, load_rates
+from ..core.tax import TaxFileError, load_tax_rules
 from ..i18n import CatalogueError, check_catalogues
 from ..mail import MailConfigError
 from ..pdf import RenderTimeout, engine_warnings
@@ -41,6 +42,8 @@ DEFAULTS = {
     "SECRET_KEY": None,
     # A folder of rate card files replacing the shipped ones; None: the shipped ones.
     "RATES_DIR": None,
+    # The seller's tax rules (tax/rules.toml format, docs/tax.md); None: the shipped ones.
+    "TAX_RULES": None,
     # The database of issued offers and users; None: QUOTE_DATABASE_URL, else
     # DATABASE_URL, else quote.db in the instance folder (QUOTE_INSTANCE_PATH, else
     # instance/; see quote/resources.py and docs/store.md).
@@ -161,7 +164,8 @@ def create_app(config=None) -> Flask:
     app.url_map.converters["offer"] = OfferNumberConverter
     _check_catalogues(app, development)
     _trust_proxy_headers(app)
-    app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"])
+    app.extensions["quote.rates"] = _load_rates(app.config["RATES_DIR"],
+                                                app.config["TAX_RULES"])
     app.extensions["quote.store"] = _open_store(app)
     i18n.init_app(app)
     csrf.init_app(app)
@@ -206,14 +210,21 @@ def create_app(config=None) -> Flask:
     return app
 
 
-def _load_rates(directory: str) -> RateBook:
+def _load_rates(directory: str, tax_rules: str | None) -> RateBook:
+    """The rate cards and the seller's tax rules they are priced with."""
     try:
-        return load_rates(directory)
+        book = load_rates(directory)
     except RateFileError as exc:
         details = "\n".join(f"  {problem}" for problem in exc.problems)
         raise ConfigError(
             f"the rate files are broken (RATES_DIR={directory}):\n{details}"
         ) from None
+    try:
+        book.tax = load_tax_rules(tax_rules or resources.tax_rules_file()).rules
+    except TaxFileError as exc:
+        details = "\n".join(f"  {problem}" for problem in exc.problems)
+        raise ConfigError(f"the tax rules are broken (TAX_RULES):\n{details}") from None
+    return book
 
 
 def _check_catalogues(app: Flask, development: bool) -> None:

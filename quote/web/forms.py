@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from ..core.errors import N_, FieldError
+from ..core.tax import normalized_vat_id
 from .i18n import AmountEntryError, format_amount_for_entry, parse_local_amount
 
 MAX_ROWS = 100
@@ -46,6 +47,8 @@ class CustomerForm(Form):
     contact = StringField(_l("Contact person"), render_kw={"autocomplete": "name"})
     email = StringField(_l("E-mail"), render_kw={"type": "email", "autocomplete": "email"})
     country = StringField(_l("Country"), render_kw={"autocomplete": "country-name"})
+    vat_id = StringField(_l("VAT ID (EU businesses)"), render_kw={"autocomplete": "off",
+                                                                 "spellcheck": "false"})
 
 
 KINDS = [SelectChoice("new", _l("A new contract")),
@@ -79,7 +82,10 @@ class QuoteForm(FlaskForm):
     environments = StringField(_l("Environments in all"), render_kw={"inputmode": "numeric"})
     additions = FieldList(FormField(AdditionForm), min_entries=3, max_entries=MAX_ROWS)
     points = StringField(_l("Support points"), render_kw={"inputmode": "numeric"})
-    tax_percent = StringField(_l("Tax (%)"), default="0", render_kw={"inputmode": "decimal"})
+    # staff only: a tax rate instead of the tax rules' (with the reason, stored)
+    tax_percent = StringField(_l("Tax rate instead of the rules' (%)"),
+                              render_kw={"inputmode": "decimal"})
+    tax_reason = StringField(_l("Reason for that tax rate"))
     discount_percent = StringField(_l("Discount (%)"), default="0",
                                    render_kw={"inputmode": "decimal"})
     language = SelectField(_l("Language of the offer"), validate_choice=False, choices=[
@@ -183,9 +189,12 @@ def read_form(form: QuoteForm, page_language: str, staff: bool,
     whole(form.term_years, data, "term_years", required=True)
     whole(form.environments, data, "environments")
     whole(form.points, data, "points")
-    amount(form.tax_percent, data, "tax_percent")
     if staff:
         amount(form.discount_percent, data, "discount_percent")
+        amount(form.tax_percent, data, "tax_percent")
+        reason = (form.tax_reason.data or "").strip()
+        if reason or "tax_percent" in data:
+            data["tax_reason"] = reason
 
     additions = []
     for row, entry in enumerate(form.additions.entries):
@@ -206,6 +215,9 @@ def read_form(form: QuoteForm, page_language: str, staff: bool,
         text = (form.customer.form[name].data or "").strip()
         if text:
             customer[name] = text
+    vat_id = normalized_vat_id(form.customer.form.vat_id.data or "")
+    if vat_id:
+        customer["vat_id"] = form.customer.form.vat_id.data = vat_id
     data["customer"] = customer
     form.entry_language.data = page_language
     if not reading.problems:

@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 
 from .. import lifecycle
 from ..core.describe import day, money
+from ..core.errors import QuoteInputError
 from ..i18n import LANGUAGES
 from ..lifecycle import ContractNotActive, OfferDoesNotFit
 from ..pdf import offer_filename
@@ -47,7 +48,7 @@ from . import mail, pdfs
 from .auth import requires, staff_user
 from .deliveries import delivery_rows, mail_outcome, send_form
 from .extensions import error_json, is_api, limit, now, pdf_response, rates, store, today
-from .forms import Reading
+from .forms import Reading, place_errors
 from .i18n import current_language, format_amount_for_entry
 from .public import build_form, fit_to_card, price_form, render_form, result_context
 
@@ -248,6 +249,10 @@ def _review_or_issue(*, confirmed: bool):
                        revises=revises_number)
     try:
         issued = issue_offer(quote_request, result, issuer=staff_user(), revises=revises)
+    except QuoteInputError as exc:  # a numbered offer names its customer
+        place_errors(form, reading, exc.errors)
+        return render_form(form, reading, language, result_context(
+            quote_request, result, loaded, language), status=422, revises=revises_number)
     except IllegalTransition as exc:
         reading.general.append(_transition_message(exc))
         return render_form(form, reading, language, {}, status=409, revises=revises_number)
@@ -373,7 +378,11 @@ def prefill(form, quote_request, language: str) -> None:
     form.environments.data = (str(quote_request.environments)
                               if quote_request.environments is not None else "")
     form.points.data = str(quote_request.points) if quote_request.points else ""
-    form.tax_percent.data = format_amount_for_entry(quote_request.tax_percent, language)
+    if form.tax_percent is not None and quote_request.tax_reason:
+        # staff's override and its reason; an offer stored before the tax rules carries a
+        # rate typed on the form without one: the rules decide its revision
+        form.tax_percent.data = format_amount_for_entry(quote_request.tax_percent, language)
+        form.tax_reason.data = quote_request.tax_reason
     if form.discount_percent:
         form.discount_percent.data = format_amount_for_entry(quote_request.discount_percent,
                                                              language)
@@ -397,7 +406,7 @@ def prefill(form, quote_request, language: str) -> None:
         entry.form.environments.data = str(addition.environments) if addition.environments \
             else ""
     customer = quote_request.customer
-    for name in ("company", "contact", "email", "country"):
+    for name in ("company", "contact", "email", "country", "vat_id"):
         form.customer.form[name].data = getattr(customer, name) or ""
 
 
@@ -418,7 +427,12 @@ def request_offer():
         return render_form(form, reading, language, {})
     if result.discount_percent:
         abort(422)
-    issued = issue_offer(quote_request, result, public=True)
+    try:
+        issued = issue_offer(quote_request, result, public=True)
+    except QuoteInputError as exc:  # no number without company, contact, e-mail, country
+        place_errors(form, reading, exc.errors)
+        return render_form(form, reading, language, result_context(
+            quote_request, result, loaded, language), status=422)
     # Post/redirect/get: reloading the confirmation never requests a second offer.
     # The session remembers, once, that this link is new, so the page can say so.
     session[NEW_LINK] = issued.token

@@ -25,9 +25,9 @@ from pydantic.json_schema import models_json_schema
 
 from ..core.catalog import LoadedCard
 from ..core.money import minor_units
-from ..core.patterns import decimal_pattern
+from ..core.patterns import REASON_PATTERN, decimal_pattern
 from ..core.rates import PercentPrice
-from ..core.request import MAX_AMOUNT, PERCENT_DECIMALS, QuoteRequest
+from ..core.request import MAX_AMOUNT, OVERRIDE_WITH_REASON, PERCENT_DECIMALS, QuoteRequest
 from ..core.result import QuoteResult
 from ..core.sla import SlaAnswer, SlaRequest, zone_names
 from .extensions import OfferNumberConverter
@@ -47,8 +47,24 @@ CROSS_FIELD_RULES = (
     "that bounds environments here. as_of (default: today) chooses the version of the "
     "rate card in force on that day; these rules are those of the versions in force "
     "today (GET /rate-cards), and an as_of before a version took effect (its "
-    "effective_from) is priced with the version before it or, without one, refused."
+    "effective_from) is priced with the version before it or, without one, refused. "
+    "A customer's VAT ID has its country's prefix (EL for Greece), and its country, when "
+    "given, is one the server knows: an ISO 3166 code or a name in English, German or "
+    "Russian. The tax follows from them by the seller's tax rules (docs/tax.md): without "
+    "a country the price is the price before tax."
 )
+
+
+# What a numbered offer needs of its customer (a preview needs none of it).
+_SOMETHING = {"type": "string", "minLength": 1, "pattern": REASON_PATTERN}
+NAMED_CUSTOMER = {
+    "required": ["customer"],
+    "properties": {"customer": {
+        "required": ["company", "contact", "email", "country"],
+        "properties": {"company": _SOMETHING, "contact": _SOMETHING, "country": _SOMETHING,
+                       "email": {"minLength": 1}},
+    }},
+}
 
 
 def _error(description: str) -> dict:
@@ -230,8 +246,9 @@ def card_rules(loaded: LoadedCard, discount: bool,
 
 def rate_card_rules(cards: list[LoadedCard], discount: bool,
                     versions: dict[str, list[str]] | None = None) -> dict:
-    """What the rate cards ``cards`` allow, for requests with or without a discount."""
-    return {
+    """What the rate cards ``cards`` allow, for requests with or without a discount (and,
+    without, without a tax rate: the tax follows from the customer)."""
+    rules = {
         "description": (
             "What the rate cards in force allow, one schema per rate card (and group of "
             "its packages and currencies): packages, currencies, term years, environments, "
@@ -239,7 +256,8 @@ def rate_card_rules(cards: list[LoadedCard], discount: bool,
             "the card prices by them, within the currency's decimals; none or 0 on a card "
             "without one; above 0 where a fee is a percentage with no minimum; no license "
             "additions where a package's price does not depend on them) and "
-            + ("the discount limit. " if discount else "no discount. ")
+            + ("the discount limit. " if discount
+               else "no discount and no tax rate (the tax follows from the customer). ")
             + "A top-up (kind top_up or existing_contract: true) needs an addition or "
             "support points; separate_term is a top-up's and needs an addition; lapsed is "
             "given for a reinstatement and only then. "
@@ -247,8 +265,11 @@ def rate_card_rules(cards: list[LoadedCard], discount: bool,
         ),
         "oneOf": [rule for loaded in cards
                   for rule in card_rules(loaded, discount, (versions or {}).get(loaded.card.id))],
-        "allOf": KIND_RULES,
+        "allOf": KIND_RULES + (OVERRIDE_WITH_REASON if discount else []),
     }
+    if not discount:
+        rules["properties"] = {"tax_percent": {"type": "null"}, "tax_reason": {"not": {}}}
+    return rules
 
 
 def _is(name: str, value) -> dict:
@@ -288,9 +309,9 @@ def _example(loaded: LoadedCard, discount: bool) -> dict:
         "currency": card.currency,
         "term_start": EXAMPLE_START,
         "term_years": card.minimum_term_years,
-        "tax_percent": "19",
         "language": "en",
-        "customer": {"company": "Example GmbH", "email": "buyer@example.com"},
+        "customer": {"company": "Example GmbH", "contact": "Erika Mustermann",
+                     "email": "buyer@example.com", "country": "DE"},
     }
     if card.license_value:
         example["license_value"] = ("12000" if decimals == 0
@@ -351,13 +372,21 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
         "RateCardRules": rate_card_rules(cards, discount=True, versions=versions),
         "PublicRateCardRules": rate_card_rules(cards, discount=False, versions=versions),
         "PublicQuoteRequest": {
-            "description": "A quote request as anyone may send it: without a discount.",
+            "description": "A quote request as anyone may send it: without a discount and "
+                           "without a tax rate (the tax follows from the customer's country "
+                           "and VAT ID).",
             "allOf": [{"$ref": request}, {"$ref": REF.format(model="PublicRateCardRules")}],
         },
         "StaffQuoteRequest": {
             "description": "A quote request sent with the API token of a sales or admin "
-                           "user: a discount up to the rate card's limit.",
+                           "user: a discount up to the rate card's limit, and a tax rate "
+                           "instead of the tax rules' with its reason.",
             "allOf": [{"$ref": request}, {"$ref": REF.format(model="RateCardRules")}],
+        },
+        "IssueQuoteRequest": {
+            "description": "A staff quote request to be issued as a numbered offer: it "
+                           "names the customer's company, contact, e-mail and country.",
+            "allOf": [{"$ref": REF.format(model="StaffQuoteRequest")}, NAMED_CUSTOMER],
         },
         "SlaRules": sla_rules(cards, versions),
         "DeadlinesRequest": {
@@ -380,9 +409,10 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
     }
     public_errors = {
         **body_errors,
-        "403": _error('a discount without the API token of a sales or admin user (field '
-                      '"discount_percent"), or more additions than a request without a '
-                      'staff token may carry (field "additions")'),
+        "403": _error('a discount or a tax rate without the API token of a sales or admin '
+                      'user (field "discount_percent", "tax_percent" or "tax_reason"), or '
+                      'more additions than a request without a staff token may carry (field '
+                      '"additions")'),
         "429": _too_many(preview_limit),
     }
     busy = {"description": "the host renders as many PDFs as it may at once, or this one "
@@ -500,7 +530,7 @@ def openapi_document(cards: list[LoadedCard], preview_limit: str,
                     "another body is a conflict (409). Keys are per user."),
                 "security": [{"bearer": []}],
                 "parameters": [LANG_PARAMETER, IDEMPOTENCY_KEY],
-                "requestBody": body("StaffQuoteRequest", discount=True),
+                "requestBody": body("IssueQuoteRequest", discount=True),
                 "responses": {
                     "201": {**_json(ref["OfferSnapshot"], "the offer, issued now"),
                             "headers": {"Location": {

@@ -255,7 +255,9 @@ def card_view(loaded: LoadedCard, language: str, currency: str | None = None,
 
 
 def comparison(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
-               language: str) -> Comparison:
+               language: str, tax_basis=None) -> Comparison:
+    """Every package priced for the request (taxed as the offer, ``tax_basis``), or for a
+    top-up the moves of the whole contract."""
     if request.kind == "top_up":
         return _moves(request, loaded, as_of, language)
     card = loaded.card
@@ -263,7 +265,7 @@ def comparison(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date,
     words = Describer(language, currency)
     first, last = _term(request)
     entries = []
-    for package, result in compare_packages(request, loaded, as_of):
+    for package, result in compare_packages(request, loaded, as_of, tax_basis):
         entries.append(ComparisonEntry(
             package=PackageRef(id=package.id, name=package.name(language)),
             fits=result is not None,

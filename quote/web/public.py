@@ -14,6 +14,7 @@ from ..core.errors import QuoteInputError
 from ..core.pricing import alternative_term, price_quote
 from ..core.request import parse_request
 from ..core.sla import sla_rows
+from ..core.tax import tax_label, tax_note
 from ..i18n import LANGUAGES
 from .auth import can
 from .extensions import limit, rates, today
@@ -50,6 +51,8 @@ def build_form(language: str) -> QuoteForm:
     form = QuoteForm()
     if not discount_allowed():
         del form.discount_percent
+        del form.tax_percent
+        del form.tax_reason
         form.kind.choices = [c for c in form.kind.choices if c.value in PUBLIC_KINDS]
     cards = _cards(today())
     form.rate_card.choices = [SelectChoice(c.card.id, c.card.name(language)) for c in cards]
@@ -106,6 +109,12 @@ def price_form(form: QuoteForm, language: str):
     selected = selected_card(form)
     reading = read_form(form, language, discount_allowed(),
                         license_value=selected is None or selected.card.license_value)
+    if not discount_allowed() and any((request.form.get(name) or "").strip()
+                                      for name in ("tax_percent", "tax_reason")):
+        reading.general.append(gettext(
+            "The tax follows from the customer's country and VAT ID; only our sales team "
+            "can set another rate."))
+        return reading, None, None, None
     if reading.data is None:
         return reading, None, None, None
     most = current_app.config["PUBLIC_MAX_ADDITIONS"]
@@ -126,7 +135,7 @@ def price_form(form: QuoteForm, language: str):
 
 def result_context(quote_request, result, loaded, language: str) -> dict:
     currency = result.currency
-    compared = comparison(quote_request, loaded, result.as_of, language)
+    compared = comparison(quote_request, loaded, result.as_of, language, result.tax_basis)
     card = loaded.card
     package = card.package(result.package.id)
     term = (result.term.start, result.term.end)
@@ -138,9 +147,15 @@ def result_context(quote_request, result, loaded, language: str) -> dict:
         "result": result,
         "lines": lines_in(result, loaded, quote_request, language),
         "comparison": compared,
-        "alternative": alternative_term(quote_request, loaded, result.as_of),
+        "alternative": alternative_term(quote_request, loaded, result.as_of,
+                                        result.tax_basis),
         "fmt_money": lambda amount: money(amount, currency, language),
         "fmt_percent": lambda value: percent(value, language),
+        "tax_label": tax_label(result.tax_basis, percent(result.tax_percent, language),
+                               language),
+        "tax_note": tax_note(result.tax_basis, language),
+        "tax_undetermined": (result.tax_basis is not None
+                             and result.tax_basis.rule == "undetermined"),
         "fmt_day": lambda value: day(value, language),
         "card": loaded.card,
         "package_name": loaded.card.package(result.package.id).name(language),

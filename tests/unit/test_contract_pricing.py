@@ -62,7 +62,8 @@ def test_an_annual_top_up_runs_to_the_end_of_the_current_contract_year(book):
 
 
 def test_a_new_annual_term_is_due_year_by_year(book):
-    result = priced(book, bpm(term_years=2, billing="annual", tax_percent="19"))
+    result = priced(book, bpm(term_years=2, billing="annual", tax_percent="19",
+                            tax_reason="the rate of the test"))
     assert [(e.due, e.amount, e.tax, e.total) for e in result.schedule] == [
         (D(2026, 1, 1), Decimal("2400.00"), Decimal("456.00"), Decimal("2856.00")),
         (D(2027, 1, 1), Decimal("2400.00"), Decimal("456.00"), Decimal("2856.00")),

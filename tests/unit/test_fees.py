@@ -213,7 +213,7 @@ def test_discount_then_tax_each_rounded(book):
     # discount 15 % × 2,469.13 = 370.3695 -> 370.37; net 2,098.76
     # tax 19 % × 2,098.76 = 398.7644 -> 398.76; total 2,497.52
     result = priced(book, bpm(license_value="12345.67", discount_percent="15",
-                              tax_percent="19"))
+                              tax_percent="19", tax_reason="the rate of the test"))
     assert result.subtotal == Decimal("2469.13")
     assert result.discount == Decimal("370.37")
     assert result.net == Decimal("2098.76")
@@ -224,7 +224,8 @@ def test_discount_then_tax_each_rounded(book):
 def test_discount_on_several_lines(book):
     # 2,400.00 + 480.00 = 2,880.00; discount 12.5 % = 360.00; net 2,520.00;
     # tax 20 % = 504.00; total 3,024.00
-    result = priced(book, bpm(environments=3, discount_percent="12.5", tax_percent="20"))
+    result = priced(book, bpm(environments=3, discount_percent="12.5", tax_percent="20",
+                              tax_reason="the rate of the test"))
     assert (result.subtotal, result.discount, result.net, result.tax, result.total) == (
         Decimal("2880.00"), Decimal("360.00"), Decimal("2520.00"), Decimal("504.00"),
         Decimal("3024.00"))

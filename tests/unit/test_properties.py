@@ -73,6 +73,7 @@ def quote_requests(draw) -> dict:
         "discount_percent": str(draw(st.integers(0, int(card.max_discount_percent * 100)))
                                 / Decimal(100)),
         "tax_percent": str(draw(st.integers(0, 2500)) / Decimal(100)),
+        "tax_reason": "a rate drawn for the property",
         "as_of": "2026-01-01",
     }
     license_value = draw(license_values(card, package, deployment))

@@ -117,7 +117,6 @@ def form_data():
             "term_start": "2026-01-01",
             "term_years": "1",
             "environments": "",
-            "tax_percent": "0",
             "language": "en",
         }
         for row in range(3):

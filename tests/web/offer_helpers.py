@@ -11,6 +11,13 @@ from quote.store import find_user, issue
 
 TODAY = dt.date(2026, 1, 15)
 
+# A customer a numbered offer can be issued for (company, contact, e-mail, country). In
+# Switzerland, outside the EU: the offer carries no VAT, so its total is the net figure.
+CUSTOMER = {"company": "Alpen Support AG", "contact": "Heidi Muster",
+            "email": "heidi@example.ch", "country": "CH"}
+# The same, as the quote form posts it.
+CUSTOMER_FIELDS = {f"customer-{name}": value for name, value in CUSTOMER.items()}
+
 
 def store_offer(app, request_data: dict, issuer_email: str | None = None,
                 public: bool = False):

@@ -115,12 +115,14 @@ def test_revising_a_top_up_keeps_it_a_top_up(sign_in, app, users, make_request):
     kept = {"kind", "existing_contract", "billing", "separate_term", "contract", "lapsed",
             "rate_card_version", "rate_card", "package", "deployment", "license_value",
             "term_start", "term_years", "environments", "additions", "points",
-            "discount_percent", "tax_percent", "language", "customer"}
+            "discount_percent", "tax_percent", "tax_reason", "language", "customer"}
     was = old.document.request.model_dump()
     now = revised.request.model_dump()
     assert {k: now[k] for k in kept} == {k: was[k] for k in kept}
     assert [line.code for line in revised.result.lines] == ["addition"]
-    assert revised.result.total == old.document.result.total == Decimal("604.93")
+    assert revised.result.net == old.document.result.net == Decimal("604.93")
+    # a German customer of a German seller: 19 % of 604.93 = 114.9367 -> 114.94
+    assert revised.result.total == old.document.result.total == Decimal("719.87")
 
 
 def test_the_compare_endpoint_answers_a_top_up_with_moves(client, make_request):

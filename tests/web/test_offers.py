@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from offer_helpers import store_offer
+from offer_helpers import CUSTOMER, CUSTOMER_FIELDS, store_offer
 
 from quote.store import find_by_number
 
@@ -16,8 +16,7 @@ def number_in(location: str) -> str:
 
 def test_sales_issue_an_offer_and_see_its_page(sign_in, form_data):
     client = sign_in("sales")
-    response = client.post("/offers/issue", data=form_data(confirm="1",
-                                                           **{"customer-company": "ACME"}))
+    response = client.post("/offers/issue", data=form_data(confirm="1", **CUSTOMER_FIELDS))
     assert response.status_code == 302
     number = number_in(response.location)
     assert number == "Q-2026-000001"
@@ -57,13 +56,15 @@ def test_withdrawing_and_then_accepting_says_why_not(sign_in, app, users, make_r
 
 def test_revising_issues_a_new_offer_that_replaces_the_old(sign_in, app, users, make_request,
                                                            form_data):
-    old = store_offer(app, make_request(license_value="12000.00"), users["sales"]).offer.number
+    old = store_offer(app, make_request(license_value="12000.00", customer=CUSTOMER),
+                      users["sales"]).offer.number
     client = sign_in("sales")
     form = client.get(f"/offers/{old}/revise").get_data(as_text=True)
     assert f'name="revises" value="{old}"' in form
     assert 'value="12,000.00"' in form  # prefilled
     response = client.post("/offers/issue", data=form_data(revises=old, confirm="1",
-                                                           license_value="20,000.00"))
+                                                           license_value="20,000.00",
+                                                           **CUSTOMER_FIELDS))
     new = number_in(response.location)
     assert new != old
     page = client.get(f"/offers/{new}").get_data(as_text=True)
@@ -75,7 +76,7 @@ def test_revising_issues_a_new_offer_that_replaces_the_old(sign_in, app, users, 
 
 
 def test_a_customer_requests_an_offer_and_gets_a_link_once(client, form_data, app):
-    response = client.post("/request", data=form_data(**{"customer-company": "ACME"}))
+    response = client.post("/request", data=form_data(**CUSTOMER_FIELDS))
     assert response.status_code == 303  # a reload of the confirmation requests nothing
     assert response.headers["Location"].startswith("/q/")
     page = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from offer_helpers import CUSTOMER
 
 
 def bearer(token: str) -> dict:
@@ -12,7 +13,8 @@ def bearer(token: str) -> dict:
 
 
 def test_sales_issue_an_offer_through_the_api(client, tokens, make_request):
-    response = client.post("/api/v1/quotes", json=make_request(discount_percent="5"),
+    response = client.post("/api/v1/quotes",
+                           json=make_request(discount_percent="5", customer=CUSTOMER),
                            headers=bearer(tokens["sales"]))
     assert response.status_code == 201
     offer = response.json
@@ -32,13 +34,13 @@ def test_sales_issue_an_offer_through_the_api(client, tokens, make_request):
                                     "bearer  "])
 def test_a_missing_or_wrong_token_is_401(client, tokens, make_request, header):
     headers = {"Authorization": header} if header else {}
-    response = client.post("/api/v1/quotes", json=make_request(), headers=headers)
+    response = client.post("/api/v1/quotes", json=make_request(customer=CUSTOMER), headers=headers)
     assert response.status_code == 401
     assert response.json["errors"][0]["message"]
 
 
 def test_a_finance_token_cannot_issue(client, tokens, make_request):
-    response = client.post("/api/v1/quotes", json=make_request(),
+    response = client.post("/api/v1/quotes", json=make_request(customer=CUSTOMER),
                            headers=bearer(tokens["finance"]))
     assert response.status_code == 403
     assert response.json == {"errors": [{"field": "",
@@ -50,13 +52,14 @@ def test_a_disabled_users_token_stops_working(client, app, tokens, users, make_r
 
     with app.extensions["quote.store"].session() as session:
         disable_user(session, users["sales"])
-    response = client.post("/api/v1/quotes", json=make_request(),
+    response = client.post("/api/v1/quotes", json=make_request(customer=CUSTOMER),
                            headers=bearer(tokens["sales"]))
     assert response.status_code == 401
 
 
 def test_a_discount_above_the_card_limit_is_422_with_the_field(client, tokens, make_request):
-    response = client.post("/api/v1/quotes", json=make_request(discount_percent="50"),
+    response = client.post("/api/v1/quotes",
+                           json=make_request(discount_percent="50", customer=CUSTOMER),
                            headers=bearer(tokens["admin"]))
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "discount_percent"
@@ -64,7 +67,7 @@ def test_a_discount_above_the_card_limit_is_422_with_the_field(client, tokens, m
 
 def test_the_same_idempotency_key_and_body_give_the_same_offer(client, tokens, make_request):
     headers = {**bearer(tokens["sales"]), "Idempotency-Key": "order-17"}
-    body = json.dumps(make_request())
+    body = json.dumps(make_request(customer=CUSTOMER))
     first = client.post("/api/v1/quotes", data=body, content_type="application/json",
                         headers=headers)
     second = client.post("/api/v1/quotes", data=body, content_type="application/json",
@@ -79,7 +82,7 @@ def test_the_same_idempotency_key_and_body_give_the_same_offer(client, tokens, m
 
 def test_the_same_request_in_other_json_layout_is_the_same_body(client, tokens, make_request):
     headers = {**bearer(tokens["sales"]), "Idempotency-Key": "order-17"}
-    data = make_request()
+    data = make_request(customer=CUSTOMER)
     first = client.post("/api/v1/quotes", data=json.dumps(data),
                         content_type="application/json", headers=headers)
     reordered = json.dumps(dict(reversed(list(data.items()))), indent=4)
@@ -91,8 +94,9 @@ def test_the_same_request_in_other_json_layout_is_the_same_body(client, tokens, 
 
 def test_the_same_idempotency_key_with_another_body_is_a_conflict(client, tokens, make_request):
     headers = {**bearer(tokens["sales"]), "Idempotency-Key": "order-17"}
-    client.post("/api/v1/quotes", json=make_request(), headers=headers)
-    response = client.post("/api/v1/quotes", json=make_request(license_value="13000.00"),
+    client.post("/api/v1/quotes", json=make_request(customer=CUSTOMER), headers=headers)
+    response = client.post("/api/v1/quotes",
+                           json=make_request(license_value="13000.00", customer=CUSTOMER),
                            headers=headers)
     assert response.status_code == 409
     error = response.json["errors"][0]
@@ -102,7 +106,7 @@ def test_the_same_idempotency_key_with_another_body_is_a_conflict(client, tokens
 
 
 def test_an_unknown_offer_is_404_and_sales_read_only_their_own(client, tokens, make_request):
-    created = client.post("/api/v1/quotes", json=make_request(),
+    created = client.post("/api/v1/quotes", json=make_request(customer=CUSTOMER),
                           headers=bearer(tokens["admin"])).json["number"]
     assert client.get("/api/v1/quotes/Q-2026-999999",
                       headers=bearer(tokens["sales"])).status_code == 404
@@ -111,7 +115,7 @@ def test_an_unknown_offer_is_404_and_sales_read_only_their_own(client, tokens, m
 
 
 def test_the_pdf_of_an_offer_through_the_api(client, tokens, make_request):
-    number = client.post("/api/v1/quotes", json=make_request(),
+    number = client.post("/api/v1/quotes", json=make_request(customer=CUSTOMER),
                          headers=bearer(tokens["sales"])).json["number"]
     response = client.get(f"/api/v1/quotes/{number}.pdf?lang=ru",
                           headers=bearer(tokens["finance"]))

@@ -21,8 +21,10 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
 from quote import create_app, resources
 from quote.core.contract import last_day
+from quote.core.countries import country_code
 from quote.core.rates import PercentPrice
 from quote.core.request import EARLIEST, LATEST, QuoteRequest
+from quote.core.tax import vat_id_country
 from quote.store import add_user, create_api_token
 from quote.web import pdfs
 
@@ -215,9 +217,16 @@ EDGES = [
     bpm(discount_percent="0"),
     bpm(discount_percent="0.0000"),
     bpm(discount_percent=0),
-    bpm(tax_percent="100.0000"),
-    bpm(tax_percent="100.00001"),
-    bpm(tax_percent="19.5"),
+    bpm(tax_percent=None),
+    bpm(customer={"country": "Deutschland", "vat_id": "DE123456789"}),
+    bpm(customer={"country": "AT", "vat_id": "ATU12345678"}),
+    bpm(customer={"vat_id": "EL123456789"}),
+    bpm(customer={"vat_id": "ATU1234567"}),
+    bpm(customer={"vat_id": "de123456789"}),
+    bpm(customer={"vat_id": "DE 123456789"}),
+    bpm(customer={"vat_id": "CHE123456789"}),
+    bpm(customer={"vat_id": "NL123456789B01"}),
+    bpm(customer={"country": "Narnia"}),  # a preview without a country it knows: before tax
     bpm(term_start="2099-12-31"),
     bpm(term_start="2100-01-01"),
     bpm(term_start="2026-02-29"),
@@ -285,6 +294,43 @@ def test_a_discount_agrees_with_the_staff_schema(spec, discount):
     assert staff.status_code == (200 if valid else 422)
 
 
+@pytest.mark.parametrize(("tax", "valid"), [
+    ({"tax_percent": "7", "tax_reason": "reduced rate agreed with the tax office"}, True),
+    ({"tax_percent": 7, "tax_reason": "reduced rate"}, True),
+    ({"tax_percent": "7"}, False),
+    ({"tax_percent": "7", "tax_reason": "   "}, False),
+    ({"tax_percent": "100.00001", "tax_reason": "too precise"}, False),
+    ({"tax_reason": "a reason without a rate"}, False),
+    ({"tax_percent": None, "tax_reason": "a reason without a rate"}, False),
+])
+def test_a_tax_rate_agrees_with_the_staff_schema(spec, tax, valid):
+    body = bpm(**tax)
+    client = APP.test_client()
+    anonymous = client.post("/api/v1/quotes/preview", json=body)
+    assert not validator(spec, "PublicQuoteRequest").is_valid(body)
+    assert anonymous.status_code == 403
+    assert anonymous.json["errors"][0]["field"] in ("tax_percent", "tax_reason")
+    staff = client.post("/api/v1/quotes/preview", json=body, headers=STAFF)
+    assert validator(spec, "StaffQuoteRequest").is_valid(body) == valid
+    assert staff.status_code == (200 if valid else 422), staff.json
+
+
+@pytest.mark.parametrize(("customer", "valid"), [
+    ({"company": "Muster GmbH", "contact": "Erika Mustermann", "email": "e@example.de",
+      "country": "DE"}, True),
+    ({"company": "Muster GmbH", "contact": "Erika Mustermann", "email": "e@example.de"},
+     False),
+    ({"company": " ", "contact": "Erika Mustermann", "email": "e@example.de",
+      "country": "DE"}, False),
+    ({}, False),
+])
+def test_issuing_needs_the_customer_the_schema_names(spec, customer, valid):
+    body = bpm(customer=customer, as_of=TODAY)
+    assert validator(spec, "IssueQuoteRequest").is_valid(body) == valid
+    response = APP.test_client().post("/api/v1/quotes", json=body, headers=STAFF)
+    assert response.status_code == (201 if valid else 422), response.json
+
+
 # The API against its own document (schemathesis, every check).
 
 STAFF_PATHS = r"^/quotes(/\{number\}(\.pdf)?)?$"
@@ -318,6 +364,15 @@ def within_the_rules_across_fields(body: dict) -> dict:
     Schema counts as integers.
     """
     body = copy.deepcopy(body)
+    # 0. The customer's country is one the server knows (an ISO code or a name), and a VAT
+    #    ID's prefix is the country's: a given country becomes the VAT ID's, or Germany.
+    customer = body.get("customer")
+    if isinstance(customer, dict):
+        if customer.get("vat_id"):
+            customer["country"] = vat_id_country(customer["vat_id"])
+        elif customer.get("country") and not country_code(customer["country"],
+                                                          by_name=True):
+            customer["country"] = "DE"
     today = dt.date.fromisoformat(TODAY)
     loaded = BOOK.in_force(body["rate_card"], today)
     card = loaded.card

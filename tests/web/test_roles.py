@@ -7,7 +7,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from offer_helpers import store_offer
+from offer_helpers import CUSTOMER_FIELDS, store_offer
 
 from quote.store import find_by_number
 
@@ -209,7 +209,8 @@ def test_issuing_and_user_admin_without_csrf_token_are_refused(make_app, users, 
 
 def test_sales_may_give_a_discount_within_the_card_limit(sign_in, form_data):
     client = sign_in("sales")
-    response = client.post("/offers/issue", data=form_data(discount_percent="5", confirm="1"))
+    response = client.post("/offers/issue", data=form_data(discount_percent="5", confirm="1",
+                                                           **CUSTOMER_FIELDS))
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
     assert "€2,280.00" in page  # 2400.00 less 5 %
@@ -262,5 +263,5 @@ def test_the_sign_in_page_is_rate_limited(make_app, users):
 
 def test_public_requests_are_rate_limited(make_app, form_data):
     client = make_app(RATELIMIT_ENABLED=True, LIMIT_PUBLIC_REQUEST="1 per hour").test_client()
-    assert client.post("/request", data=form_data()).status_code == 303
-    assert client.post("/request", data=form_data()).status_code == 429
+    assert client.post("/request", data=form_data(**CUSTOMER_FIELDS)).status_code == 303
+    assert client.post("/request", data=form_data(**CUSTOMER_FIELDS)).status_code == 429

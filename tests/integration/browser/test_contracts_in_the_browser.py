@@ -75,27 +75,29 @@ def test_more_licenses_mid_year_priced_live_issued_and_printed(page, live_server
     expect(page.locator("#license_value")).to_have_value("12,000.00")
     # contract year 1 runs 2025-07-01 to 2026-06-30 (365 days); from 2026-02-01 on 150 days
     # are left. +3,000.00: 20 % = 600.00 a year more: 600.00 × 150/365 = 246.58, then
-    # 600.00 in each of years 2 and 3: 1,446.58
+    # 600.00 in each of years 2 and 3: 1,446.58 net; the customer is in Germany: 19 % VAT,
+    # 274.85, total 1,721.43 (per year 246.58 + 46.85, 600.00 + 114.00, 600.00 + 114.00)
     page.fill("#additions-0-date", "2026-02-01")
     page.fill("#additions-0-license_value", "3,000.00")
-    expect(page.locator("#total")).to_have_text("€1,446.58")
+    expect(page.locator("#total")).to_have_text("€1,721.43")
     expect(page.locator("#top-up-note")).to_contain_text("€3,000.00 a year")
     assert schedule_of(page) == [  # prepaid: every year is due on the addition's day
-        ["1", "1 July 2025 to 30 June 2026", "1 February 2026", "€246.58"],
-        ["2", "1 July 2026 to 30 June 2027", "1 February 2026", "€600.00"],
-        ["3", "1 July 2027 to 30 June 2028", "1 February 2026", "€600.00"]]
+        ["1", "1 July 2025 to 30 June 2026", "1 February 2026", "€293.43"],
+        ["2", "1 July 2026 to 30 June 2027", "1 February 2026", "€714.00"],
+        ["3", "1 July 2027 to 30 June 2028", "1 February 2026", "€714.00"]]
     # +6,000.00 instead: 1,200.00 a year more: 1,200.00 × 150/365 = 493.15, + 2 × 1,200.00
+    # = 2,893.15 net, 19 % VAT 549.70, total 3,442.85
     page.fill("#additions-0-license_value", "6,000.00")
-    expect(page.locator("#total")).to_have_text("€2,893.15")
+    expect(page.locator("#total")).to_have_text("€3,442.85")
     expect(page.locator("#top-up-note")).to_contain_text("€3,600.00 a year")
-    assert [row[3] for row in schedule_of(page)] == ["€493.15", "€1,200.00", "€1,200.00"]
+    assert [row[3] for row in schedule_of(page)] == ["€586.85", "€1,428.00", "€1,428.00"]
 
     page.click("#issue-offer")
     expect(page.locator("#review-total")).to_have_text("€2,893.15")
     page.click("#confirm-issue")
     expect(page.locator("h1")).to_have_text(re.compile(r"^Offer Q-2026-\d{6}$"))
     offer = page.locator("h1").inner_text().removeprefix("Offer ")
-    expect(page.locator("#offer-total")).to_have_text("€2,893.15")
+    expect(page.locator("#offer-total")).to_have_text("€3,442.85")
     expect(page.locator("#offer-contract")).to_have_text(number)
 
     with page.expect_download() as download:
@@ -106,7 +108,7 @@ def test_more_licenses_mid_year_priced_live_issued_and_printed(page, live_server
     assert offer in text and "Kontor Nord GmbH" in text
     assert f"Contract {number}." in text
     assert "This offer extends a running contract: only the additions are charged." in text
-    assert "2,893.15" in text and "493.15" in text
+    assert "2,893.15" in text and "586.85" in text  # the first year with its VAT
 
 
 def test_a_contract_from_before_the_service_entered_by_hand(page, live_server):

@@ -37,6 +37,9 @@ def test_sales_issue_and_finance_finds_downloads_and_exports(browser, live_serve
     page.fill("#license_value", "12,000")
     page.fill("#discount_percent", "5")
     page.fill("#customer-company", "Browser Test GmbH")
+    page.fill("#customer-contact", "Heidi Muster")
+    page.fill("#customer-email", "heidi@example.ch")
+    page.fill("#customer-country", "Switzerland")  # outside the EU: no VAT
     expect(page.locator("#total")).to_have_text("€2,280.00")
     page.click("#issue-offer")
     expect(page.locator("h1")).to_have_text("Review the offer")

@@ -13,12 +13,15 @@ import pytest
 from contract_helpers import D, count, new_contract, reread
 from request_samples import bpm_request
 
+from quote.core.errors import QuoteInputError
+from quote.core.pricing import price_quote
 from quote.core.request import parse_request
 from quote.lifecycle import (
     OfferDoesNotFit,
     accept_offer,
     cancel_contract,
     issue_offer,
+    offer_draft,
     reinstatement_request,
     renewal_request,
     top_up_request,
@@ -28,11 +31,13 @@ from quote.store import (
     Customer,
     IllegalTransition,
     InvalidCustomer,
+    Offer,
     accept,
     contract_history,
     contracts_due,
     find_by_number,
 )
+from quote.store import issue as store_issue
 
 ACME = {"company": "Acme GmbH", "contact": "Ada Lovelace", "email": "ada@acme.example",
         "country": "Germany"}
@@ -41,6 +46,15 @@ ACME = {"company": "Acme GmbH", "contact": "Ada Lovelace", "email": "ada@acme.ex
 def issue(store, book, request, today, issuer=None):
     with store.session() as session:
         return issue_offer(session, book, request, today=today, issuer_id=issuer).offer
+
+
+def stored_as_before(store, book, request, today):
+    """An offer stored the way offers were before a numbered offer had to name its
+    customer (straight through the store, without the lifecycle's checks)."""
+    with store.session() as session:
+        return store_issue(session, offer_draft(book, request, price_quote(request, book,
+                                                                           today),
+                                                today=today)).offer
 
 
 def accepted(store, offer, today, by=None, **options):
@@ -93,19 +107,30 @@ def test_accepting_a_new_offer_creates_the_contract_and_its_customer(store, book
 def test_the_same_company_in_the_same_country_is_the_same_customer(store, book):
     known = new_contract(store, book, company="Müller GmbH", country="DE")
     same = issue(store, book, parse_request(bpm_request(customer={
-        "company": "MÜLLER  GMBH", "email": "eva@mueller.example", "country": "de"})),
+        "company": "MÜLLER  GMBH", "contact": "Eva Müller", "email": "eva@mueller.example",
+        "country": "de"})),
         D(2026, 1, 1))
     other = issue(store, book, parse_request(bpm_request(customer={
-        "company": "Müller GmbH", "email": "info@mueller.example", "country": "AT"})),
+        "company": "Müller GmbH", "contact": "Info", "email": "info@mueller.example",
+        "country": "AT"})),
         D(2026, 1, 1))
     assert accepted(store, same, D(2026, 1, 2)).contract.customer_id == known.customer_id
     assert accepted(store, other, D(2026, 1, 2)).contract.customer_id != known.customer_id
     assert count(store, Customer) == 2
 
 
+def test_a_numbered_offer_names_its_customer(store, book):
+    with pytest.raises(QuoteInputError) as refused:
+        issue(store, book, parse_request(bpm_request(customer={"company": "Acme"})),
+              D(2026, 1, 1))
+    assert [e.field for e in refused.value.errors] == [
+        "customer.contact", "customer.email", "customer.country"]
+    assert count(store, Offer) == 0  # no number drawn
+
+
 def test_a_new_contract_needs_a_customer_it_can_be_kept_for(store, book):
-    offer = issue(store, book, parse_request(bpm_request(customer={"company": "Acme"})),
-                  D(2026, 1, 1))
+    offer = stored_as_before(store, book, parse_request(bpm_request(
+        customer={"company": "Acme"})), D(2026, 1, 1))
     with pytest.raises(InvalidCustomer) as refused:
         accepted(store, offer, D(2026, 1, 2))
     assert [e.field for e in refused.value.errors] == ["country", "contacts.0.name",
@@ -198,7 +223,7 @@ def test_a_top_up_of_a_contract_stored_meanwhile_grows_that_contract(store, book
 
 
 def test_a_top_up_of_a_contract_not_stored_needs_its_customer(store, book):
-    offer = issue(store, book, parse_request(bpm_request(kind="top_up", additions=[
+    offer = stored_as_before(store, book, parse_request(bpm_request(kind="top_up", additions=[
         {"date": "2026-07-01", "license_value": "1000.00"}])), D(2026, 6, 1))
     with pytest.raises(InvalidCustomer):
         accepted(store, offer, D(2026, 6, 2))

@@ -18,8 +18,9 @@ from quote.store import forget_pdfs
 REQUEST = {
     "rate_card": "bpmonline", "package": "business", "deployment": "on_site",
     "license_value": "12000.00", "term_start": "2026-01-01", "term_years": 1,
-    "discount_percent": "5", "tax_percent": "19", "as_of": "2026-01-01",
-    "customer": {"company": "ACME GmbH"},
+    "discount_percent": "5", "as_of": "2026-01-01",
+    "customer": {"company": "ACME GmbH", "contact": "Erika Mustermann",
+                 "email": "erika@example.de", "country": "DE"},  # 19 % VAT
 }
 
 
@@ -43,7 +44,7 @@ def test_issuing_through_the_api(make_app):
     replay = client.post("/api/v1/quotes", json=REQUEST,
                          headers={**bearer(sales), "Idempotency-Key": "k-1"})
     assert replay.status_code == 200 and replay.json == offer
-    conflict = client.post("/api/v1/quotes", json={**REQUEST, "tax_percent": "0"},
+    conflict = client.post("/api/v1/quotes", json={**REQUEST, "discount_percent": "0"},
                            headers={**bearer(sales), "Idempotency-Key": "k-1"})
     assert conflict.status_code == 409
     second = client.post("/api/v1/quotes", json=REQUEST, headers=bearer(sales))

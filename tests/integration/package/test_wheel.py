@@ -30,7 +30,10 @@ ROOT = Path(__file__).resolve().parents[3]
 SECRET = "wheel-test-" + "s" * 32
 PASSWORD = "correct horse battery"
 
-REQUEST = bpm_request(term_years=2, tax_percent="19")
+# an offer for a German customer: 19 % VAT by the tax rules the wheel carries
+REQUEST = bpm_request(term_years=2, customer={
+    "company": "Muster GmbH", "contact": "Erika Mustermann", "email": "erika@example.de",
+    "country": "DE"})
 
 pytestmark = pytest.mark.wheel
 
@@ -198,6 +201,8 @@ def test_an_issued_offer(installed, server):
     assert status == 201, body
     offer = json.loads(body)
     assert offer["number"] == "Q-2026-000001"
+    assert offer["result"]["tax_basis"]["rule"] == "domestic"
+    assert offer["result"]["tax"] == "912.00"  # 19 % of 4,800.00
     status, _headers, pdf = call(server + f"/api/v1/quotes/{offer['number']}.pdf?lang=de",
                                  Authorization=f"Bearer {token}")
     assert status == 200

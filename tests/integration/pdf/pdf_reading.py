@@ -10,10 +10,10 @@ from pypdf import PdfReader
 BPMONLINE = {
     "rate_card": "bpmonline", "package": "business", "deployment": "on_site",
     "license_value": "12000.00", "term_start": "2026-01-01", "term_years": 2,
-    "environments": 3, "discount_percent": "10", "tax_percent": "19", "as_of": "2026-01-01",
+    "environments": 3, "discount_percent": "10", "as_of": "2026-01-01",
     "additions": [{"date": "2026-07-01", "license_value": "3000.00", "environments": 1}],
     "customer": {"company": "Müller & Söhne Maschinenbau AG", "contact": "Erika Mustermann",
-                 "email": "erika@example.de", "country": "Deutschland"},
+                 "email": "erika@example.de", "country": "Deutschland"},  # 19 % VAT
 }
 
 

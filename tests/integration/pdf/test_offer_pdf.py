@@ -146,7 +146,7 @@ def test_maxence_offer_with_points(make_offer):
     offer = make_offer({"rate_card": "maxence", "package": "professional",
                         "deployment": "on_site", "license_value": "0",
                         "term_start": "2026-01-01", "points": 120, "as_of": "2026-01-01",
-                        "tax_percent": "19"})
+                        "customer": {"country": "DE"}})
     text = text_of(read(render_offer(offer, "de")))
     assert "Supportpunkte" in text or "Punkte" in text
     assert plain(money(offer.result.total, "EUR", "de")) in text

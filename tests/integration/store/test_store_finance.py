@@ -61,7 +61,8 @@ def offers(store, book, dollar_book):
     with store.session() as session:
         ada = add_user(session, "ada@example.com", "Ada", "a long password!")
         bob = add_user(session, "bob@example.com", "Bob", "a long password!")
-        a = issue(session, make_draft(365, customer={"company": "Acme GmbH"}, tax_percent="19"),
+        a = issue(session, make_draft(365, customer={"company": "Acme GmbH"}, tax_percent="19",
+                                      tax_reason="set by hand"),
                   issuer_id=ada.id, now=at("2026-01-10T09:00")).offer
         b = issue(session, make_draft(365, package="premium",
                                       customer={"company": "Müller AG", "contact": "Jörg"}),

@@ -71,7 +71,7 @@ def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path):
 def test_an_issued_offer_reads_back_as_the_same_document(store, make_draft):
     draft = make_draft(customer={"company": "Acme GmbH", "contact": "Ada", "email":
                                  "ada@acme.example", "country": "DE"}, language="de",
-                       tax_percent="19", discount_percent="5")
+                       tax_percent="19", tax_reason="set by hand", discount_percent="5")
     with store.session() as session:
         issued = issue(session, draft, now=at("2026-03-01T10:30"))
     expected = issued.offer.document.model_dump_json()
