@@ -66,7 +66,7 @@ def test_a_customer_gets_the_offer_by_mail_and_the_lost_link_again(browser, mail
     link = re.search(rf"{re.escape(mail_server)}/q/[A-Za-z0-9_-]+", text).group(0)
     page.goto(link)
     expect(page.locator("h1")).to_have_text("Angebot Q-2026-000001")
-    expect(page.locator("#offer-total")).to_have_text("2.400,00\xa0€")
+    expect(page.locator("#offer-total")).to_have_text("2.856,00\xa0€")  # 2.400,00 and 19 % VAT
 
     page.goto(f"{mail_server}/lost-link")
     page.fill("#email", "erika@example.de")

@@ -26,7 +26,7 @@ def request_form(**overrides) -> dict:
     data = {
         "entry_language": "en", "rate_card": "bpmonline", "package": "business",
         "deployment": "on_site", "license_value": "12,000.00", "term_start": "2026-01-01",
-        "term_years": "1", "environments": "", "tax_percent": "0", "language": "de",
+        "term_years": "1", "environments": "", "language": "de",
         "customer-company": "Müller & Söhne GmbH", "customer-contact": "Erika Mustermann",
         "customer-email": "erika@example.de", "customer-country": "Deutschland",
     }
@@ -92,7 +92,7 @@ def test_a_customer_request_mails_the_offer_with_its_pdf_and_link(mail_app, smtp
     assert re.fullmatch(r"<[^@>]+@example\.com>", mail["Message-ID"])
     text, html = text_of(mail), html_of(mail)
     assert text.startswith("Guten Tag Erika Mustermann,\n\nvielen Dank für Ihre Anfrage.")
-    assert "Gesamt: 2.400,00\xa0€" in text
+    assert "Gesamt: 2.856,00\xa0€" in text  # 2,400.00 and 19 % German VAT, 456.00
     assert "Gültig bis: 14. Februar 2026" in text
     assert "Mit freundlichen Grüßen" in text
     assert 'lang="de"' in html and "Angebot Q-2026-000001 öffnen" in html
@@ -125,7 +125,7 @@ def test_sales_hear_of_each_request_in_their_language(mail_app, smtp_server):
     text, html = text_of(notice), html_of(notice)
     assert "A customer requested offer Q-2026-000001 on the website." in text
     assert "E-mail: erika@example.de" in text
-    assert "Total: €2,400.00" in text
+    assert "Total: €2,856.00" in text
     assert "http://localhost/offers/Q-2026-000001" in text
     assert "Müller &amp; Söhne GmbH" in html  # escaped in HTML
     assert not list(notice.iter_attachments())
