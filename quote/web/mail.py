@@ -26,11 +26,11 @@ from ..mail import (
     sender_address,
     transport_for,
 )
-from ..pdf import Seller, render_offer
-from ..store import Offer, pdf_for
+from ..pdf import Seller
+from ..store import Offer
 from ..store.models import Delivery
 from . import pdfs
-from .extensions import now, store
+from .extensions import now
 
 # Settings of the mails, with their defaults (environment: QUOTE_MAIL_..., QUOTE_PUBLIC_URL).
 DEFAULTS = {
@@ -118,11 +118,13 @@ def mailer() -> Mailer:
 
 
 def _offer_pdf(offer: Offer, language: str) -> bytes:
-    """The offer's PDF for a mail: in a request through the page's render protections,
-    on the command line straight from the store's cache or the renderer."""
+    """The offer's PDF for a mail, as its pages serve it: from the store's cache, else
+    rendered within the render slots and the time limit (on the command line in a
+    request context of its own, as a visitor without a staff account)."""
     if has_request_context():
         return pdfs.offer_pdf(offer, language)
-    return pdf_for(store(), offer, language, render_offer)
+    with current_app.test_request_context():
+        return pdfs.offer_pdf(offer, language)
 
 
 def _now() -> dt.datetime:

@@ -196,3 +196,23 @@ def test_a_mail_that_no_longer_holds_is_not_sent_on_retry(make_app, unreachable_
     with up.extensions["quote.store"].session(read_only=True) as session:
         (delivery,) = deliveries_of(session, find_by_number(session, number))
     assert (delivery.status, delivery.error) == ("cancelled", "the offer is withdrawn")
+
+
+def test_a_retry_on_the_command_line_renders_the_pdf_the_pages_serve(make_app, smtp_server,
+                                                                     users, make_request):
+    app = make_app(**smtp_server.settings())
+    offer = store_offer(app, make_request(customer=CUSTOMER, language="de"),
+                        users["sales"]).offer
+    with app.extensions["quote.store"].session() as session:
+        add_delivery(session, offer, "offer", "eva@acme.example", "de", now=NOW).status = \
+            "failed"  # recorded, never sent, the PDF never made
+    result = app.test_cli_runner().invoke(args=["mail", "retry"])
+    assert "1 failed mail(s) sent again" in result.output
+    (mail,) = smtp_server.messages
+    (part,) = mail.iter_attachments()
+    pdf = app.test_client()
+    sales = pdf.post("/sign-in", data={"email": users["sales"],
+                                       "password": "correct horse battery"})
+    assert sales.status_code == 302
+    served = pdf.get(f"/offers/{offer.number}/offer-de.pdf").data
+    assert part.get_content() == served  # rendered once, cached, the same bytes
