@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from offer_helpers import CUSTOMER_FIELDS
 
 from quote.core.offer import offer_document
 from quote.core.pricing import price_quote
@@ -116,7 +117,7 @@ def colleague(app):
 def request_offer(client, form_data, company: str, country: str) -> str:
     """A customer's request on the public form; returns the offer's number."""
     response = client.post("/request", data=form_data(**{
-        "customer-company": company, "customer-country": country}))
+        **CUSTOMER_FIELDS, "customer-company": company, "customer-country": country}))
     page = client.get(response.location).get_data(as_text=True)
     return re.search(r"Offer (Q-\d{4}-\d{6})", page).group(1)
 

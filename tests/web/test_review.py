@@ -31,7 +31,7 @@ def test_issue_offer_shows_the_review_and_issues_nothing(sign_in, app, form_data
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<h1>Review the offer</h1>" in page
-    assert 'id="review-total">€2,280.00<' in page  # 2,400.00 less 5 %
+    assert 'id="review-total">€2,713.20<' in page  # 2,400.00 less 5 %, plus 19 % German VAT
     assert 'id="review-customer">ACME GmbH, Anna Berg, anna@acme.example, DE<' in page
     assert 'data-language="de">Deutsch<' in page
     assert 'id="review-valid-until">14 February 2026<' in page  # 15 January + 30 days
@@ -50,7 +50,7 @@ def test_confirming_the_review_issues_the_offer_as_reviewed(sign_in, app, form_d
     with app.extensions["quote.store"].session(read_only=True) as session:
         offer = find_by_number(session, "Q-2026-000001")
         assert offer.total == offer.document.result.total
-        assert str(offer.total) == "2280.00"
+        assert str(offer.total) == "2713.20"  # 2,280.00 net plus 19 % German VAT
         assert offer.customer_contact == "Anna Berg"
     assert issued_count(app) == 1
 
