@@ -93,7 +93,7 @@ def test_sales_override_the_rate_with_a_reason_shown_on_the_offer(sign_in, form_
     client = sign_in("sales")
     assert 'name="tax_reason"' in page_of(client.get("/"))
     response = client.post("/offers/issue", data=form_data(
-        tax_percent="7", tax_reason="reduced rate confirmed by the tax office",
+        confirm="1", tax_percent="7", tax_reason="reduced rate confirmed by the tax office",
         **GERMAN_FIELDS))
     assert response.status_code == 302
     page = page_of(client.get(response.location))
@@ -108,7 +108,7 @@ def test_sales_override_the_rate_with_a_reason_shown_on_the_offer(sign_in, form_
 
 
 def test_an_override_without_a_reason_is_refused_at_the_field(sign_in, form_data, app):
-    response = sign_in("sales").post("/offers/issue", data=form_data(tax_percent="7",
+    response = sign_in("sales").post("/offers/issue", data=form_data(tax_percent="7", confirm="1",
                                                                      **GERMAN_FIELDS))
     assert response.status_code == 422
     assert errors_at(page_of(response), "tax_reason").startswith("is required with tax_percent")
@@ -118,7 +118,7 @@ def test_an_override_without_a_reason_is_refused_at_the_field(sign_in, form_data
 def test_the_customer_s_link_does_not_show_staff_s_reason(client, sign_in, form_data):
     sales = sign_in("sales")
     number = sales.post("/offers/issue", data=form_data(
-        tax_percent="7", tax_reason="internal: agreed with finance", **GERMAN_FIELDS)
+        confirm="1", tax_percent="7", tax_reason="internal: agreed with finance", **GERMAN_FIELDS)
     ).location.rsplit("/", 1)[1]
     assert "internal: agreed with finance" in page_of(sales.get(f"/offers/{number}"))
     request = client.post("/request", data=form_data(**GERMAN_FIELDS))
@@ -159,7 +159,7 @@ def test_a_self_service_request_without_customer_draws_no_number(client, form_da
 
 def test_a_numbered_offer_needs_a_country_we_know(sign_in, form_data, app):
     response = sign_in("sales").post("/offers/issue", data=form_data(
-        **{**GERMAN_FIELDS, "customer-country": "Narnia"}))
+        confirm="1", **{**GERMAN_FIELDS, "customer-country": "Narnia"}))
     assert response.status_code == 422
     assert errors_at(page_of(response), "customer-country").startswith(
         "is not a country we know")
