@@ -13,9 +13,10 @@ PORT   ?= 5000
 STAFF_HINT := QUOTE_ENV=development $(BIN)/flask --app wsgi users add anna@example.com --role sales --name 'Anna Berg'
 
 # gettext domains and the sources each is extracted from
-DOMAINS    := core pdf web
+DOMAINS    := core mail pdf web
 SRC_core   := quote/core quote/lifecycle quote/store
 SRC_pdf    := quote/pdf templates/pdf
+SRC_mail   := quote/mail templates/mail
 SRC_web    := quote/web templates/web
 LANGS      := de ru en
 
@@ -73,7 +74,7 @@ translations: $(STAMP)
 ## extract the texts of every domain into quote/translations/<domain>.pot
 translations-extract: $(STAMP)
 	@for d in $(DOMAINS); do \
-	  src=""; case $$d in core) src="$(SRC_core)";; pdf) src="$(SRC_pdf)";; web) src="$(SRC_web)";; esac; \
+	  src=""; case $$d in core) src="$(SRC_core)";; mail) src="$(SRC_mail)";; pdf) src="$(SRC_pdf)";; web) src="$(SRC_web)";; esac; \
 	  existing=""; for s in $$src; do [ -e $$s ] && existing="$$existing $$s"; done; \
 	  [ -n "$$existing" ] || continue; \
 	  $(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _l -k lazy_gettext \

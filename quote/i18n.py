@@ -2,9 +2,10 @@
 
 Catalogues live in ``quote/translations/<locale>/LC_MESSAGES/<domain>.mo``:
 ``core`` holds the texts of the pricing core (line descriptions and
-explanations, input errors), ``pdf`` the texts of the printed offer, ``web``
-those of the pages. The web app reads them through Flask-Babel; the command
-line and the PDF renderer through ``translations()`` here.
+explanations, input errors), ``pdf`` the texts of the printed offer, ``mail``
+those of the e-mails, ``web`` those of the pages. The web app reads them
+through Flask-Babel; the command line, the PDF renderer and the e-mails
+through ``translations()`` here.
 
 English is the source language: its texts are the message ids, so English
 works without a catalogue. Every other language needs the compiled ``.mo``
@@ -29,7 +30,7 @@ from . import resources
 LANGUAGES = ("en", "de", "ru")
 DEFAULT_LANGUAGE = "en"
 TRANSLATED = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
-DOMAINS = ("core", "pdf", "web")
+DOMAINS = ("core", "mail", "pdf", "web")
 
 
 class CatalogueError(RuntimeError):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from request_samples import bpm_request
+from smtp_server import SmtpServer, free_port
 
 from quote import resources
 from quote.core.catalog import RateBook, load_rates
@@ -52,3 +53,20 @@ def price(book):
         return price_quote(parse_request(data), book, TODAY)
 
     return run
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free port of 127.0.0.1, keeping every message it accepts
+    (``smtp_server.messages``); ``smtp_server.settings()`` points the app at it."""
+    server = SmtpServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture
+def unreachable_smtp() -> dict:
+    """App settings naming an SMTP server that is not there (a free port, nobody listens)."""
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": free_port(), "MAIL_TLS": "none",
+            "MAIL_TIMEOUT": 2}

@@ -437,3 +437,51 @@ class ContractEvent(Base):
 
     def __repr__(self) -> str:
         return f"<ContractEvent {self.kind} {self.effective_on}>"
+
+
+DELIVERY_KINDS = ("offer", "request_notice", "reminder", "link", "acceptance_notice")
+DELIVERY_STATUSES = ("pending", "sent", "failed", "cancelled")
+
+
+class Delivery(Base):
+    """One e-mail about an offer: to whom, what kind, and how sending it went.
+
+    A delivery is recorded before it is sent (``pending``) and ends ``sent`` or
+    ``failed``, or ``cancelled`` when what it says no longer holds (a reminder of an
+    offer accepted meanwhile); a failed one is tried again (``flask mail retry``)
+    until it is sent or has had ``MAIL_MAX_ATTEMPTS`` attempts. ``link_hash`` is the
+    SHA-256 of the token of the ``/q/<token>`` link the mail carries (each mail its
+    own link; only the hash is stored, as for the offer's own link). ``details`` is
+    JSON: what the mail says beyond the offer (the salesperson's message, who
+    accepted).
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        CheckConstraint(_in("kind", DELIVERY_KINDS), name="kind"),
+        CheckConstraint(_in("status", DELIVERY_STATUSES), name="status"),
+        Index("ix_deliveries_offer_id_kind", "offer_id", "kind"),
+        Index("ix_deliveries_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    offer: Mapped[Offer] = relationship()
+    sender: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Delivery {self.id} {self.kind} {self.recipient} {self.status}>"

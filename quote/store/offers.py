@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from quote.core.offer import OfferDocument, SellerContact
 from quote.core.rates import RateCard
 
+from .deliveries import offer_of_link
 from .errors import IdempotencyConflict, IllegalTransition, InvalidDraft
 from .models import (
     IdempotencyKey,
@@ -341,12 +342,18 @@ def find_by_token(session: Session, token: str) -> Offer | None:
     """The public offer whose link carries ``token``; None for an unknown token.
 
     Only the token's SHA-256 is stored and looked up, so the database never
-    holds a usable link and the lookup compares no secret byte by byte.
+    holds a usable link and the lookup compares no secret byte by byte. The
+    offer's own link (shown once when a customer requests it) and the link of
+    every e-mail sent about it all open it.
     """
     if not token or len(token) > 200:
         return None
-    return session.scalars(
-        select(Offer).where(Offer.public_token_hash == token_hash(token))).one_or_none()
+    hashed = token_hash(token)
+    offer = session.scalars(
+        select(Offer).where(Offer.public_token_hash == hashed)).one_or_none()
+    if offer is None:  # the link of an e-mail about the offer (each mail has its own)
+        offer = offer_of_link(session, hashed)
+    return offer
 
 
 def replacement_of(session: Session, offer: Offer) -> Offer | None:

@@ -17,6 +17,7 @@ from .. import resources
 from ..core.catalog import RateBook, RateFileError, load_rates
 from ..core.tax import TaxFileError, load_tax_rules
 from ..i18n import CatalogueError, check_catalogues
+from ..mail import MailConfigError
 from ..pdf import RenderTimeout, engine_warnings
 from ..store import Store, database_url
 from . import i18n
@@ -173,12 +174,13 @@ def create_app(config=None) -> Flask:
     limiter.init_app(app)
     _log_pdf_warnings(app)
 
-    from . import auth, cli, pdfs
+    from . import auth, cli, mail, pdfs
     from .admin import admin
     from .answers import answers
     from .api import api
     from .contracts import contracts
     from .contracts_api import contracts_api
+    from .deliveries import deliveries
     from .finance import finance
     from .offers import offers
     from .pipeline import pipeline
@@ -188,6 +190,10 @@ def create_app(config=None) -> Flask:
     auth.init_app(app)
     cli.init_app(app)
     pdfs.init_app(app)
+    try:
+        mail.init_app(app, development)
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from None
     csrf.exempt(api)
     csrf.exempt(contracts_api)
     app.register_blueprint(public)
@@ -195,6 +201,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(pipeline)
     app.register_blueprint(answers)
     app.register_blueprint(contracts)
+    app.register_blueprint(deliveries)
     app.register_blueprint(api, url_prefix=API_PREFIX)
     app.register_blueprint(contracts_api, url_prefix=API_PREFIX)
     app.register_blueprint(staff, url_prefix="/staff")

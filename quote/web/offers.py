@@ -48,8 +48,10 @@ from ..store import (
     response_of,
     withdraw,
 )
-from . import pdfs
+from ..store.deliveries import recent_delivery
+from . import mail, pdfs
 from .auth import requires, staff_user
+from .deliveries import delivery_rows, mail_outcome, send_form
 from .extensions import error_json, is_api, limit, now, pdf_response, rates, store, today
 from .forms import AcceptForm, ConfirmForm, DeclineForm, OnBehalfForm, Reading, place_errors
 from .i18n import current_language, format_amount_for_entry
@@ -94,6 +96,9 @@ def issue_offer(quote_request, result, *, issuer=None, public: bool = False,
     current_app.logger.info("offer %s issued%s by %s", issued.offer.number,
                             " (replayed)" if issued.replayed else "",
                             issuer.email if issuer is not None else "a customer")
+    if public and not issued.replayed:
+        # committed above: the mails go out now, and a failed one is kept for a retry
+        mail.offer_requested(issued.offer)
     return issued
 
 
@@ -250,21 +255,33 @@ def _page(offer: Offer, *, public_token: str | None = None, new_link: str | None
         pdf_links = {lang: url_for("offers.offer_pdf", number=offer.number, language=lang)
                      for lang in LANGUAGES}
     user = staff_user()
+    may_act = public_token is None and user.can("issue")
+    mail_context = {
+        "deliveries": delivery_rows(offer) if public_token is None else [],
+        "send_form": send_form(offer) if may_act else None,
+        "mailed": mail_outcome(_customer_mail(offer)) if new_link else None,
+    }
     return render_template(
-        "web/offer.html", offer=offer, document=document, status=status,
+        "web/offer.html", offer=offer, document=document, status=status, **mail_context,
         status_label=status_name(status), **related,
         answer=answer_facts(related["response"]),
         closed=closed_reason(offer, status, related["successor"]) if public else None,
         accept_form=accept_form, decline_form=decline_form, problems=problems or {},
         general=general or [], token=public_token,
         pdf_links=pdf_links, public=public, new_link=new_link,
-        may_act=not public and user.can("issue"),
-        action_form=ActionForm(),
+        may_act=may_act, action_form=ActionForm(),
         issued_on=day(document.issued_on, language),
         valid_until=day(document.valid_until, language),
         total=money(document.result.total, document.result.currency, language),
         **context,
     ), code
+
+
+def _customer_mail(offer: Offer):
+    """The mail of the offer to the customer made when they requested it (if any)."""
+    with store().session(read_only=True) as db:
+        return recent_delivery(db, offer, ("offer",), since=offer.issued_at
+                               - dt.timedelta(seconds=1))
 
 
 # Staff pages

@@ -287,3 +287,20 @@ def test_the_pdf_after_the_acceptance_carries_it_not_the_cached_one(client, publ
     after = text(client.get(f"{path}/offer-de.pdf"))
     assert "Angenommen von Ada Lovelace" in after and "Bestellnummer PO-4711" in after
     assert "Unterschrift" not in after
+
+
+def test_sales_get_an_e_mail_when_the_customer_accepts(make_app, make_request, smtp_server):
+    app = make_app(**smtp_server.settings(), PUBLIC_URL="http://localhost",
+                   MAIL_SENDER="Example Support <offers@example.com>",
+                   MAIL_SALES_ADDRESS="sales-desk@example.com")
+    issued = store_offer(app, make_request(customer=CUSTOMER), None, public=True)
+    client = app.test_client()
+    path = f"/q/{issued.token}"
+    page = client.get(path).get_data(as_text=True)
+    smtp_server.messages.clear()  # the offer's own mails, if any
+    assert client.post(f"{path}/accept", data=accept_fields(page)).status_code == 303
+    (notice,) = smtp_server.messages
+    assert notice["To"] == "sales-desk@example.com"  # nobody issued it: the sales desk
+    assert notice["Subject"] == f"Offer {issued.offer.number} accepted by Acme GmbH"
+    text = notice.get_body(("plain",)).get_content()
+    assert "Ada Lovelace" in text and "PO-4711" in text

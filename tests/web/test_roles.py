@@ -46,6 +46,12 @@ ACCESS = [
     ("sales", "POST", "/offers/{sales}/accept", 422),  # without the person who accepted
     ("admin", "POST", "/offers/{sales}/withdraw", 303),
     ("finance", "POST", "/offers/issue", 403),
+    # sending an offer to the customer: sales (their own and self-service) and admin
+    ("sales", "POST", "/offers/{sales}/send", 303),
+    ("sales", "POST", "/offers/{customer}/send", 303),
+    ("sales", "POST", "/offers/{admin}/send", 403),
+    ("admin", "POST", "/offers/{sales}/send", 303),
+    ("finance", "POST", "/offers/{sales}/send", 403),
     # finance pages: finance only
     ("finance", "GET", "/finance/offers", 200),
     ("finance", "GET", "/finance/offers?format=csv&locale=de", 200),
@@ -75,6 +81,7 @@ def test_each_role_reaches_what_it_should(sign_in, offers, role, method, url, ex
 STAFF_PAGES = [
     ("GET", "/offers/{sales}"), ("GET", "/offers/{sales}/offer-en.pdf"),
     ("GET", "/offers/{sales}/revise"), ("POST", "/offers/{sales}/accept"),
+    ("POST", "/offers/{sales}/send"),
     ("POST", "/offers/issue"), ("GET", "/finance/offers"), ("GET", "/admin/users"),
     ("POST", "/admin/users"), ("GET", "/staff/"),
 ]

@@ -1,0 +1,84 @@
+"""A customer requests an offer in German in the browser, receives it by e-mail (read from
+the test's SMTP server), opens the link from the mail, and later asks for the lost link
+again."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+from playwright.sync_api import expect
+from smtp_server import free_port
+from werkzeug.serving import make_server
+
+from quote import create_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def mail_server(smtp_server, tmp_path):
+    """The app on a free loopback port, sending to the test's SMTP server."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = create_app({"ENV": "development", "TODAY": "2026-01-15",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'quote.db'}",
+                      "PUBLIC_URL": url, **smtp_server.settings()})
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    thread.join(timeout=5)
+    app.extensions["quote.store"].dispose()
+
+
+def wait_for(predicate, seconds: float = 10.0):
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "no mail arrived"
+        time.sleep(0.1)
+
+
+def test_a_customer_gets_the_offer_by_mail_and_the_lost_link_again(browser, mail_server,
+                                                                  smtp_server):
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.goto(f"{mail_server}/?lang=de")
+    page.select_option("#rate_card", "bpmonline")
+    page.select_option("#package", "business")
+    page.fill("#term_start", "2026-01-01")
+    page.fill("#license_value", "12.000,00")
+    page.select_option("#language", "de")
+    page.fill("#customer-company", "Müller & Söhne GmbH")
+    page.fill("#customer-contact", "Erika Mustermann")
+    page.fill("#customer-email", "erika@example.de")
+    page.fill("#customer-country", "Deutschland")
+    page.click("#request-offer")
+    expect(page.locator("#mail-status")).to_have_attribute("data-mail", "sent")
+    expect(page.locator("#mail-status")).to_contain_text("erika@example.de")
+
+    (mail,) = smtp_server.to("erika@example.de")
+    assert mail["Subject"] == "Ihr Angebot Q-2026-000001"
+    text = mail.get_body(("plain",)).get_content()
+    link = re.search(rf"{re.escape(mail_server)}/q/[A-Za-z0-9_-]+", text).group(0)
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Angebot Q-2026-000001")
+    expect(page.locator("#offer-total")).to_have_text("2.856,00\xa0€")  # 2.400,00 and 19 % VAT
+
+    page.goto(f"{mail_server}/lost-link")
+    page.fill("#email", "erika@example.de")
+    page.click("#send-link")
+    expect(page.locator("#link-asked")).to_be_visible()
+    wait_for(lambda: len(smtp_server.to("erika@example.de")) == 2)
+    again = smtp_server.to("erika@example.de")[1]
+    assert again["Subject"] == "Ihr Link zum Angebot Q-2026-000001"
+    new_link = re.search(rf"{re.escape(mail_server)}/q/[A-Za-z0-9_-]+",
+                         again.get_body(("plain",)).get_content()).group(0)
+    assert new_link != link
+    for opened in (new_link, link):  # the earlier link keeps working
+        page.goto(opened)
+        expect(page.locator("h1")).to_have_text("Angebot Q-2026-000001")
+    context.close()
