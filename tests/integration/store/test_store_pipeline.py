@@ -112,7 +112,8 @@ def requests(store, book, people):
         request = parse_request({
             "rate_card": "bpmonline", "package": "business", "deployment": "on_site",
             "license_value": "12000.00", "term_start": "2026-07-01",
-            "customer": {"company": company, "country": country}})
+            "customer": {"company": company, "country": country, "contact": "Pat Doe",
+                         "email": "pat@example.com"}})
         with store.session() as session:
             issued = issue_offer(session, book, request, today=TODAY, public=True,
                                  now=at(f"2026-06-01T{hour:02}:00"))
