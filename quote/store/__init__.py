@@ -60,7 +60,16 @@ from .errors import (
     UnknownUser,
     UserError,
 )
-from .finance import CurrencyTotals, ExportRow, OfferFilters, OfferPage, export_rows, list_offers
+from .finance import (
+    CurrencyTotals,
+    ExportRow,
+    OfferFilters,
+    OfferPage,
+    ScheduleRow,
+    export_rows,
+    list_offers,
+    schedule_rows,
+)
 from .migrate import migrate
 from .models import (
     CONTRACT_STATUSES,
@@ -124,7 +133,7 @@ __all__ = [
     "BatchDraft", "DocumentChanged", "InvalidResponse", "OfferResponse", "Respondent",
     "acceptance_of", "check_respondent", "decline", "record_response", "response_of",
     "Contact", "Contract", "ContractEvent", "ContractPage", "ContractTerms", "CurrencyTotals",
-    "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow",
+    "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow", "ScheduleRow",
     "IdempotencyConflict", "IllegalTransition", "InboxPage", "InvalidPhone",
     "InvalidCustomer", "InvalidDraft",
     "InvalidEmail", "InvalidInput", "InvalidRole", "Issued", "NewContact", "Offer",
@@ -134,6 +143,7 @@ __all__ = [
     "check_customer", "contract_by_number", "contract_history", "contracts_due",
     "country_code", "create_api_token", "create_store_engine", "database_url",
     "disable_user", "draw_contract_numbers", "due_keys", "event_of_offer", "export_rows",
+    "schedule_rows",
     "find_by_number", "find_by_token", "find_contract", "find_customers", "find_user",
     "forget_pdfs", "inbox_count", "list_inbox", "mark_seen", "set_phone",
     "format_contract_number", "get_contract", "get_customer", "get_offer",

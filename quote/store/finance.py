@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from .models import STATUSES, Offer, OfferLine, OfferResponse
+from .models import STATUSES, Contract, Offer, OfferLine, OfferResponse
 from .offers import utc_today
 
 # "expiring": the issued offers still valid first, those that run out soonest first,
@@ -92,6 +93,30 @@ class ExportRow:
 
 
 EXPORT_COLUMNS = tuple(ExportRow.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """What one offer charges for one contract year, as its billing schedule says: the
+    amounts to invoice and when (``due``). ``year`` is None for a reinstatement's uncovered
+    days before its term; an offer stored without a schedule has one row of its totals
+    with no year and no dates."""
+
+    number: str
+    status: str
+    customer_company: str
+    contract: str
+    kind: str
+    year: int | None
+    start: dt.date | None
+    end: dt.date | None
+    due: dt.date | None
+    amount: Decimal
+    discount: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+    currency: str
 
 
 def status_column(today: dt.date) -> ColumnElement[str]:
@@ -210,6 +235,37 @@ def export_rows(session: Session, filters: OfferFilters | None = None, *,
                         _utc(row.accepted_at).date() if row.accepted_at else None,
                         row.accepted_by or "", row.accepted_position or "",
                         row.purchase_order or "")
+
+
+def schedule_rows(session: Session, filters: OfferFilters | None = None, *,
+                  today: dt.date | None = None) -> Iterator[ScheduleRow]:
+    """The billing schedule of every offer matching ``filters``, by number then contract
+    year: one row per entry, read from the offer's snapshot (the schedule as issued)."""
+    filters = filters or OfferFilters()
+    today = today or utc_today()
+    statement = (
+        select(Offer.number, status_column(today).label("status"), Offer.customer_company,
+               Contract.number.label("contract"), Offer.kind, Offer.currency,
+               Offer.subtotal, Offer.discount, Offer.net, Offer.tax, Offer.total,
+               Offer.document_json)
+        .outerjoin(Contract, Contract.id == Offer.contract_id)
+        .where(*_conditions(filters, today))
+        .order_by(Offer.number)
+        .execution_options(yield_per=200)
+    )
+    for row in session.execute(statement):
+        offer = (row.number, row.status, row.customer_company, row.contract or "", row.kind)
+        entries = json.loads(row.document_json)["result"].get("schedule") or []
+        if not entries:
+            yield ScheduleRow(*offer, None, None, None, None, row.subtotal, row.discount,
+                              row.net, row.tax, row.total, row.currency)
+        for entry in entries:
+            yield ScheduleRow(
+                *offer, entry.get("year"), dt.date.fromisoformat(entry["start"]),
+                dt.date.fromisoformat(entry["end"]), dt.date.fromisoformat(entry["due"]),
+                *(Decimal(entry[name]) for name in ("amount", "discount", "net", "tax",
+                                                     "total")),
+                row.currency)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

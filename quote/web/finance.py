@@ -1,7 +1,9 @@
 """Finance (role ``finance``): every issued offer, filtered, totalled per currency, exported.
 
 ``/finance/offers`` lists; ``?format=csv&locale=de|en`` exports the same filtered
-offers with one row per line item, in the way a spreadsheet of that locale reads
+offers with one row per line item, and ``?format=csv&rows=schedule&locale=de|en``
+their billing schedules with one row per contract year (what to invoice and
+when), in the way a spreadsheet of that locale reads
 CSV: German with ``;``, decimal comma and dd.mm.yyyy; English with ``,``, decimal
 point and ISO dates. UTF-8 with BOM; text cells that a spreadsheet would take for
 a formula (starting with = + - @, tab or carriage return) get a leading apostrophe
@@ -20,7 +22,7 @@ from flask_babel import force_locale, gettext
 
 from ..core.describe import day, money
 from ..i18n import LANGUAGES
-from ..store import STATUSES, OfferFilters, export_rows, list_offers, list_users
+from ..store import STATUSES, OfferFilters, export_rows, list_offers, list_users, schedule_rows
 from ..store.finance import SORTS
 from .auth import requires
 from .extensions import rates, store, today
@@ -84,6 +86,8 @@ def offer_list():
         locale = request.args.get("locale", "en")
         if locale not in CSV_LOCALES:
             abort(400)
+        if request.args.get("rows") == "schedule":
+            return _schedule_csv(filters, locale)
         return _csv(filters, locale)
 
     sort = request.args.get("sort", "-date")
@@ -127,6 +131,8 @@ def offer_list():
         languages=LANGUAGES,
         csv_de=link(format="csv", locale="de", page=None, sort=None),
         csv_en=link(format="csv", locale="en", page=None, sort=None),
+        schedule_de=link(format="csv", rows="schedule", locale="de", page=None, sort=None),
+        schedule_en=link(format="csv", rows="schedule", locale="en", page=None, sort=None),
     )
 
 
@@ -144,7 +150,7 @@ def _per_page() -> int:
 
 
 def _csv(filters: OfferFilters, locale: str) -> Response:
-    delimiter, decimal, date_format = CSV_LOCALES[locale]
+    _, decimal, date_format = CSV_LOCALES[locale]
     with force_locale(locale):
         header = [gettext("Offer"), gettext("Issued on"), gettext("Valid until"),
                   gettext("Status"), gettext("Customer"), gettext("Package"),
@@ -155,27 +161,59 @@ def _csv(filters: OfferFilters, locale: str) -> Response:
         with store().session(read_only=True) as db:
             rows = list(export_rows(db, filters, today=today()))
         statuses = {status: status_name(status) for status in STATUSES}
+    table = ([
+        row.number, row.issued_on.strftime(date_format),
+        row.valid_until.strftime(date_format), statuses.get(row.status, row.status),
+        neutralise(row.customer_company), neutralise(row.package), row.line_code,
+        neutralise(row.line_description), csv_amount(row.amount, decimal), row.currency,
+        csv_amount(row.net, decimal), csv_amount(row.tax, decimal),
+        csv_amount(row.total, decimal),
+        row.accepted_on.strftime(date_format) if row.accepted_on else "",
+        neutralise(row.accepted_by), neutralise(row.accepted_position),
+        neutralise(row.purchase_order),
+    ] for row in rows)
+    return _csv_response(header, table, locale, "offers")
+
+
+def _schedule_csv(filters: OfferFilters, locale: str) -> Response:
+    """Every matching offer's billing schedule: a row per contract year, with its dates,
+    the day it is due, and its amounts (they add up to the offer's totals)."""
+    _, decimal, date_format = CSV_LOCALES[locale]
+
+    def when(moment: dt.date | None) -> str:
+        return moment.strftime(date_format) if moment else ""
+
+    with force_locale(locale):
+        header = [gettext("Offer"), gettext("Status"), gettext("Customer"),
+                  gettext("Contract"), gettext("Contract year"), gettext("Starts on"),
+                  gettext("Ends on"), gettext("Due on"), gettext("Amount"), gettext("Discount"),
+                  gettext("Net"), gettext("Tax"), gettext("Total"), gettext("Currency")]
+        with store().session(read_only=True) as db:
+            rows = list(schedule_rows(db, filters, today=today()))
+        statuses = {status: status_name(status) for status in STATUSES}
+    table = ([row.number, statuses.get(row.status, row.status),
+              neutralise(row.customer_company), row.contract,
+              "" if row.year is None else str(row.year), when(row.start), when(row.end),
+              when(row.due)]
+             + [csv_amount(amount, decimal)
+                for amount in (row.amount, row.discount, row.net, row.tax, row.total)]
+             + [row.currency] for row in rows)
+    return _csv_response(header, table, locale, "billing-schedule")
+
+
+def _csv_response(header: list[str], table, locale: str, name: str) -> Response:
+    """The rows as a CSV download for a spreadsheet of ``locale`` (UTF-8 with BOM)."""
+    delimiter = CSV_LOCALES[locale][0]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL,
                         lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([
-            row.number, row.issued_on.strftime(date_format),
-            row.valid_until.strftime(date_format), statuses.get(row.status, row.status),
-            neutralise(row.customer_company), neutralise(row.package), row.line_code,
-            neutralise(row.line_description), csv_amount(row.amount, decimal), row.currency,
-            csv_amount(row.net, decimal), csv_amount(row.tax, decimal),
-            csv_amount(row.total, decimal),
-            row.accepted_on.strftime(date_format) if row.accepted_on else "",
-            neutralise(row.accepted_by), neutralise(row.accepted_position),
-            neutralise(row.purchase_order),
-        ])
+    writer.writerows(table)
     data = "\ufeff" + buffer.getvalue()
     response = Response(data.encode("utf-8"), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     stamp = today().isoformat()
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="offers-{stamp}-{locale}.csv"')
+        f'attachment; filename="{name}-{stamp}-{locale}.csv"')
     response.headers["Cache-Control"] = "no-store"
     return response

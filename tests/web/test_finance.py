@@ -6,7 +6,8 @@ import csv
 import io
 
 import pytest
-from offer_helpers import store_offer
+from offer_helpers import CUSTOMER, store_offer
+from request_samples import bpm_request
 
 
 @pytest.fixture
@@ -124,3 +125,27 @@ def test_offers_of_one_card_in_three_currencies_are_totalled_per_currency(app, u
     assert "2,400.00" in totals["EUR"] and ">1<" in totals["EUR"]
     rows = rows_of(sign_in("finance").get("/finance/offers?format=csv&locale=en"), ",")
     assert sorted(row[9] for row in rows[1:]) == ["EUR", "RUB", "RUB", "USD"]
+
+
+def test_the_billing_schedule_export_has_a_row_per_contract_year(app, users, sign_in):
+    """Business on-site, 12,000.00 of licenses for three years billed annually: 20 %
+    (2,400.00) every contract year, each due on its first day; a Swiss customer (no
+    VAT)."""
+    number = store_offer(app, bpm_request(term_years=3, billing="annual", customer=CUSTOMER),
+                         users["sales"]).offer.number
+    client = sign_in("finance")
+    page = client.get("/finance/offers").get_data(as_text=True)
+    assert 'id="schedule-de"' in page
+    response = client.get("/finance/offers?format=csv&rows=schedule&locale=de")
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="billing-schedule-')
+    header, *rows = rows_of(response, ";")
+    assert header == ["Angebot", "Status", "Kunde", "Vertrag", "Vertragsjahr", "Beginn", "Ende",
+                      "Fällig am", "Betrag", "Rabatt", "Netto", "Steuer", "Gesamt", "Währung"]
+    assert [row[4:] for row in rows if row[0] == number] == [
+        ["1", "01.01.2026", "31.12.2026", "01.01.2026", "2400,00", "0,00", "2400,00", "0,00",
+         "2400,00", "EUR"],
+        ["2", "01.01.2027", "31.12.2027", "01.01.2027", "2400,00", "0,00", "2400,00", "0,00",
+         "2400,00", "EUR"],
+        ["3", "01.01.2028", "31.12.2028", "01.01.2028", "2400,00", "0,00", "2400,00", "0,00",
+         "2400,00", "EUR"]]

@@ -14,12 +14,14 @@ from quote.core.catalog import load_rates
 from quote.store import (
     ExportRow,
     OfferFilters,
+    ScheduleRow,
     Store,
     accept,
     add_user,
     export_rows,
     issue,
     list_offers,
+    schedule_rows,
     withdraw,
 )
 
@@ -186,3 +188,20 @@ def test_the_export_has_one_row_per_line_item(store, offers):
     assert rows[2].currency == "USD" and rows[3].status == "expired"
     assert [r.amount for r in withdrawn] == [line.amount for line in offers["e"].lines]
     assert sum(r.amount for r in withdrawn) == offers["e"].net
+
+
+def test_the_schedule_export_has_a_row_per_contract_year_adding_up_to_the_offer(store,
+                                                                                offers):
+    """One year from 2026-01-01: one entry; Acme's 19 % set by hand (456.00 of 2,400.00)."""
+    with store.session(read_only=True) as session:
+        rows = list(schedule_rows(session, today=TODAY))
+    assert [r.number for r in rows] == [f"Q-2026-00000{n}" for n in range(1, 6)]
+    assert rows[0] == ScheduleRow(
+        number="Q-2026-000001", status="issued", customer_company="Acme GmbH", contract="",
+        kind="new", year=1, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
+        due=dt.date(2026, 1, 1), amount=Decimal("2400.00"), discount=Decimal("0.00"),
+        net=Decimal("2400.00"), tax=Decimal("456.00"), total=Decimal("2856.00"),
+        currency="EUR")
+    for row in rows:
+        offer = next(o for o in offers.values() if getattr(o, "number", None) == row.number)
+        assert (row.net, row.tax, row.total) == (offer.net, offer.tax, offer.total)
