@@ -71,8 +71,14 @@ def offer_document(request: QuoteRequest, result: QuoteResult, loaded: LoadedCar
                    valid_days: int = DEFAULT_VALID_DAYS,
                    payment_days: int | None = DEFAULT_PAYMENT_DAYS,
                    contact: SellerContact | None = None) -> OfferDocument:
+    """The offer as a document, from a request and result priced with ``loaded`` (all
+    validated already: the card's own checks walk every figure of the card, about twice
+    the time of pricing, so they are not run again here; reading a stored snapshot back,
+    ``OfferDocument.model_validate_json``, checks everything)."""
     issued_on = issued_on or result.as_of
-    return OfferDocument(
+    if payment_days is not None and not 0 <= payment_days <= 365:
+        raise ValueError(f"payment_days must be 0 to 365, not {payment_days}")
+    return OfferDocument.model_construct(
         number=number, issued_on=issued_on,
         valid_until=issued_on + dt.timedelta(days=valid_days),
         language=language or request.language, request=request, result=result,

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from quote.core import result as result_models
 from quote.core.errors import QuoteInputError
+from quote.core.offer import OfferDocument, SellerContact, offer_document
 from quote.core.pricing import compare_packages, price_quote, price_with_card
 from quote.core.request import parse_request
 
@@ -105,3 +106,19 @@ def test_a_built_result_that_does_not_add_up_is_refused():
         assert "total is not net plus tax" in str(exc)
     else:
         raise AssertionError("a result whose total does not add up was built")
+
+
+@PROPERTY
+@given(data=any_requests())
+def test_an_offer_document_reads_back_from_its_snapshot_as_it_was_made(data):
+    """``offer_document`` trusts its validated parts (the card is not checked again); the
+    stored snapshot, read back with every check, is the same document byte for byte."""
+    try:
+        request = parse_request(data)
+        result = price_quote(request, BOOK, TODAY)
+    except QuoteInputError:
+        return
+    document = offer_document(request, result, BOOK.priced_with(result), number="Q-2026-000001",
+                              contact=SellerContact(name="Anna Berg", email="anna@example.com"))
+    snapshot = document.model_dump_json()
+    assert OfferDocument.model_validate_json(snapshot).model_dump_json() == snapshot

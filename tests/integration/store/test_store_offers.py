@@ -55,6 +55,18 @@ def test_migrations_build_exactly_the_models_and_can_run_again(store, store_url)
         assert connection.scalar(text("SELECT version_num FROM alembic_version")) == head
 
 
+def test_postgresql_compresses_snapshots_with_lz4_where_it_can(store):
+    if store.dialect != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    with store.engine.connect() as connection:
+        lz4 = connection.scalar(text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                                     "WHERE name = 'default_toast_compression'"))
+        method = connection.scalar(text(
+            "SELECT attcompression FROM pg_attribute WHERE attrelid = 'offers'::regclass "
+            "AND attname = 'document_json'"))
+    assert method == ("l" if lz4 else "")
+
+
 def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path):
     from quote.store import Store
 
