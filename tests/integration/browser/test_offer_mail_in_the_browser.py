@@ -1,6 +1,7 @@
 """A customer requests an offer in German in the browser, receives it by e-mail (read from
 the test's SMTP server), opens the link from the mail, and later asks for the lost link
-again."""
+again; or accepts the offer there, and the salesperson sees the acceptance in the
+pipeline and by e-mail."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from smtp_server import free_port
 from werkzeug.serving import make_server
 
 from quote import create_app
+from quote.store import add_user
+
+PASSWORD = "correct horse battery"
+SALES_DESK = "sales-desk@example.com"
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +30,10 @@ def mail_server(smtp_server, tmp_path):
     url = f"http://127.0.0.1:{port}"
     app = create_app({"ENV": "development", "TODAY": "2026-01-15",
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'quote.db'}",
-                      "PUBLIC_URL": url, **smtp_server.settings()})
+                      "PUBLIC_URL": url, "MAIL_SALES_ADDRESS": SALES_DESK,
+                      **smtp_server.settings()})
+    with app.extensions["quote.store"].session() as session:
+        add_user(session, "sales@example.com", "Sam Sales", PASSWORD, role="sales")
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -42,10 +50,8 @@ def wait_for(predicate, seconds: float = 10.0):
         time.sleep(0.1)
 
 
-def test_a_customer_gets_the_offer_by_mail_and_the_lost_link_again(browser, mail_server,
-                                                                  smtp_server):
-    context = browser.new_context(locale="de-DE")
-    page = context.new_page()
+def request_in_german(page, mail_server) -> None:
+    """The public form in German, filled in by a German customer and sent."""
     page.goto(f"{mail_server}/?lang=de")
     page.select_option("#rate_card", "bpmonline")
     page.select_option("#package", "business")
@@ -57,6 +63,13 @@ def test_a_customer_gets_the_offer_by_mail_and_the_lost_link_again(browser, mail
     page.fill("#customer-email", "erika@example.de")
     page.fill("#customer-country", "Deutschland")
     page.click("#request-offer")
+
+
+def test_a_customer_gets_the_offer_by_mail_and_the_lost_link_again(browser, mail_server,
+                                                                  smtp_server):
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    request_in_german(page, mail_server)
     expect(page.locator("#mail-status")).to_have_attribute("data-mail", "sent")
     expect(page.locator("#mail-status")).to_contain_text("erika@example.de")
 
@@ -82,3 +95,39 @@ def test_a_customer_gets_the_offer_by_mail_and_the_lost_link_again(browser, mail
         page.goto(opened)
         expect(page.locator("h1")).to_have_text("Angebot Q-2026-000001")
     context.close()
+
+
+def test_a_customer_accepts_the_mailed_offer_and_sales_see_it_in_the_pipeline(
+        browser, mail_server, smtp_server):
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    request_in_german(page, mail_server)
+    expect(page.locator("#mail-status")).to_have_attribute("data-mail", "sent")
+    (mail,) = smtp_server.to("erika@example.de")
+    link = re.search(rf"{re.escape(mail_server)}/q/[A-Za-z0-9_-]+",
+                     mail.get_body(("plain",)).get_content()).group(0)
+    page.goto(link)
+    page.fill("#accept-name", "Erika Mustermann")
+    page.fill("#accept-position", "Geschäftsführerin")
+    page.check("#accept-conditions")
+    page.click("#accept-offer")
+    expect(page.locator("#offer-status")).to_have_text("Angenommen")
+    context.close()
+
+    wait_for(lambda: len(smtp_server.to(SALES_DESK)) == 2)  # the request, the acceptance
+    notice = smtp_server.to(SALES_DESK)[1]
+    assert notice["Subject"] == "Offer Q-2026-000001 accepted by Müller & Söhne GmbH"
+
+    sales = browser.new_context(locale="en-GB")
+    page = sales.new_page()
+    page.goto(f"{mail_server}/sign-in?lang=en")
+    page.fill("#email", "sales@example.com")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{mail_server}/offers/inbox?lang=en")
+    row = page.locator('tr[data-number="Q-2026-000001"]')
+    expect(row).to_contain_text("Accepted")
+    row.get_by_role("link", name="Q-2026-000001").click()
+    expect(page.locator("#offer-answer")).to_contain_text(
+        "Accepted by Erika Mustermann (Geschäftsführerin)")
+    sales.close()
