@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from browser_helpers import PASSWORD
 from werkzeug.serving import make_server
 
 from quote import create_app
@@ -17,7 +18,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
-STAFF_PASSWORD = "correct horse battery"
+
 STAFF = {"sales": "sales@example.com", "finance": "finance@example.com"}
 
 
@@ -31,7 +32,7 @@ def live_app(tmp_path_factory):
                       "LIMIT_PREVIEW": "10000 per minute"})
     with app.extensions["quote.store"].session() as session:
         for role, email in STAFF.items():
-            add_user(session, email, f"{role.title()} Person", STAFF_PASSWORD, role=role)
+            add_user(session, email, f"{role.title()} Person", PASSWORD, role=role)
     return app
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_helpers import sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 
 
 def test_a_customer_accepts_without_javascript_and_sales_see_it(browser, live_server):
@@ -44,10 +44,7 @@ def test_a_customer_accepts_without_javascript_and_sales_see_it(browser, live_se
 
     sales = browser.new_context(locale="en-GB")
     page = sales.new_page()
-    page.goto(f"{live_server}/sign-in?lang=en")
-    page.fill("#email", "sales@example.com")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "sales@example.com")
     page.goto(f"{live_server}/offers/{number}?lang=en")
     expect(page.locator("#offer-answer")).to_contain_text(
         "Accepted by Erika Mustermann (Einkaufsleiterin)")

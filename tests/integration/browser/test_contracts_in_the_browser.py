@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_helpers import sign_in
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -17,7 +18,6 @@ from quote import lifecycle
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -27,11 +27,7 @@ def page(browser, live_server):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server}/sign-in?lang=en")
-    page.fill("#email", "sales@example.com")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#signed-in-as")).to_be_visible()
+    sign_in(page, live_server, "sales@example.com")
     yield page
     context.close()
     assert errors == [], errors

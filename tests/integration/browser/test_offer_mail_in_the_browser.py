@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+from browser_helpers import PASSWORD, sign_in
 from playwright.sync_api import expect
 from smtp_server import free_port
 from werkzeug.serving import make_server
@@ -17,7 +18,6 @@ from werkzeug.serving import make_server
 from quote import create_app
 from quote.store import add_user
 
-PASSWORD = "correct horse battery"
 SALES_DESK = "sales-desk@example.com"
 
 pytestmark = pytest.mark.browser
@@ -120,10 +120,7 @@ def test_a_customer_accepts_the_mailed_offer_and_sales_see_it_in_the_pipeline(
 
     sales = browser.new_context(locale="en-GB")
     page = sales.new_page()
-    page.goto(f"{mail_server}/sign-in?lang=en")
-    page.fill("#email", "sales@example.com")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, mail_server, "sales@example.com")
     page.goto(f"{mail_server}/offers/inbox?lang=en")
     row = page.locator('tr[data-number="Q-2026-000001"]')
     expect(row).to_contain_text("Accepted")

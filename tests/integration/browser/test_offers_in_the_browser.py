@@ -10,20 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_helpers import sign_in
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server}/sign-in?lang=en")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#signed-in-as")).to_be_visible()
 
 
 def test_sales_issue_and_finance_finds_downloads_and_exports(browser, live_server):
