@@ -3,12 +3,9 @@ linked to any contract; the migration can be undone and done again."""
 
 from __future__ import annotations
 
-import itertools
-import os
-
 import pytest
 from alembic import command
-from database_helpers import BACKENDS
+from database_helpers import BACKENDS, fresh_database, old_offer
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -16,30 +13,12 @@ from quote.store import migrate
 from quote.store.db import create_store_engine
 from quote.store.migrate import alembic_config
 
-_numbers = itertools.count(1)
-
-OFFER = """INSERT INTO offers (id, number, status, issued_at, valid_until, language, currency,
-    rate_card_id, rate_card_version, rate_card_sha256, package_id, package_name,
-    customer_company, customer_contact, customer_email, customer_country, customer_search,
-    subtotal, discount, net, tax, total, document_json)
-VALUES (1, 'Q-2026-000001', 'issued', '2026-01-02 10:00:00+00', '2026-02-01', 'en', 'EUR',
-    'bpmonline', '2019.1', 'x', 'business', 'Business', 'Acme', '', '', 'DE', 'acme',
-    240000, 0, 240000, 0, 240000, '{}')"""
-
 
 @pytest.fixture(params=BACKENDS)
 def empty_url(request, tmp_path):
     """An empty database, not migrated."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = f"old_{os.getpid()}_{next(_numbers)}"
-    with server.admin() as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    with server.admin() as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with fresh_database(request.param, request, tmp_path, migrated=False) as url:
+        yield url
 
 
 def test_offers_issued_before_contracts_become_kind_new(empty_url):
@@ -47,7 +26,7 @@ def test_offers_issued_before_contracts_become_kind_new(empty_url):
     engine = create_store_engine(empty_url)
     try:
         with engine.begin() as connection:
-            offer = OFFER if engine.dialect.name == "postgresql" else OFFER.replace("+00", "")
+            offer = old_offer(engine.dialect.name)
             connection.execute(text(offer))
         migrate(empty_url)
         with engine.connect() as connection:

@@ -4,12 +4,9 @@ template changed), an offer may then be declined, and the migration can be undon
 
 from __future__ import annotations
 
-import itertools
-import os
-
 import pytest
 from alembic import command
-from database_helpers import BACKENDS
+from database_helpers import BACKENDS, fresh_database, old_offer
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -17,15 +14,6 @@ from quote.store import migrate
 from quote.store.db import create_store_engine
 from quote.store.migrate import alembic_config
 
-_numbers = itertools.count(1)
-
-OFFER = """INSERT INTO offers (id, number, status, issued_at, valid_until, language, currency,
-    rate_card_id, rate_card_version, rate_card_sha256, package_id, package_name,
-    customer_company, customer_contact, customer_email, customer_country, customer_search,
-    subtotal, discount, net, tax, total, document_json)
-VALUES (1, 'Q-2026-000001', 'issued', '2026-01-02 10:00:00+00', '2026-02-01', 'en', 'EUR',
-    'bpmonline', '2019.1', 'x', 'business', 'Business', 'Acme', '', '', 'DE', 'acme',
-    240000, 0, 240000, 0, 240000, '{}')"""
 LINE = """INSERT INTO offer_lines (offer_id, position, code, description, amount)
 VALUES (1, 1, 'support', 'Support', 240000)"""
 PDF = """INSERT INTO offer_pdfs (offer_id, language, pdf, created_at)
@@ -35,16 +23,8 @@ VALUES (1, 'de', :pdf, '2026-01-02 10:00:00+00')"""
 @pytest.fixture(params=BACKENDS)
 def empty_url(request, tmp_path):
     """An empty database, not migrated."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = f"answers_{os.getpid()}_{next(_numbers)}"
-    with server.admin() as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    with server.admin() as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with fresh_database(request.param, request, tmp_path, migrated=False) as url:
+        yield url
 
 
 def _one(engine, sql: str):
@@ -58,7 +38,7 @@ def test_offers_keep_their_lines_and_may_be_declined_after_0005(empty_url):
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.begin() as connection:
-            connection.execute(text(OFFER.replace("+00", "") if sqlite else OFFER))
+            connection.execute(text(old_offer(engine.dialect.name)))
             connection.execute(text(LINE))
             connection.execute(text(PDF.replace("+00", "") if sqlite else PDF),
                                {"pdf": b"%PDF old"})
