@@ -240,11 +240,7 @@ class Mailer:
         if stale:
             log.info("mail %s (%s) about offer %s not sent: %s", delivery.id, delivery.kind,
                      offer.number, stale)
-            with self.store.session() as session:
-                mark_cancelled(session, delivery.id, stale)
-                done = session.get(Delivery, delivery.id, populate_existing=True)
-            assert done is not None
-            return done
+            return self._marked(delivery.id, mark_cancelled, stale)
         try:
             message = self._message(delivery, offer, sender_name, sender_email, now=now)
             self.transport.send(message)
@@ -254,21 +250,22 @@ class Mailer:
             log.exception("mail %s about offer %s could not be made", delivery.id,
                           offer.number)
             return self._failed(delivery, offer, f"{type(exc).__name__}: {exc}")
-        with self.store.session() as session:
-            mark_sent(session, delivery.id, message_id=message["Message-ID"], now=now)
-            done = session.get(Delivery, delivery.id, populate_existing=True)
         log.info("mail %s (%s) about offer %s sent to %s", delivery.id, delivery.kind,
                  offer.number, delivery.recipient)
-        assert done is not None
-        return done
+        return self._marked(delivery.id, mark_sent, message_id=message["Message-ID"], now=now)
 
     def _failed(self, delivery: Delivery, offer: Offer, error: str) -> Delivery:
         log.warning("mail %s (%s) about offer %s to %s not sent, attempt %s: %s",
                     delivery.id, delivery.kind, offer.number, delivery.recipient,
                     delivery.attempts, error)
+        return self._marked(delivery.id, mark_failed, error)
+
+    def _marked(self, delivery_id: int, mark, *args, **kwargs) -> Delivery:
+        """The delivery after ``mark(session, delivery_id, ...)`` (sent, failed,
+        cancelled) was committed, read back."""
         with self.store.session() as session:
-            mark_failed(session, delivery.id, error)
-            done = session.get(Delivery, delivery.id, populate_existing=True)
+            mark(session, delivery_id, *args, **kwargs)
+            done = session.get(Delivery, delivery_id, populate_existing=True)
         assert done is not None
         return done
 

@@ -383,22 +383,22 @@ def _change(offer: Offer, status: str) -> None:
 
 def accept(session: Session, offer: Offer | int, *, today: dt.date | None = None) -> Offer:
     """Mark an issued, still valid offer as accepted."""
-    row = _locked(session, offer)
-    status = row.status_on(today or utc_today())
-    if status != "issued":
-        raise IllegalTransition(row.number, status, "accepted")
-    _change(row, "accepted")
-    session.flush()
-    return row
+    return _answered(session, offer, "accepted", today)
 
 
 def decline(session: Session, offer: Offer | int, *, today: dt.date | None = None) -> Offer:
     """Mark an issued, still valid offer as declined by the customer."""
+    return _answered(session, offer, "declined", today)
+
+
+def _answered(session: Session, offer: Offer | int, answer: str,
+              today: dt.date | None) -> Offer:
+    """The customer's answer (``accepted``, ``declined``) to an issued, still valid offer."""
     row = _locked(session, offer)
     status = row.status_on(today or utc_today())
     if status != "issued":
-        raise IllegalTransition(row.number, status, "declined")
-    _change(row, "declined")
+        raise IllegalTransition(row.number, status, answer)
+    _change(row, answer)
     session.flush()
     return row
 
