@@ -328,6 +328,12 @@ class Mailer:
 
     # -- who is told ------------------------------------------------------------
 
+    def salesperson_of(self, offer_id: int) -> str:
+        """The e-mail address that hears about the offer: its issuer, else as
+        ``_sales_recipient`` says ("" when there is nobody)."""
+        with self.store.session(read_only=True) as session:
+            return self._sales_recipient(session, _offer(session, offer_id), issuer_first=True)
+
     def _sales_recipient(self, session, offer: Offer, *, issuer_first: bool) -> str:
         """The e-mail of the salesperson an offer belongs to: its issuer (when asked
         first), the owner of its customer or contract, the owner of the customer of the
