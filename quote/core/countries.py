@@ -51,4 +51,9 @@ def country_code(text: str, *, by_name: bool = False) -> str | None:
 def country_name(code: str, language: str) -> str:
     """The country's name in ``language`` ("Deutschland", "Германия"); the code if Babel
     has no name for it."""
-    return Locale(language if language in LANGUAGES else "en").territories.get(code, code)
+    return _territories(language if language in LANGUAGES else "en").get(code, code)
+
+
+@cache
+def _territories(language: str):
+    return Locale(language).territories

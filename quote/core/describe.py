@@ -17,6 +17,7 @@ from babel.numbers import format_decimal
 
 from ..i18n import translations
 from . import numbers
+from .countries import country_name
 from .errors import N_
 from .rates import WEEKDAYS, Calendar, Package, RateCard, ServiceHours
 from .zones import offsets_between, utc_offset_text
@@ -100,10 +101,6 @@ def _zone_text(zone: str, language: str, first: dt.date, last: dt.date) -> str:
             "summer": utc_offset_text(offsets.summer)}
     return _("%(city)s time, %(offset)s") % {"city": city,
                                              "offset": utc_offset_text(offsets.standard)}
-
-
-def country_name(code: str, language: str) -> str:
-    return locale_of(language).territories.get(code, code)
 
 
 def service_hours_text(hours: ServiceHours, language: str, first: dt.date | None = None,
