@@ -110,8 +110,8 @@ def speak_to_customers(form: QuoteForm, cards, language: str) -> None:
     form.rate_card.choices = vendors
     form.deployment.label.text = gettext("Your licenses")
     form.deployment.choices = [
-        SelectChoice("on_site", gettext("Bought licenses (on-site)")),
-        SelectChoice("on_demand", gettext("A rented subscription (on-demand)"))]
+        SelectChoice("on_site", gettext("Bought (on-site)")),
+        SelectChoice("on_demand", gettext("A subscription (on-demand)"))]
     form.environments.label.text = gettext("Number of environments")
 
 

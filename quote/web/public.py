@@ -170,6 +170,7 @@ def result_context(quote_request, result, loaded, language: str) -> dict:
         "fmt_day": lambda value: day(value, language),
         "card": loaded.card,
         "package_name": loaded.card.package(result.package.id).name(language),
+        "for_customer": not can("read"),  # customers read of prices, staff of rate cards
     }
 
 
@@ -180,9 +181,8 @@ def render_form(form, reading, language: str, context: dict, status: int | None 
     return render_template(
         "web/index.html", form=form, problems=reading.problems, general=reading.general,
         cards_data=_cards_data(language), example=example_amount(language),
-        can_issue=can("issue"), can_request=not can("read"), for_customer=not can("read"),
-        revises=revises,
-        **context,
+        can_issue=can("issue"), can_request=not can("read"), revises=revises,
+        **{"for_customer": not can("read"), **context},
     ), status
 
 

@@ -54,7 +54,8 @@ def test_addition_in_russian(book):
         {"date": "2026-07-01", "license_value": "1000.00", "environments": 2}]))
     addition, environments = result.lines[1:]
     day = format_date(addition.date, format="long", locale="ru_RU")
-    assert addition.description == f"Дополнительные лицензии на сумму {eur('1000.00', 'ru_RU')} с {day}"
+    assert addition.description == (f"Дополнительные лицензии на сумму {eur('1000.00', 'ru_RU')} "
+                                    f"с {day}")
     assert environments.description == f"2 дополнительные среды с {day}"
     assert addition.detail == (
         f"Годовая стоимость {eur('2400.00', 'ru_RU')} → {eur('2600.00', 'ru_RU')}: "
