@@ -70,6 +70,28 @@ def test_nothing_is_wider_than_the_screen(open_page, live_server, size, language
     assert box["x"] >= 0 and box["x"] + box["width"] <= inner_width(page)
 
 
+# The widest option of every select shown, against the room its box leaves for text (the
+# arrow takes about 20 px): a select narrower than its options cuts them off.
+CUT_OFF_SELECTS = """() => {
+    const pen = document.createElement("canvas").getContext("2d");
+    return [...document.querySelectorAll("select")].filter(s => s.offsetParent).filter(s => {
+        const style = getComputedStyle(s);
+        pen.font = style.font;
+        const widest = Math.max(...[...s.options].map(o => pen.measureText(o.text).width));
+        return widest > s.clientWidth - parseFloat(style.paddingLeft)
+                        - parseFloat(style.paddingRight) - 20;
+    }).map(s => s.id);
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ru"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_no_choice_is_cut_off(open_page, live_server, size, language):
+    page = open_page(size, language)
+    page.goto(f"{live_server}/?lang={language}")
+    assert page.evaluate(CUT_OFF_SELECTS) == []
+
+
 def test_on_a_phone_the_comparison_scrolls_in_its_box_and_shows_the_offered_package(
         open_page, live_server):
     page = open_page("phone", "de")
