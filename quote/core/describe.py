@@ -143,6 +143,20 @@ def _days_and_hours(hours: ServiceHours, language: str, zone: str) -> str:
 
 DEPLOYMENTS = {"on_site": N_("on-site licenses"), "on_demand": N_("on-demand subscription")}
 
+# What kind of charge a line is, in a word or two (an export's "Kind" column); "discount"
+# is the offer's own discount, which exports show as a line of its own.
+LINE_KINDS = {
+    "support": N_("Support"),
+    "environment": N_("Extra environments"),
+    "addition": N_("Additional licenses"),
+    "points": N_("Support points"),
+    "uplift": N_("Price escalation"),
+    "prepayment_discount": N_("Prepayment discount"),
+    "back_support": N_("Back-support"),
+    "reinstatement_fee": N_("Reinstatement fee"),
+    "discount": N_("Discount"),
+}
+
 
 class Describer:
     """Formats texts for one language."""
@@ -164,6 +178,10 @@ class Describer:
 
     def deployment(self, deployment: str) -> str:
         return self._(DEPLOYMENTS[deployment])
+
+    def line_kind(self, code: str) -> str:
+        """The kind of a line's charge in words ("Additional licenses" for ``addition``)."""
+        return self._(LINE_KINDS[code])
 
     # -- descriptions ---------------------------------------------------
 
@@ -205,6 +223,10 @@ class Describer:
 
     def reinstatement_fee(self) -> str:
         return self._("Reinstatement fee")
+
+    def discount(self, discount_percent: Decimal) -> str:
+        """The offer's discount as a line: "Discount 5 %"."""
+        return self._("Discount %(percent)s", percent=percent(discount_percent, self.language))
 
     def points(self, count: int, card: RateCard) -> str:
         assert card.points is not None
