@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from ..core.describe import describe_line, describer
+from ..core.describe import describer, line_description
 from ..core.rates import RateCard
-from ..core.result import QuoteResult
+from ..core.result import Line, Money, PackageRef, Term
 from .models import STATUSES, Contract, Offer, OfferResponse
 from .offers import utc_today
 
@@ -265,11 +265,24 @@ def list_offers(session: Session, filters: OfferFilters | None = None, sort: str
     return OfferPage(list(offers), page, per_page, count, totals, left_out)
 
 
-class _ResultOf(BaseModel):
-    """The priced result of a stored snapshot, read without its rate card."""
+class _Priced(BaseModel):
+    """What the line export reads of a snapshot's result (checked to add up when issued)."""
 
     model_config = ConfigDict(extra="ignore")
-    result: QuoteResult
+    package: PackageRef
+    deployment: str
+    term: Term
+    currency: str
+    lines: list[Line]
+    discount_percent: Money
+    discount: Money
+
+
+class _ResultOf(BaseModel):
+    """The priced lines of a stored snapshot, read without its rate card."""
+
+    model_config = ConfigDict(extra="ignore")
+    result: _Priced
 
 
 class _CardOf(BaseModel):
@@ -335,7 +348,7 @@ def export_rows(session: Session, filters: OfferFilters | None = None, *,
         offer = (row.number, row.issued_at.date(), row.valid_until, row.status,
                  counted(row.status, count_all), row.customer_company, package.name(language))
         for position, line in enumerate(result.lines, start=1):
-            description, _ = describe_line(line, card, package, result.deployment,
+            description = line_description(line, card, package, result.deployment,
                                            result.term.years, language,
                                            currency=result.currency)
             yield ExportRow(*offer, position, line.code, words.line_kind(line.code),
