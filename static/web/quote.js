@@ -4,6 +4,11 @@
   var form = document.getElementById("quote-form");
   if (!form) { return; }
   var result = document.getElementById("result");
+  var resultBody = document.getElementById("result-body");
+  var staleNote = document.getElementById("stale-note");
+  var status = document.getElementById("form-status");
+  var summary = document.getElementById("error-summary");
+  var announced = "";
   var rows = document.getElementById("addition-rows");
   var addButton = document.getElementById("add-row");
   var cards = JSON.parse(document.getElementById("cards-data").textContent);
@@ -105,7 +110,25 @@
     box.hidden = general.length === 0;
   }
 
-  function preview() {
+  // One polite status region speaks for the form, and says a thing once.
+  function announce(text) {
+    if (text === announced) { return; }
+    announced = text;
+    status.textContent = text;
+  }
+
+  // While the entries are wrong, the figures shown are those of the previous input:
+  // the page says so in words, not only by dimming them.
+  function markStale(stale) {
+    var figures = stale && resultBody.querySelector("#total") !== null;
+    result.classList.toggle("stale", figures);
+    staleNote.hidden = !figures;
+    return figures;
+  }
+
+  // ``typing``: the id of the field the user paused in, still focused. What more
+  // typing could still make right there ("12.", "12 0") is not an error yet.
+  function preview(typing) {
     var mine = ++sequence;
     var body = new FormData(form);
     result.setAttribute("aria-busy", "true");
@@ -117,23 +140,30 @@
       return response.json();
     }).then(function (data) {
       if (mine !== sequence) { return; }
+      if (typing && document.activeElement && document.activeElement.id === typing &&
+          data.unfinished.indexOf(typing) >= 0) { return; }
       showProblems(data.problems, data.general);
       if (data.html) {
-        result.innerHTML = data.html;
-        result.classList.remove("stale");
+        resultBody.innerHTML = data.html;
+        markStale(false);
+        announce(data.status);
       } else {
-        result.classList.add("stale");
+        announce(data.status + (markStale(true) ? " " + staleNote.textContent : ""));
       }
     }).catch(function () {
-      if (mine === sequence) { result.classList.add("stale"); }
+      if (mine === sequence) { markStale(true); }
     }).finally(function () {
       if (mine === sequence) { result.removeAttribute("aria-busy"); }
     });
   }
 
-  function schedule() {
+  // Validate when the user pauses or leaves a field, not on every keystroke.
+  function schedule(event) {
     window.clearTimeout(timer);
-    timer = window.setTimeout(preview, 350);
+    if (summary) { summary.hidden = true; }  // the summary was of the form as sent
+    var leaving = !event || event.type !== "input";
+    var typing = leaving ? null : event.target.id;
+    timer = window.setTimeout(function () { preview(typing); }, leaving ? 50 : 800);
   }
 
   // Parts of the form that only one kind of offer uses show with that kind.
@@ -153,7 +183,7 @@
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   addButton.hidden = false;
-  addButton.addEventListener("click", function () { addRow(); schedule(); });
+  addButton.addEventListener("click", function () { addRow(); schedule(null); });
   rows.addEventListener("click", function (event) {
     var button = event.target.closest("[data-remove-row]");
     if (!button) { return; }
@@ -162,7 +192,7 @@
     button.closest("[data-row]").remove();
     renumber();
     addButton.focus();
-    schedule();
+    schedule(null);
   });
   // Without JavaScript the page offers a few blank rows; with it, rows come on
   // demand: keep the first row and every row that holds something.
@@ -174,23 +204,23 @@
   });
   renumber();
 
-  // Switching the language keeps everything typed: the form is sent along.
-  document.querySelectorAll("nav.languages a[data-lang]").forEach(function (link) {
-    link.addEventListener("click", function (event) {
+  // The summary of a form sent with errors links to the fields: following a link
+  // puts the cursor into the field.
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-field-link]");
+      var target = link && document.getElementById(link.getAttribute("data-field-link"));
+      if (!target) { return; }
       event.preventDefault();
-      var flag = document.createElement("input");
-      flag.type = "hidden";
-      flag.name = "switch";
-      flag.value = "1";
-      form.appendChild(flag);
-      form.setAttribute("action", link.href);
-      form.submit();
+      target.focus();
     });
-  });
+    if (document.activeElement !== summary) { summary.focus(); }
+  }
 
   var card = cards[cardSelect.value];
   if (card) { pointsField.hidden = !card.points; showLicenseFields(card); }
-  if (form.querySelector("#license_value").value || (card && !card.license_value)) {
-    schedule();
+  if (!summary && (form.querySelector("#license_value").value ||
+                   (card && !card.license_value))) {
+    schedule(null);
   }
 })();
