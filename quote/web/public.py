@@ -114,7 +114,7 @@ def price_form(form: QuoteForm, language: str):
         form.package.data = selected.card.packages[0].id
         reading = Reading(data=None)
         reading.notice = gettext(
-            "The package list now shows the packages of %(card)s. Choose one, then "
+            "The package list now shows the packages of “%(card)s”. Choose one, then "
             "calculate again.", card=selected.card.name(language))
         return reading, None, None, None
     reading = read_form(form, language, discount_allowed(),
@@ -225,6 +225,8 @@ def preview():
     language = current_language()
     form = build_form(language)
     reading, quote_request, result, loaded = price_form(form, language)
+    if "touched" in request.form:  # only what the user has been at is said to be wrong
+        _only_touched(reading, set(request.form["touched"].split()))
     html = ""
     if result is not None:
         html = render_template("web/_result.html",
@@ -238,6 +240,17 @@ def preview():
     return jsonify({"problems": reading.problems, "general": reading.general, "html": html,
                     "packages": [[c.value, c.label] for c in form.package.choices],
                     "status": status, "unfinished": sorted(reading.unfinished)})
+
+
+def _only_touched(reading: Reading, touched: set[str]) -> None:
+    """Keep the problems of the fields in ``touched`` (a list's own problem with any of
+    its rows): a field not yet reached is not wrong yet."""
+    def reached(at: str) -> bool:
+        return at in touched or (at == "additions"
+                                 and any(t.startswith("additions-") for t in touched))
+    reading.problems = {at: texts for at, texts in reading.problems.items() if reached(at)}
+    reading.summary = [(at, text) for at, text in reading.summary if reached(at)]
+    reading.unfinished &= touched
 
 
 def _problem_count(reading: Reading) -> list[str]:

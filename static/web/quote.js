@@ -9,6 +9,12 @@
   var status = document.getElementById("form-status");
   var summary = document.getElementById("error-summary");
   var announced = "";
+  // The fields the user has been at: only their problems are shown while typing (and
+  // those the server found when the form was sent).
+  var touched = {};
+  form.querySelectorAll("[aria-invalid=true]").forEach(function (input) {
+    touched[input.id] = true;
+  });
   var rows = document.getElementById("addition-rows");
   var addButton = document.getElementById("add-row");
   var cards = JSON.parse(document.getElementById("cards-data").textContent);
@@ -131,6 +137,7 @@
   function preview(typing) {
     var mine = ++sequence;
     var body = new FormData(form);
+    body.append("touched", Object.keys(touched).join(" "));
     result.setAttribute("aria-busy", "true");
     fetch(form.getAttribute("data-preview-url"), {
       method: "POST", body: body, credentials: "same-origin",
@@ -146,7 +153,8 @@
       if (data.html) {
         resultBody.innerHTML = data.html;
         markStale(false);
-        announce(data.status);
+        // a new price is said when the user leaves the field, not at every pause
+        if (!typing) { announce(data.status); }
       } else {
         announce(data.status + (markStale(true) ? " " + staleNote.textContent : ""));
       }
@@ -160,6 +168,7 @@
   // Validate when the user pauses or leaves a field, not on every keystroke.
   function schedule(event) {
     window.clearTimeout(timer);
+    if (event && event.target && event.target.id) { touched[event.target.id] = true; }
     if (summary) { summary.hidden = true; }  // the summary was of the form as sent
     var leaving = !event || event.type !== "input";
     var typing = leaving ? null : event.target.id;

@@ -257,7 +257,7 @@ def test_without_script_a_new_rate_card_shows_its_packages_and_says_so(client, f
     page = text_of(response)
     assert response.status_code == 200
     assert ('<p class="note" id="form-notice" tabindex="-1" autofocus>The package list now '
-            'shows the packages of OTRS subscriptions. Choose one, then calculate again.</p>'
+            'shows the packages of “OTRS subscriptions”. Choose one, then calculate again.</p>'
             ) in page
     start = page.index('id="package"')
     packages = page[start:page.index("</select>", start)]
@@ -279,4 +279,4 @@ def test_the_update_button_is_offered_only_without_script(client):
     page = text_of(client.get("/?lang=en"))
     block = page[page.index("<noscript>"):page.index("</noscript>")]
     assert 'name="action" value="card"' in block
-    assert "Show this rate card's packages" in block
+    assert "Update the package list" in block
