@@ -166,8 +166,8 @@ def test_without_javascript_a_new_rate_card_shows_its_packages(page_without_scri
     page.select_option("#rate_card", "bpmonline")
     page.get_by_role("button", name="Berechnen").click()
     expect(page.locator("#form-notice")).to_have_text(
-        "Die Paketliste zeigt jetzt die Pakete aus „bpm'online Supportpakete“. Wählen Sie eines und "
-        "berechnen Sie dann erneut.")
+        "Die Paketliste zeigt jetzt die Pakete aus „bpm'online Supportpakete“. "
+        "Wählen Sie eines und berechnen Sie dann erneut.")
     expect(page.locator("#form-notice")).to_be_focused()
     expect(page.locator("#package option")).to_have_count(3)
     page.select_option("#package", "business")
