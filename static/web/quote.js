@@ -24,6 +24,7 @@
   var pointsField = form.querySelector("[data-points-field]");
   var timer = null;
   var sequence = 0;
+  var inFlight = null;
 
   function setOptions(select, options) {
     var keep = select.value;
@@ -139,8 +140,10 @@
     var body = new FormData(form);
     body.append("touched", Object.keys(touched).join(" "));
     result.setAttribute("aria-busy", "true");
+    inFlight = window.AbortController ? new AbortController() : null;
     fetch(form.getAttribute("data-preview-url"), {
       method: "POST", body: body, credentials: "same-origin",
+      signal: inFlight ? inFlight.signal : undefined,
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (!response.ok) { throw new Error(response.status); }
@@ -188,6 +191,13 @@
   if (kindSelect) { kindSelect.addEventListener("change", kindChanged); }
   kindChanged();
 
+  // Sending the form (a language button, say) ends any preview under way: its answer
+  // would come too late for this page, and its session cookie after the new one.
+  form.addEventListener("submit", function () {
+    window.clearTimeout(timer);
+    sequence++;
+    if (inFlight) { inFlight.abort(); }
+  });
   cardSelect.addEventListener("change", cardChanged);
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
