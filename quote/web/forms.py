@@ -270,10 +270,11 @@ def label_of(f) -> str:
 
 def place_errors(form: QuoteForm, reading: Reading, errors: list[FieldError]) -> None:
     """Put the core's errors next to the fields they name (in the page's language)."""
+    named = labels(form)
     for error in errors:
         at = field_id(form, error.field, reading.rows)
         message = error.translated(gettext)
-        label = labels(form).get(at)
+        label = named.get(at)
         reading.add(at, message, named=f"{label}: {message}" if label else None)
 
 

@@ -109,8 +109,9 @@ def price_form(form: QuoteForm, language: str):
     and when the rate card was changed without the page's script: the page then shows
     the new card's packages and asks for one (``reading.notice``)."""
     selected = selected_card(form)
-    if selected is not None and selected.card.packages and (form.package.data or "") not in {
-            package.id for package in selected.card.packages}:
+    own_version = (form.rate_card_version.data or "").strip()  # a contract's, staff only
+    if selected is not None and selected.card.packages and not own_version and (
+            form.package.data or "") not in {package.id for package in selected.card.packages}:
         form.package.data = selected.card.packages[0].id
         reading = Reading(data=None)
         reading.notice = gettext(
