@@ -167,7 +167,7 @@ def test_the_request_button_is_primary_and_on_one_line(open_page, live_server, s
     assert request.evaluate(ONE_LINE)
     box = request.bounding_box()
     assert box["x"] + box["width"] <= inner_width(page)
-    expect(page.locator('button[value="price"]')).to_have_class("secondary")
+    expect(page.locator(".actions button[value=\"price\"]")).to_have_class("secondary")
 
 
 def test_the_addition_dates_are_limited_to_the_term(open_page, live_server):
