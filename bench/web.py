@@ -43,9 +43,11 @@ TARGET = 0.7
 PREVIEW_BODY = json.dumps({
     "rate_card": "bpmonline", "package": "business", "deployment": "on_site",
     "license_value": "120000.00", "term_start": "2026-01-01", "term_years": 3,
-    "environments": 3, "tax_percent": "19", "language": "de",
+    "environments": 3, "language": "de",
     "additions": [{"date": "2026-07-01", "license_value": "30000"},
                   {"date": "2027-03-15", "environments": 1}],
+    # a German customer: 19 % by the seller's tax rules (only staff may set a rate)
+    "customer": {"company": "Muster GmbH", "country": "DE"},
 }).encode()
 
 TRIVIAL_APP = textwrap.dedent("""
