@@ -7,9 +7,11 @@ blueprints; the blueprints import what they need from here, never the factory.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 
-from flask import Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -45,6 +47,45 @@ class SweepingMemoryStorage(MemoryStorage):
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def check_limits_once(app: Flask) -> None:
+    """Each rate limit checked once per request, by its route's decorator (``limit``).
+
+    Flask-Limiter also runs a ``before_request`` hook on every request, which resolves
+    the endpoint's limits a second time; it only enforces default, application-wide,
+    blueprint and meta limits. Where none of those is configured (the app's own limits
+    are all on routes; ``RATELIMIT_DEFAULT`` or ``RATELIMIT_APPLICATION`` would add
+    some), the hook checks nothing and is taken out.
+    """
+    manager = limiter.limit_manager
+    if (manager._default_limits or manager._application_limits  # noqa: SLF001
+            or manager._blueprint_limits or limiter._meta_limits):  # noqa: SLF001
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [hook for hook in hooks
+                                      if hook != limiter._check_request_limit]  # noqa: SLF001
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider (sorted keys, ASCII escapes, compact out of debug mode), its
+    encoder made once instead of on every answer; the bytes are the same."""
+
+    def __init__(self, app: Flask):
+        super().__init__(app)
+        self._encoders: dict[tuple[bool, bool], json.JSONEncoder] = {}
+
+    def response(self, *args, **kwargs) -> Response:
+        if self.compact is False or (self.compact is None and self._app.debug):
+            return super().response(*args, **kwargs)
+        options = (self.ensure_ascii, self.sort_keys)
+        encoder = self._encoders.get(options)
+        if encoder is None:
+            encoder = self._encoders[options] = json.JSONEncoder(
+                default=self.default, ensure_ascii=options[0], sort_keys=options[1],
+                separators=(",", ":"))
+        text = encoder.encode(self._prepare_response_obj(args, kwargs))
+        return self._app.response_class(text + "\n", mimetype=self.mimetype)
 
 
 TOO_MANY = lazy_gettext("Too many requests from your address. Please wait a minute and try again.")
