@@ -27,6 +27,7 @@ from .extensions import (
     ContractNumberConverter,
     JSONProvider,
     OfferNumberConverter,
+    SessionInterface,
     check_limits_once,
     csrf,
     error_json,
@@ -135,6 +136,7 @@ def create_app(config=None) -> Flask:
         instance_path=str(resources.instance_dir()),
     )
     app.json = JSONProvider(app)
+    app.session_interface = SessionInterface()
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("QUOTE")
     if config:

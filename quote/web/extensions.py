@@ -9,13 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from functools import lru_cache
 
+import flask_limiter._limits
 from flask import Flask, Response, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from limits import parse_many
 from limits.storage import MemoryStorage
 from werkzeug.routing import BaseConverter
 
@@ -65,6 +69,28 @@ def check_limits_once(app: Flask) -> None:
     hooks = app.before_request_funcs.get(None, [])
     app.before_request_funcs[None] = [hook for hook in hooks
                                       if hook != limiter._check_request_limit]  # noqa: SLF001
+
+
+# Flask-Limiter reads a route's limit from the configuration on every request ("120 per
+# minute") and parses it again each time; the few limit strings the app has are parsed once.
+flask_limiter._limits.parse_many = lru_cache(maxsize=64)(lambda text: tuple(parse_many(text)))
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, the signing serializer made once per secret key
+    instead of on every request (it only depends on the key and its fallbacks)."""
+
+    def __init__(self):
+        self._serializers: dict[tuple, object] = {}
+
+    def get_signing_serializer(self, app: Flask):
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None:
+            if len(self._serializers) > 8:  # keys change rarely; tests make many apps
+                self._serializers.clear()
+            serializer = self._serializers[key] = super().get_signing_serializer(app)
+        return serializer
 
 
 class JSONProvider(DefaultJSONProvider):
