@@ -2,7 +2,8 @@
 
 Both run under the same gunicorn settings (2 sync workers, loopback, access log
 off) and are loaded by the same bounded client: a few threads sending requests
-for a fixed number of seconds. The ratio says how much of a request's cost is
+for a fixed number of seconds, once every worker of the server has imported
+its app (a gunicorn hook marks it). The ratio says how much of a request's cost is
 the preview (rate limiting, validation, the core, serialization) rather than
 the server and Flask themselves; target: preview at least 0.7× trivial.
 
