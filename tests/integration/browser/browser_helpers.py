@@ -33,6 +33,8 @@ def violations(page) -> list[str]:
 
 
 def assert_accessible(page) -> None:
-    """The page as it is now has no violation of WCAG 2.x level A or AA that axe-core finds."""
+    """The page as it is now has no violation of WCAG 2.x level A or AA that axe-core finds.
+    axe-core is a script: the page's context needs JavaScript (without it, the check
+    would wait for ever)."""
     found = violations(page)
     assert not found, f"{page.url}:\n" + "\n".join(found)
