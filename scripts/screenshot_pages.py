@@ -105,7 +105,7 @@ def main(scratch: Path, samples: Path) -> None:
             expect(page.locator("#offer-status")).to_have_text("Issued")
         shoot(page, samples / "page-offer.png")
 
-        clerk = browser.new_page(viewport={"width": 1200, "height": 640}, locale="en-GB")
+        clerk = browser.new_page(viewport={"width": 1200, "height": 800}, locale="en-GB")
         sign_in(clerk, url, "finn@example.com")
         clerk.goto(f"{url}/finance/offers?lang=en")
         expect(clerk.locator("#offers tbody tr")).to_have_count(2)
