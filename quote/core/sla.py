@@ -54,7 +54,7 @@ from pydantic import (
 from ..i18n import translations
 from .calendar import BusinessDays
 from .catalog import LoadedCard, RateBook
-from .describe import moment, service_hours_text, zone_text
+from .describe import full_stop, moment, service_hours_text, zone_text
 from .errors import N_, FieldError, QuoteInputError
 from .pricing import resolve_card
 from .rates import WEEKDAYS, Duration, Package, RateCard, ServiceHours
@@ -279,7 +279,8 @@ def sla_rows(card: RateCard, package: Package, first_day: dt.date,
             "priority": example.priority, "requested": requested, "response": response}
         if resolved:
             sentence += _(" and resolved by %(resolution)s") % {"resolution": resolved}
-        rows.append(SlaRow(example.priority, requested, response, resolved, sentence + "."))
+        rows.append(SlaRow(example.priority, requested, response, resolved,
+                           full_stop(sentence)))
     return rows
 
 

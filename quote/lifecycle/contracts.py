@@ -208,7 +208,7 @@ def check_contract(session: Session, book: RateBook, values: Mapping[str, str | 
             errors.append(FieldError("card_version", N_(
                 "no version of %(card)s is in force on the term start %(date)s; name the "
                 "version the contract was sold on"),
-                {"card": card_id, "date": term_start.isoformat()}))
+                {"card": card_id, "date": term_start}))
     if loaded is not None and text["package"] and loaded.card.package(text["package"]) is None:
         errors.append(FieldError("package", N_("unknown package; this rate card offers "
                                                "%(known)s"),

@@ -155,7 +155,7 @@ def _csv(filters: OfferFilters, locale: str) -> Response:
         header = [gettext("Offer"), gettext("Issued on"), gettext("Valid until"),
                   gettext("Status"), gettext("Customer"), gettext("Package"),
                   gettext("Line"), gettext("Description"), gettext("Amount"),
-                  gettext("Currency"), gettext("Net"), gettext("Tax"), gettext("Total"),
+                  gettext("Currency"), gettext("Net"), gettext("VAT"), gettext("Total"),
                   gettext("Accepted on"), gettext("Accepted by"), gettext("Position"),
                   gettext("Purchase order")]
         with store().session(read_only=True) as db:
@@ -187,7 +187,7 @@ def _schedule_csv(filters: OfferFilters, locale: str) -> Response:
         header = [gettext("Offer"), gettext("Status"), gettext("Customer"),
                   gettext("Contract"), gettext("Contract year"), gettext("Starts on"),
                   gettext("Ends on"), gettext("Due on"), gettext("Amount"), gettext("Discount"),
-                  gettext("Net"), gettext("Tax"), gettext("Total"), gettext("Currency")]
+                  gettext("Net"), gettext("VAT"), gettext("Total"), gettext("Currency")]
         with store().session(read_only=True) as db:
             rows = list(schedule_rows(db, filters, today=today()))
         statuses = {status: status_name(status) for status in STATUSES}

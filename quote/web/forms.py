@@ -27,7 +27,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..core.errors import N_, FieldError
 from ..core.tax import normalized_vat_id
-from .i18n import AmountEntryError, format_amount_for_entry, parse_local_amount
+from .i18n import AmountEntryError, error_text, format_amount_for_entry, parse_local_amount
 
 MAX_ROWS = 100
 
@@ -229,7 +229,7 @@ def read_form(form: QuoteForm, page_language: str, staff: bool,
 def place_errors(form: QuoteForm, reading: Reading, errors: list[FieldError]) -> None:
     """Put the core's errors next to the fields they name (in the page's language)."""
     for error in errors:
-        reading.add(field_id(form, error.field, reading.rows), error.translated(gettext))
+        reading.add(field_id(form, error.field, reading.rows), error_text(error))
 
 
 def field_id(form: QuoteForm, path: str, rows: list[int]) -> str | None:

@@ -141,7 +141,8 @@ def test_the_billing_schedule_export_has_a_row_per_contract_year(app, users, sig
         'attachment; filename="billing-schedule-')
     header, *rows = rows_of(response, ";")
     assert header == ["Angebot", "Status", "Kunde", "Vertrag", "Vertragsjahr", "Beginn", "Ende",
-                      "Fällig am", "Betrag", "Rabatt", "Netto", "Steuer", "Gesamt", "Währung"]
+                      "Fällig am", "Betrag", "Rabatt", "Nettobetrag", "USt.", "Gesamtbetrag",
+                      "Währung"]
     assert [row[4:] for row in rows if row[0] == number] == [
         ["1", "01.01.2026", "31.12.2026", "01.01.2026", "2400,00", "0,00", "2400,00", "0,00",
          "2400,00", "EUR"],
