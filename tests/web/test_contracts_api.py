@@ -327,7 +327,7 @@ def test_a_top_up_after_the_end_offers_reinstatement(call, contract):
                 json={"additions": [{"date": "2029-01-01", "license_value": "100"}]})
     assert late.status_code == 422
     assert late.json["errors"] == [{"field": "additions.0.date", "message": (
-        "the contract ended on 2028-12-31: a top-up is no longer possible; price a "
+        "the contract ended on 31 December 2028: a top-up is no longer possible; price a "
         "reinstatement instead")}]
     ended = contract(company="Alt AG", term_start="2022-01-01")
     refused = call("POST", f"/contracts/{ended}/top-up/preview?lang=de", "sales", json=MORE)
