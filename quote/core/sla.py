@@ -58,7 +58,7 @@ from .describe import full_stop, moment, service_hours_text, zone_text
 from .errors import N_, FieldError, QuoteInputError
 from .pricing import resolve_card
 from .rates import WEEKDAYS, Duration, Package, RateCard, ServiceHours
-from .request import field_errors
+from .request import field_errors, out_of_bounds
 from .terms import duration_text
 from .zones import UTC, to_instant, to_local, utc_offset_text
 
@@ -306,7 +306,7 @@ def _aware(value: object) -> dt.datetime:
     if moment_.tzinfo is None or moment_.utcoffset() is None:
         raise ValueError(N_('needs its UTC offset, such as "2026-12-24T17:45+01:00"'))
     if not EARLIEST.year <= moment_.year <= LATEST.year:
-        raise ValueError(N_("must lie between 2000-01-01 and 2099-12-31"))
+        raise out_of_bounds()
     return moment_
 
 
