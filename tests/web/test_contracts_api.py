@@ -333,7 +333,7 @@ def test_a_top_up_after_the_end_offers_reinstatement(call, contract):
     refused = call("POST", f"/contracts/{ended}/top-up/preview?lang=de", "sales", json=MORE)
     assert refused.status_code == 409
     assert refused.json["errors"][0]["field"] == ""
-    assert "2024-12-31" in refused.json["errors"][0]["message"]
+    assert "31. Dezember 2024" in refused.json["errors"][0]["message"]
     # its reinstatement from 2026-02-01 for a year: 2,400.00 × 396/365 back-support for
     # 2025-01-01 to 2026-01-31 (2,603.84), 20 % fee (520.77), the new year 2,400.00
     reinstated = call("POST", f"/contracts/{ended}/reinstatement/preview", "sales",
