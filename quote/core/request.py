@@ -92,6 +92,12 @@ def json_number(text: str) -> int | float:
 
 
 def _amount(value: object) -> Decimal:
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value):
+        # the usual case, written as it should be: only the bound is left to check
+        number = Decimal(value)
+        if number > MAX_AMOUNT:
+            raise ValueError(N_("must be at most 999999999999"))
+        return number
     if isinstance(value, (bool, float)):
         raise ValueError(N_(
             'write amounts as decimal strings such as "12000.50"; '
