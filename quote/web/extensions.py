@@ -11,7 +11,6 @@ import json
 import time
 from functools import lru_cache
 
-import flask_limiter._limits
 from flask import Flask, Response, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
@@ -62,18 +61,26 @@ def check_limits_once(app: Flask) -> None:
     are all on routes; ``RATELIMIT_DEFAULT`` or ``RATELIMIT_APPLICATION`` would add
     some), the hook checks nothing and is taken out.
     """
-    manager = limiter.limit_manager
-    if (manager._default_limits or manager._application_limits  # noqa: SLF001
-            or manager._blueprint_limits or limiter._meta_limits):  # noqa: SLF001
-        return
+    manager = getattr(limiter, "limit_manager", None)
+    hook = getattr(limiter, "_check_request_limit", None)
+    wider = ("_default_limits", "_application_limits", "_blueprint_limits")
+    if (manager is None or hook is None
+            or any(getattr(manager, name, True) for name in wider)
+            or getattr(limiter, "_meta_limits", True)):
+        return  # a Flask-Limiter that works differently keeps its own hook
     hooks = app.before_request_funcs.get(None, [])
-    app.before_request_funcs[None] = [hook for hook in hooks
-                                      if hook != limiter._check_request_limit]  # noqa: SLF001
+    app.before_request_funcs[None] = [each for each in hooks if each != hook]
 
 
 # Flask-Limiter reads a route's limit from the configuration on every request ("120 per
 # minute") and parses it again each time; the few limit strings the app has are parsed once.
-flask_limiter._limits.parse_many = lru_cache(maxsize=64)(lambda text: tuple(parse_many(text)))
+# (A Flask-Limiter without this module keeps parsing them itself.)
+try:
+    from flask_limiter import _limits as limiter_internals
+except ImportError:  # pragma: no cover - depends on the installed Flask-Limiter
+    limiter_internals = None
+if callable(getattr(limiter_internals, "parse_many", None)):
+    limiter_internals.parse_many = lru_cache(maxsize=64)(lambda text: tuple(parse_many(text)))
 
 
 class SessionInterface(SecureCookieSessionInterface):

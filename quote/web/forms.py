@@ -31,6 +31,7 @@ from ..core.errors import N_, FieldError
 from ..core.tax import normalized_vat_id
 from .i18n import (
     AmountEntryError,
+    error_text,
     format_amount_for_entry,
     parse_local_amount,
     unfinished_amount,
@@ -117,8 +118,8 @@ def speak_to_customers(form: QuoteForm, cards, language: str) -> None:
     form.rate_card.choices = vendors
     form.deployment.label.text = gettext("Your licenses")
     form.deployment.choices = [
-        SelectChoice("on_site", gettext("Bought (on-site)")),
-        SelectChoice("on_demand", gettext("A subscription (on-demand)"))]
+        SelectChoice("on_site", gettext("On-site licenses you bought")),
+        SelectChoice("on_demand", gettext("An on-demand subscription"))]
     form.environments.label.text = gettext("Number of environments")
 
 
@@ -308,7 +309,7 @@ def place_errors(form: QuoteForm, reading: Reading, errors: list[FieldError]) ->
     named = labels(form)
     for error in errors:
         at = field_id(form, error.field, reading.rows)
-        message = error.translated(gettext)
+        message = error_text(error)
         label = named.get(at)
         reading.add(at, message, named=f"{label}: {message}" if label else None)
 

@@ -127,8 +127,8 @@ def test_remove_buttons_name_their_addition(client):
     page = text_of(client.get("/?lang=de"))
     for number in (1, 2, 3):
         assert re.search(rf'<button type="button" class="secondary remove-row" data-remove-row '
-                         rf'hidden\s+aria-label="Zusatz {number} entfernen">Entfernen</button>',
-                         page)
+                         rf'hidden\s+aria-label="Erweiterung {number} entfernen">'
+                         rf'Entfernen</button>', page)
 
 
 @pytest.mark.parametrize(("language", "line"), [

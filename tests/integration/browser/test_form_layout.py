@@ -131,7 +131,7 @@ def test_on_a_phone_the_total_stays_in_sight_and_follows_the_live_price(open_pag
     price_business(page, live_server, "de", "12.000,50")
     expect(page.locator("#total")).to_have_text(f"2.400,10{NBSP}€")
     expect(page.locator("#summary-amount")).to_have_text(f"2.400,10{NBSP}€")
-    expect(page.locator("#summary-label")).to_have_text("Gesamt vor Steuern")
+    expect(page.locator("#summary-label")).to_have_text("Gesamtbetrag ohne USt.")
     expect(page.locator("#license_value")).to_be_in_viewport()
     expect(bar).to_be_in_viewport()  # while the field being typed in is in view too
     assert bar.bounding_box()["y"] + bar.bounding_box()["height"] <= PHONE["height"]
@@ -194,11 +194,11 @@ def test_remove_buttons_name_their_addition_after_renumbering(open_page, live_se
     page.click("#add-row")
     rows = page.locator("#addition-rows [data-row]")
     expect(rows).to_have_count(3)
-    expect(page.get_by_role("button", name="Zusatz 3 entfernen")).to_be_visible()
-    page.get_by_role("button", name="Zusatz 1 entfernen").click()
+    expect(page.get_by_role("button", name="Erweiterung 3 entfernen")).to_be_visible()
+    page.get_by_role("button", name="Erweiterung 1 entfernen").click()
     expect(rows).to_have_count(2)
-    expect(page.get_by_role("button", name="Zusatz 2 entfernen")).to_be_visible()
-    expect(page.get_by_role("button", name="Zusatz 3 entfernen")).to_have_count(0)
+    expect(page.get_by_role("button", name="Erweiterung 2 entfernen")).to_be_visible()
+    expect(page.get_by_role("button", name="Erweiterung 3 entfernen")).to_have_count(0)
 
 
 def test_the_page_states_the_added_license_value(open_page, live_server):
