@@ -140,7 +140,7 @@ def test_on_a_phone_the_total_stays_in_sight_and_follows_the_live_price(open_pag
     expect(page.locator("#summary-amount")).to_have_text(f"4.800,00{NBSP}€")
     page.fill("#customer-country", "Deutschland")
     expect(page.locator("#summary-amount")).to_have_text(f"5.712,00{NBSP}€")  # 19 % VAT
-    expect(page.locator("#summary-label")).to_have_text("Gesamt")
+    expect(page.locator("#summary-label")).to_have_text("Gesamtbetrag")
 
     page.click("#summary-details")
     expect(page.locator("#result")).to_be_in_viewport()
