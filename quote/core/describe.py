@@ -143,6 +143,20 @@ def _days_and_hours(hours: ServiceHours, language: str, zone: str) -> str:
 
 DEPLOYMENTS = {"on_site": N_("on-site licenses"), "on_demand": N_("on-demand subscription")}
 
+# What kind of charge a line is, in a word or two (an export's "Kind" column); "discount"
+# is the offer's own discount, which exports show as a line of its own.
+LINE_KINDS = {
+    "support": N_("Support"),
+    "environment": N_("Extra environments"),
+    "addition": N_("Additional licenses"),
+    "points": N_("Support points"),
+    "uplift": N_("Price escalation"),
+    "prepayment_discount": N_("Prepayment discount"),
+    "back_support": N_("Back-support"),
+    "reinstatement_fee": N_("Reinstatement fee"),
+    "discount": N_("Discount"),
+}
+
 
 class Describer:
     """Formats texts for one language."""
@@ -164,6 +178,10 @@ class Describer:
 
     def deployment(self, deployment: str) -> str:
         return self._(DEPLOYMENTS[deployment])
+
+    def line_kind(self, code: str) -> str:
+        """The kind of a line's charge in words ("Additional licenses" for ``addition``)."""
+        return self._(LINE_KINDS[code])
 
     # -- descriptions ---------------------------------------------------
 
@@ -205,6 +223,10 @@ class Describer:
 
     def reinstatement_fee(self) -> str:
         return self._("Reinstatement fee")
+
+    def discount(self, discount_percent: Decimal) -> str:
+        """The offer's discount as a line: "Discount 5 %"."""
+        return self._("Discount %(percent)s", percent=percent(discount_percent, self.language))
 
     def points(self, count: int, card: RateCard) -> str:
         assert card.points is not None
@@ -308,25 +330,30 @@ def describe_line(line, card: RateCard, package: Package, deployment: str, years
     """(description, explanation) of a priced line in ``language``; amounts in ``currency``
     (the quote's; default: the card's first)."""
     words = describer(language, currency or card.currency)
+    return (line_description(line, card, package, deployment, years, language,
+                             currency=currency), words.explain(line.explanation))
+
+
+def line_description(line, card: RateCard, package: Package, deployment: str, years: int,
+                     language: str, *, currency: str | None = None) -> str:
+    """The description of a priced line in ``language`` (``describe_line`` without the
+    explanation)."""
+    words = describer(language, currency or card.currency)
     e = line.explanation
     if line.code == "support":
-        description = words.support(package, deployment if card.license_value else None,
-                                    years)
-    elif line.code == "environment" and line.date is None:
-        description = words.environments(e.quantity)
-    elif line.code == "environment":
-        description = words.added_environments(e.quantity, line.date)
-    elif line.code == "addition":
-        description = words.addition(line.date)
-    elif line.code == "uplift":
-        description = words.uplift(e.year)
-    elif line.code == "prepayment_discount":
-        description = words.prepayment_discount(e.years)
-    elif line.code == "back_support":
-        description = words.back_support(e.periods[0].start, e.periods[-1].end)
-    elif line.code == "reinstatement_fee":
-        description = words.reinstatement_fee()
-    else:
-        description = words.points(e.quantity, card)
-    return description, words.explain(e)
-
+        return words.support(package, deployment if card.license_value else None, years)
+    if line.code == "environment" and line.date is None:
+        return words.environments(e.quantity)
+    if line.code == "environment":
+        return words.added_environments(e.quantity, line.date)
+    if line.code == "addition":
+        return words.addition(line.date)
+    if line.code == "uplift":
+        return words.uplift(e.year)
+    if line.code == "prepayment_discount":
+        return words.prepayment_discount(e.years)
+    if line.code == "back_support":
+        return words.back_support(e.periods[0].start, e.periods[-1].end)
+    if line.code == "reinstatement_fee":
+        return words.reinstatement_fee()
+    return words.points(e.quantity, card)

@@ -65,10 +65,13 @@ from .finance import (
     ExportRow,
     OfferFilters,
     OfferPage,
+    OfferRow,
     ScheduleRow,
     export_rows,
     list_offers,
+    offer_rows,
     schedule_rows,
+    snapshot_cards,
 )
 from .migrate import migrate
 from .models import (
@@ -133,7 +136,8 @@ __all__ = [
     "BatchDraft", "DocumentChanged", "InvalidResponse", "OfferResponse", "Respondent",
     "acceptance_of", "check_respondent", "decline", "record_response", "response_of",
     "Contact", "Contract", "ContractEvent", "ContractPage", "ContractTerms", "CurrencyTotals",
-    "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow", "ScheduleRow",
+    "Customer", "CustomerData", "CustomerPage", "DuplicateEmail", "ExportRow", "OfferRow",
+    "ScheduleRow",
     "IdempotencyConflict", "IllegalTransition", "InboxPage", "InvalidPhone",
     "InvalidCustomer", "InvalidDraft",
     "InvalidEmail", "InvalidInput", "InvalidRole", "Issued", "NewContact", "Offer",
@@ -143,7 +147,7 @@ __all__ = [
     "check_customer", "contract_by_number", "contract_history", "contracts_due",
     "country_code", "create_api_token", "create_store_engine", "database_url",
     "disable_user", "draw_contract_numbers", "due_keys", "event_of_offer", "export_rows",
-    "schedule_rows",
+    "offer_rows", "schedule_rows", "snapshot_cards",
     "find_by_number", "find_by_token", "find_contract", "find_customers", "find_user",
     "forget_pdfs", "inbox_count", "list_inbox", "mark_seen", "set_phone",
     "format_contract_number", "get_contract", "get_customer", "get_offer",

@@ -247,7 +247,7 @@ def new_contract():
     try:
         amount = parse_local_amount(form.license_value.data or "", language)
     except AmountEntryError as exc:
-        problems["license_value"] = [exc.translated(gettext)]
+        problems["license_value"] = [exc.translated(gettext, str(form.license_value.label.text))]
         amount = None
     card = rates().latest(values.get("rate_card", ""))
     if amount is None and card is not None and not card.card.license_value:

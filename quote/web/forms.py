@@ -8,6 +8,7 @@ the field they name. Empty addition rows are ignored.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
@@ -27,9 +28,15 @@ from wtforms.fields.choices import SelectChoice
 
 from ..core.errors import N_, FieldError
 from ..core.tax import normalized_vat_id
-from .i18n import AmountEntryError, format_amount_for_entry, parse_local_amount
+from .i18n import (
+    AmountEntryError,
+    format_amount_for_entry,
+    parse_local_amount,
+    unfinished_amount,
+)
 
 MAX_ROWS = 100
+ADDITION_ROW = re.compile(r"additions-(\d+)-")
 
 
 class AdditionForm(Form):
@@ -103,12 +110,20 @@ class Reading:
     problems: dict[str, list[str]] = field(default_factory=dict)  # field id -> messages
     general: list[str] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # request addition index -> form row
+    # what the error summary lists: (field id, message naming the field)
+    summary: list[tuple[str, str]] = field(default_factory=list)
+    # fields whose entry more typing could still make right ("12.", "12 0", nothing yet)
+    unfinished: set[str] = field(default_factory=set)
+    notice: str | None = None  # not a problem: something the page says about the form
 
-    def add(self, field_id: str | None, message: str) -> None:
+    def add(self, field_id: str | None, message: str, named: str | None = None) -> None:
+        """``message`` at ``field_id``; ``named`` is the same as a sentence naming the
+        field, for the summary (when ``message`` does not name it itself)."""
         if field_id is None:
             self.general.append(message)
         else:
             self.problems.setdefault(field_id, []).append(message)
+            self.summary.append((field_id, named or message))
 
 
 def read_form(form: QuoteForm, page_language: str, staff: bool,
@@ -146,11 +161,15 @@ def read_form(form: QuoteForm, page_language: str, staff: bool,
         try:
             value = parse_local_amount(f.data or "", entry_language)
         except AmountEntryError as exc:
-            reading.add(f.id, exc.translated(gettext))
+            reading.add(f.id, exc.translated(gettext, label_of(f)))
+            if unfinished_amount(f.data or "", entry_language):
+                reading.unfinished.add(f.id)
             return
         if value is None:
             if required:
-                reading.add(f.id, gettext("Please enter an amount."))
+                reading.unfinished.add(f.id)
+                reading.add(f.id, gettext("Please enter an amount in “%(field)s”.",
+                                          field=label_of(f)))
             return
         key_target[key] = format(value, "f")  # plain digits, never an exponent
         f.data = format_amount_for_entry(value, page_language)
@@ -159,10 +178,13 @@ def read_form(form: QuoteForm, page_language: str, staff: bool,
         text = (f.data or "").strip()
         if not text:
             if required:
-                reading.add(f.id, gettext("Please enter a number."))
+                reading.unfinished.add(f.id)
+                reading.add(f.id, gettext("Please enter a number in “%(field)s”.",
+                                          field=label_of(f)))
             return
         if not (text.isascii() and text.isdigit()) or len(text) > 9:
-            reading.add(f.id, gettext("Please enter a whole number such as 2."))
+            reading.add(f.id, gettext("“%(field)s” takes a whole number such as 2.",
+                                      field=label_of(f)))
             return
         key_target[key] = int(text)
 
@@ -170,12 +192,15 @@ def read_form(form: QuoteForm, page_language: str, staff: bool,
         text = (f.data or "").strip()
         if not text:
             if required:
-                reading.add(f.id, gettext("Please enter a date."))
+                reading.unfinished.add(f.id)
+                reading.add(f.id, gettext("Please enter a date in “%(field)s”.",
+                                          field=label_of(f)))
             return
         try:
             dt.date.fromisoformat(text)
         except ValueError:
-            reading.add(f.id, gettext("Please enter a date such as 2026-03-01."))
+            reading.add(f.id, gettext("“%(field)s” takes a date such as 2026-03-01.",
+                                      field=label_of(f)))
             return
         key_target[key] = text
 
@@ -226,10 +251,46 @@ def read_form(form: QuoteForm, page_language: str, staff: bool,
     return reading
 
 
+def summary_of(reading: Reading) -> list[tuple[str, str]]:
+    """The error summary's entries: (field id, sentence); an addition row's fields
+    say which row."""
+    entries = []
+    for at, text in reading.summary:
+        row = ADDITION_ROW.match(at)
+        if row:
+            text = gettext("Addition %(number)s", number=int(row.group(1)) + 1) + ": " + text
+        entries.append((at, text))
+    return entries
+
+
+def label_of(f) -> str:
+    """A field's label as the page shows it, to name the field in a message."""
+    return str(f.label.text)
+
+
 def place_errors(form: QuoteForm, reading: Reading, errors: list[FieldError]) -> None:
     """Put the core's errors next to the fields they name (in the page's language)."""
+    named = labels(form)
     for error in errors:
-        reading.add(field_id(form, error.field, reading.rows), error.translated(gettext))
+        at = field_id(form, error.field, reading.rows)
+        message = error.translated(gettext)
+        label = named.get(at)
+        reading.add(at, message, named=f"{label}: {message}" if label else None)
+
+
+def labels(form) -> dict[str, str]:
+    """Every field's id and its label."""
+    found = {}
+    for f in form:
+        if f.type == "FieldList":
+            for entry in f.entries:
+                found.update({sub.id: label_of(sub) for sub in entry.form})
+        elif f.type == "FormField":
+            found.update({sub.id: label_of(sub) for sub in f.form})
+        elif f.type not in ("CSRFTokenField", "HiddenField"):
+            found[f.id] = label_of(f)
+    found["additions"] = gettext("Additions during the term")
+    return found
 
 
 def field_id(form: QuoteForm, path: str, rows: list[int]) -> str | None:
@@ -329,4 +390,4 @@ class ConfirmForm(FlaskForm):
 
 
 __all__ = ["N_", "AcceptForm", "ConfirmForm", "ContractForm", "DeclineForm", "OnBehalfForm",
-           "QuoteForm", "Reading", "place_errors", "read_form"]
+           "QuoteForm", "Reading", "place_errors", "read_form", "summary_of"]

@@ -3,13 +3,16 @@
 The page language comes from ``?lang=`` (remembered in the session by the
 public pages), then the session, then the browser's Accept-Language.
 
-Numbers typed into the form are read in the page's language and never
-guessed: "12.000,50" (de), "12 000,50" (ru; also with a no-break or narrow
-no-break space) and "12,000.50" (en) are the same amount. A grouping
-separator in the wrong place ("1.5" in German) or a character the language
-does not use for numbers ("12.000,50" in Russian) is refused with a message.
-In English "12.000" is twelve with three decimals (and refused for EUR by the
-pricing core): a dot is always the decimal point there.
+Numbers typed into the form are read as people type them, and never guessed:
+"12.000,50" and "12 000,50" (de), "12 000,50" (ru; also with a no-break or
+narrow no-break space) and "12,000.50" or "12 000.50" (en) are the same
+amount. A space always groups digits; where a dot and a comma both appear, the
+last one is the decimal mark; a lone dot or comma is the decimal mark unless
+three digits follow it ("12000.50" and "7,5" are read in every language). With
+three digits after it, a lone mark groups where the page's language groups
+with it ("12.000" in German is twelve thousand); elsewhere it could be read two
+ways ("12.000" in English), and the message asks which was meant, naming both
+in the page's language. Every message is a sentence that names the field.
 """
 
 from __future__ import annotations
@@ -17,13 +20,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from babel.numbers import (
-    NumberFormatError,
-    format_decimal,
-    get_decimal_symbol,
-    get_group_symbol,
-    parse_decimal,
-)
+from babel.numbers import format_decimal, get_group_symbol
 from flask import has_request_context, request, session
 from flask_babel import Babel
 
@@ -34,21 +31,24 @@ from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "ru": "Русский"}
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009\u2007]")
+_MINUS = "-\u2212\u2012\u2013"
+_NUMBER = re.compile(r"[0-9]+(?:[ .,][0-9]+)*")
 EXAMPLE = Decimal("12000.50")
 MAX_ENTRY_DECIMALS = 4
 
 
 class AmountEntryError(ValueError):
-    """A typed number that cannot be read; ``template`` is marked for translation."""
+    """A typed number that cannot be read; ``template`` is marked for translation and
+    names the field as ``%(field)s``."""
 
     def __init__(self, template: str, **params):
         self.template = template
         self.params = params
-        super().__init__(template % params if params else template)
+        super().__init__(template % {"field": "", **params})
 
-    def translated(self, gettext) -> str:
-        text = gettext(self.template)
-        return text % self.params if self.params else text
+    def translated(self, gettext, field: str) -> str:
+        """The message in the active language, naming ``field`` (its label)."""
+        return gettext(self.template) % {"field": field, **self.params}
 
 
 def example_amount(language: str) -> str:
@@ -59,44 +59,108 @@ def example_amount(language: str) -> str:
 def parse_local_amount(text: str, language: str) -> Decimal | None:
     """The amount typed as ``text`` in ``language``; None for an empty entry.
 
-    Raises ``AmountEntryError`` for anything that is not unambiguously a
-    non-negative number written the way ``language`` writes numbers.
+    Raises ``AmountEntryError`` for anything that is not a non-negative number, or
+    that could be read two ways (the error then names both readings).
     """
-    locale = locale_of(language)
-    entry = text.strip()
+    entry = _SPACES.sub(" ", text.strip())
     if not entry:
         return None
-    decimal_symbol = get_decimal_symbol(locale)
-    group_symbol = get_group_symbol(locale)
-    if _SPACES.match(group_symbol):
-        entry = _SPACES.sub(group_symbol, entry)
-    allowed = set("0123456789") | {decimal_symbol, group_symbol}
-    if entry.startswith("-"):
-        raise AmountEntryError(N_("must not be negative"))
-    if any(char not in allowed for char in entry) or not entry[0].isdigit() \
-            or not entry[-1].isdigit():
-        raise AmountEntryError(N_("is not a number; write it like %(example)s"),
-                          example=example_amount(language))
-    if entry.count(decimal_symbol) > 1:
-        raise AmountEntryError(N_("is not a number; write it like %(example)s"),
-                          example=example_amount(language))
-    try:
-        value = parse_decimal(entry, locale=locale, strict=True)
-    except NumberFormatError:
+    if entry[0] in _MINUS and _NUMBER.fullmatch(entry[1:].lstrip()):
+        raise AmountEntryError(N_("“%(field)s” must not be negative."))
+    if not _NUMBER.fullmatch(entry):
+        raise AmountEntryError(N_("“%(field)s” is not a number. Write it like %(example)s."),
+                               example=example_amount(language))
+    digits = re.split(r"[ .,]", entry)
+    marks = re.findall(r"[ .,]", entry)
+    decimal_mark = _decimal_mark(entry, marks, digits, language)
+    if decimal_mark is None:
+        whole, fraction = digits, ""
+    else:
+        whole, fraction = digits[:-1], digits[-1]
+    if not _grouped_in_threes(whole):
         raise AmountEntryError(
-            N_("is ambiguous: the separators are not where they belong; "
-               "write it like %(example)s"), example=example_amount(language),
-        ) from None
-    return _within_entry_bounds(value)
+            N_("The separators in “%(field)s” are not where they belong. "
+               "Write it like %(example)s."), example=example_amount(language))
+    return _within_entry_bounds(Decimal("".join(whole) + ("." + fraction if fraction else "")),
+                                language)
 
 
-def _within_entry_bounds(value: Decimal) -> Decimal:
+def unfinished_amount(text: str, language: str) -> bool:
+    """Whether ``text`` could still become an amount as more digits are typed ("12.",
+    "12 0", or nothing yet): a field being typed into shows no error for it."""
+    for more in ("0", "00", "000", "0000"):
+        try:
+            parse_local_amount(text + more, language)
+        except AmountEntryError:
+            continue
+        return True
+    return False
+
+
+def _decimal_mark(entry: str, marks: list[str], digits: list[str],
+                  language: str) -> str | None:
+    """Which mark of ``entry`` is its decimal mark (None: it has none).
+
+    A space always groups. Where both a dot and a comma appear, the last is the
+    decimal mark. A lone dot or comma is the decimal mark unless exactly three digits
+    follow it and what comes before could be a group; then it groups where the page's
+    language groups with it ("12.000" in German), and in any other language the entry
+    can be read two ways ("12.000" in English: twelve, or twelve thousand).
+    """
+    points = [mark for mark in marks if mark in ".,"]
+    if not points:
+        return None
+    last = points[-1]
+    if len(set(points)) == 2:
+        if points.count(last) > 1 or marks[-1] != last:
+            raise AmountEntryError(
+                N_("The separators in “%(field)s” are not where they belong. "
+                   "Write it like %(example)s."), example=example_amount(language))
+        return last
+    if len(points) > 1:
+        return None  # "1.000.000": a mark seen twice groups
+    if marks[-1] != last:  # "12,000 000"
+        return None
+    if len(digits[-1]) != 3 or not _grouped_in_threes(digits):
+        return last
+    if last == get_group_symbol(locale_of(language)):
+        return None
+    grouped = Decimal("".join(digits))
+    point = Decimal("".join(digits[:-1]) + "." + digits[-1])
+    raise AmountEntryError(
+        N_("“%(entry)s” in “%(field)s” can be read two ways: did you mean %(grouped)s or "
+           "%(point)s?"), entry=entry, grouped=format_amount_for_entry(grouped, language),
+        point=_unmistakable(point, language))
+
+
+def _unmistakable(value: Decimal, language: str) -> str:
+    """``value`` (which has three decimals) written so that it cannot be read as a
+    thousands group: without its trailing zeros ("12" for 12.000), or with four
+    decimals ("1,2340")."""
+    shorter = value.normalize()
+    if -shorter.as_tuple().exponent == 3:
+        shorter = shorter.quantize(Decimal("0.0001"))
+    return format_amount_for_entry(shorter, language)
+
+
+def _grouped_in_threes(parts: list[str]) -> bool:
+    """Whether ``parts`` (digit runs between grouping marks) are a number's groups: a
+    first group of one to three digits (no leading zero unless it is 0 alone), then
+    groups of three."""
+    if len(parts) == 1:
+        return True
+    first = parts[0]
+    return 1 <= len(first) <= 3 and first[0] != "0" and all(len(p) == 3 for p in parts[1:])
+
+
+def _within_entry_bounds(value: Decimal, language: str) -> Decimal:
     """``value`` if it has at most 12 whole digits and 4 decimals (what any amount or
     percentage can have); bounded here, before anything formats it again."""
     if value > MAX_AMOUNT:
-        raise AmountEntryError(N_("must be at most 999999999999"))
+        raise AmountEntryError(N_("“%(field)s” must be at most %(largest)s."),
+                               largest=format_amount_for_entry(MAX_AMOUNT, language))
     if -value.as_tuple().exponent > MAX_ENTRY_DECIMALS:
-        raise AmountEntryError(N_("must have at most 4 decimals"))
+        raise AmountEntryError(N_("“%(field)s” can have at most 4 decimals."))
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, session
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from wtforms.fields.choices import SelectChoice
 
 from ..core.catalog import LoadedCard
@@ -18,7 +18,7 @@ from ..core.tax import tax_label, tax_note
 from ..i18n import LANGUAGES
 from .auth import can
 from .extensions import limit, rates, today
-from .forms import PUBLIC_KINDS, QuoteForm, Reading, place_errors, read_form
+from .forms import PUBLIC_KINDS, QuoteForm, Reading, place_errors, read_form, summary_of
 from .i18n import current_language, example_amount
 from .pdfs import draft_pdf_response, pdf_limits, refuse_when_busy
 from .present import comparison, hours_text, lines_in
@@ -105,8 +105,19 @@ def _cards_data(language: str) -> str:
 
 
 def price_form(form: QuoteForm, language: str):
-    """(reading, request, result, loaded) for a submitted form; result None on errors."""
+    """(reading, request, result, loaded) for a submitted form; result None on errors,
+    and when the rate card was changed without the page's script: the page then shows
+    the new card's packages and asks for one (``reading.notice``)."""
     selected = selected_card(form)
+    own_version = (form.rate_card_version.data or "").strip()  # a contract's, staff only
+    if selected is not None and selected.card.packages and not own_version and (
+            form.package.data or "") not in {package.id for package in selected.card.packages}:
+        form.package.data = selected.card.packages[0].id
+        reading = Reading(data=None)
+        reading.notice = gettext(
+            "The package list now shows the packages of “%(card)s”. Choose one, then "
+            "calculate again.", card=selected.card.name(language))
+        return reading, None, None, None
     reading = read_form(form, language, discount_allowed(),
                         license_value=selected is None or selected.card.license_value)
     if not discount_allowed() and any((request.form.get(name) or "").strip()
@@ -168,6 +179,7 @@ def render_form(form, reading, language: str, context: dict, status: int | None 
         status = 422 if reading.problems or reading.general else 200
     return render_template(
         "web/index.html", form=form, problems=reading.problems, general=reading.general,
+        summary=summary_of(reading), notice=reading.notice, quiet_errors=True,
         cards_data=_cards_data(language), example=example_amount(language),
         can_issue=can("issue"), can_request=not can("read"), revises=revises,
         **context,
@@ -190,7 +202,9 @@ def index():
     form = build_form(language)
     reading = Reading(data=None)
     context: dict = {}
-    switching = request.form.get("switch") == "1"
+    # a language chosen, or (without the page's script) a rate card's packages asked
+    # for: the form comes back filled in, without its errors
+    switching = request.form.get("switch") == "1" or request.form.get("action") == "card"
     if request.method == "POST":
         if _asks_for_pdf() and not switching:
             refuse_when_busy()
@@ -200,7 +214,7 @@ def index():
                 return draft_pdf_response(quote_request, lambda: (result, loaded))
             context = result_context(quote_request, result, loaded, language)
         if switching:
-            reading = Reading(data=None)
+            reading = Reading(data=None, notice=reading.notice)
     revises = request.form.get("revises") if can("issue") else None  # back from a review
     return render_form(form, reading, language, context, revises=revises or None)
 
@@ -212,12 +226,41 @@ def preview():
     language = current_language()
     form = build_form(language)
     reading, quote_request, result, loaded = price_form(form, language)
+    if "touched" in request.form:  # only what the user has been at is said to be wrong
+        _only_touched(reading, set(request.form["touched"].split()))
     html = ""
     if result is not None:
         html = render_template("web/_result.html",
                                **result_context(quote_request, result, loaded, language))
+        status = gettext("Price updated. Total: %(total)s.",
+                         total=money(result.total, result.currency, language))
+    else:
+        status = " ".join([*_problem_count(reading), *reading.general,
+                           *(text for _, text in summary_of(reading)),
+                           *([reading.notice] if reading.notice else [])])
     return jsonify({"problems": reading.problems, "general": reading.general, "html": html,
-                    "packages": [[c.value, c.label] for c in form.package.choices]})
+                    "packages": [[c.value, c.label] for c in form.package.choices],
+                    "status": status, "unfinished": sorted(reading.unfinished)})
+
+
+def _only_touched(reading: Reading, touched: set[str]) -> None:
+    """Keep the problems of the fields in ``touched`` (a list's own problem with any of
+    its rows): a field not yet reached is not wrong yet."""
+    def reached(at: str) -> bool:
+        return at in touched or (at == "additions"
+                                 and any(t.startswith("additions-") for t in touched))
+    reading.problems = {at: texts for at, texts in reading.problems.items() if reached(at)}
+    reading.summary = [(at, text) for at, text in reading.summary if reached(at)]
+    reading.unfinished &= touched
+
+
+def _problem_count(reading: Reading) -> list[str]:
+    """The error summary's heading, for the form's status announcement."""
+    if not reading.problems:
+        return []
+    return [ngettext("%(num)s entry needs correcting before the price can be shown:",
+                     "%(num)s entries need correcting before the price can be shown:",
+                     len(reading.problems))]
 
 
 

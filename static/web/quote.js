@@ -4,6 +4,17 @@
   var form = document.getElementById("quote-form");
   if (!form) { return; }
   var result = document.getElementById("result");
+  var resultBody = document.getElementById("result-body");
+  var staleNote = document.getElementById("stale-note");
+  var status = document.getElementById("form-status");
+  var summary = document.getElementById("error-summary");
+  var announced = "";
+  // The fields the user has been at: only their problems are shown while typing (and
+  // those the server found when the form was sent).
+  var touched = {};
+  form.querySelectorAll("[aria-invalid=true]").forEach(function (input) {
+    touched[input.id] = true;
+  });
   var rows = document.getElementById("addition-rows");
   var addButton = document.getElementById("add-row");
   var cards = JSON.parse(document.getElementById("cards-data").textContent);
@@ -13,6 +24,7 @@
   var pointsField = form.querySelector("[data-points-field]");
   var timer = null;
   var sequence = 0;
+  var inFlight = null;
 
   function setOptions(select, options) {
     var keep = select.value;
@@ -105,35 +117,65 @@
     box.hidden = general.length === 0;
   }
 
-  function preview() {
+  // One polite status region speaks for the form, and says a thing once.
+  function announce(text) {
+    if (text === announced) { return; }
+    announced = text;
+    status.textContent = text;
+  }
+
+  // While the entries are wrong, the figures shown are those of the previous input:
+  // the page says so in words, not only by dimming them.
+  function markStale(stale) {
+    var figures = stale && resultBody.querySelector("#total") !== null;
+    result.classList.toggle("stale", figures);
+    staleNote.hidden = !figures;
+    return figures;
+  }
+
+  // ``typing``: the id of the field the user paused in, still focused. What more
+  // typing could still make right there ("12.", "12 0") is not an error yet.
+  function preview(typing) {
     var mine = ++sequence;
     var body = new FormData(form);
+    body.append("touched", Object.keys(touched).join(" "));
     result.setAttribute("aria-busy", "true");
+    inFlight = window.AbortController ? new AbortController() : null;
     fetch(form.getAttribute("data-preview-url"), {
       method: "POST", body: body, credentials: "same-origin",
+      signal: inFlight ? inFlight.signal : undefined,
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (!response.ok) { throw new Error(response.status); }
       return response.json();
     }).then(function (data) {
       if (mine !== sequence) { return; }
+      if (typing && document.activeElement && document.activeElement.id === typing &&
+          data.unfinished.indexOf(typing) >= 0) { return; }
       showProblems(data.problems, data.general);
       if (data.html) {
-        result.innerHTML = data.html;
-        result.classList.remove("stale");
+        resultBody.innerHTML = data.html;
+        markStale(false);
+        // a new price is said when the user leaves the field, not at every pause
+        if (!typing) { announce(data.status); }
       } else {
-        result.classList.add("stale");
+        announce(data.status + (markStale(true) ? " " + staleNote.textContent : ""));
       }
     }).catch(function () {
-      if (mine === sequence) { result.classList.add("stale"); }
+      if (mine === sequence) { markStale(true); }
     }).finally(function () {
       if (mine === sequence) { result.removeAttribute("aria-busy"); }
     });
   }
 
-  function schedule() {
+  // Validate when the user pauses or leaves a field, not on every keystroke.
+  function schedule(event) {
     window.clearTimeout(timer);
-    timer = window.setTimeout(preview, 350);
+    if (event && event.target && event.target.id) { touched[event.target.id] = true; }
+    if (summary) { summary.hidden = true; }  // the summary was of the form as sent
+    var leaving = !event || event.type !== "input";
+    var typing = leaving ? null : event.target.id;
+    timer = window.setTimeout(function () { preview(typing); }, leaving ? 50 : 800);
   }
 
   // Parts of the form that only one kind of offer uses show with that kind.
@@ -149,11 +191,18 @@
   if (kindSelect) { kindSelect.addEventListener("change", kindChanged); }
   kindChanged();
 
+  // Sending the form (a language button, say) ends any preview under way: its answer
+  // would come too late for this page, and its session cookie after the new one.
+  form.addEventListener("submit", function () {
+    window.clearTimeout(timer);
+    sequence++;
+    if (inFlight) { inFlight.abort(); }
+  });
   cardSelect.addEventListener("change", cardChanged);
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   addButton.hidden = false;
-  addButton.addEventListener("click", function () { addRow(); schedule(); });
+  addButton.addEventListener("click", function () { addRow(); schedule(null); });
   rows.addEventListener("click", function (event) {
     var button = event.target.closest("[data-remove-row]");
     if (!button) { return; }
@@ -162,7 +211,7 @@
     button.closest("[data-row]").remove();
     renumber();
     addButton.focus();
-    schedule();
+    schedule(null);
   });
   // Without JavaScript the page offers a few blank rows; with it, rows come on
   // demand: keep the first row and every row that holds something.
@@ -174,23 +223,23 @@
   });
   renumber();
 
-  // Switching the language keeps everything typed: the form is sent along.
-  document.querySelectorAll("nav.languages a[data-lang]").forEach(function (link) {
-    link.addEventListener("click", function (event) {
+  // The summary of a form sent with errors links to the fields: following a link
+  // puts the cursor into the field.
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-field-link]");
+      var target = link && document.getElementById(link.getAttribute("data-field-link"));
+      if (!target) { return; }
       event.preventDefault();
-      var flag = document.createElement("input");
-      flag.type = "hidden";
-      flag.name = "switch";
-      flag.value = "1";
-      form.appendChild(flag);
-      form.setAttribute("action", link.href);
-      form.submit();
+      target.focus();
     });
-  });
+    if (document.activeElement !== summary) { summary.focus(); }
+  }
 
   var card = cards[cardSelect.value];
   if (card) { pointsField.hidden = !card.points; showLicenseFields(card); }
-  if (form.querySelector("#license_value").value || (card && !card.license_value)) {
-    schedule();
+  if (!summary && (form.querySelector("#license_value").value ||
+                   (card && !card.license_value))) {
+    schedule(null);
   }
 })();

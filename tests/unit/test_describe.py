@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import get_args
 
 import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency, format_percent
 
-from quote.core.describe import describe_line
+from quote.core.describe import LINE_KINDS, describe_line, describer
+from quote.core.result import LineCode
 
 from .helpers import bpm, priced
 
@@ -134,3 +136,13 @@ def test_a_zone_whose_offset_changed_says_when():
     # Moscow kept UTC+4 from 27 March 2011 and went back to UTC+3 on 26 October 2014
     assert zone_text("Europe/Moscow", "en", dt.date(2012, 1, 1), dt.date(2015, 12, 31)) == \
         "Moscow time, UTC+4, UTC+3 from 26 October 2014"
+
+
+def test_every_line_code_and_the_discount_have_a_kind_in_words():
+    assert set(LINE_KINDS) == set(get_args(LineCode)) | {"discount"}
+    assert [describer("de", "EUR").line_kind(code) for code in LINE_KINDS] == [
+        "Support", "Zusätzliche Umgebungen", "Zusätzliche Lizenzen", "Supportpunkte",
+        "Preisanpassung", "Vorauszahlungsrabatt", "Nachzahlung", "Wiederaufnahmegebühr",
+        "Rabatt"]
+    assert describer("ru", "EUR").line_kind("addition") == "Дополнительные лицензии"
+    assert describer("en", "EUR").discount(Decimal("5")) == "Discount 5%"

@@ -245,7 +245,9 @@ def test_the_api_shows_the_acceptance(client, app, public_offer, tokens):
 
 
 def _csv(client, locale: str) -> list[list[str]]:
-    data = client.get(f"/finance/offers?format=csv&locale={locale}").data.decode("utf-8-sig")
+    """The export of offers (a row each)."""
+    data = client.get(f"/finance/offers?format=csv&rows=offers&locale={locale}"
+                      ).data.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(data), delimiter=";" if locale == "de" else ","))
 
 
@@ -256,13 +258,13 @@ def test_the_finance_list_and_csv_show_the_acceptance(client, app, public_offer,
     client.post(f"{path}/accept", data=accept_fields(client.get(path).get_data(as_text=True)))
     finance = sign_in("finance")
     english = _csv(finance, "en")
-    assert english[0][13:] == ["Accepted on", "Accepted by", "Position", "Purchase order"]
+    assert english[0][16:] == ["Accepted on", "Accepted by", "Position", "Purchase order"]
     rows = {row[0]: row for row in english[1:]}
-    assert rows[number][13:] == ["2026-01-15", "Ada Lovelace", "CTO", "PO-4711"]
-    assert rows["Q-2026-000002"][13:] == ["", "", "", ""]
+    assert rows[number][16:] == ["2026-01-15", "Ada Lovelace", "CTO", "PO-4711"]
+    assert rows["Q-2026-000002"][16:] == ["", "", "", ""]
     german = _csv(finance, "de")
-    assert german[0][13:] == ["Angenommen am", "Angenommen von", "Funktion", "Bestellnummer"]
-    assert {row[0]: row for row in german[1:]}[number][13:] == [
+    assert german[0][16:] == ["Angenommen am", "Angenommen von", "Funktion", "Bestellnummer"]
+    assert {row[0]: row for row in german[1:]}[number][16:] == [
         "15.01.2026", "Ada Lovelace", "CTO", "PO-4711"]
     listing = finance.get("/finance/offers").get_data(as_text=True)
     row = re.search(rf'<tr data-number="{number}">(.*?)</tr>', listing, re.S).group(1)

@@ -19,7 +19,7 @@ def page_of(response) -> str:
 
 
 def errors_at(page: str, field_id: str) -> str:
-    match = re.search(rf'id="{re.escape(field_id)}-error" role="alert">([^<]*)<', page)
+    match = re.search(rf'id="{re.escape(field_id)}-error"(?: role="alert")?>([^<]*)<', page)
     return match.group(1) if match else ""
 
 

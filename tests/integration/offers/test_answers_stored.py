@@ -30,8 +30,8 @@ from quote.store import (
     Respondent,
     add_user,
     event_of_offer,
-    export_rows,
     find_by_number,
+    offer_rows,
     pdf_for,
     response_of,
     withdraw,
@@ -254,7 +254,7 @@ def test_the_finance_export_carries_the_acceptance(store, book):
     accepted, open_offer = issued(store, book), issued(store, book)
     accept(store, accepted)
     with store.session(read_only=True) as session:
-        rows = {row.number: row for row in export_rows(session, today=TODAY)}
+        rows = {row.number: row for row in offer_rows(session, today=TODAY)}
     row = rows[accepted.number]
     assert (row.status, row.accepted_on, row.accepted_by, row.accepted_position,
             row.purchase_order) == ("accepted", dt.date(2026, 1, 16), "Ada Lovelace", "CTO",
