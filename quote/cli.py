@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import resources
 from .core.catalog import RateFileError, load_rates
+from .core.describe import zone_city
 from .core.errors import QuoteInputError
 from .core.request import json_number, parse_request
 from .core.tax import TaxFileError, load_tax_rules
@@ -138,7 +139,8 @@ def cmd_sla(args) -> int:
         print(label % {"time": deadline.time.text})
         print(f"  {deadline.due.isoformat().replace('+00:00', 'Z')}  {deadline.text}")
         print("  " + _("customer's time (%(zone)s): %(time)s") % {
-            "zone": found.time_zone, "time": deadline.due_local.isoformat()})
+            "zone": zone_city(found.time_zone, args.lang),
+            "time": deadline.due_local.isoformat()})
     return EXIT_OK
 
 

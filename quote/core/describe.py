@@ -56,6 +56,12 @@ def day(value: dt.date, language: str) -> str:
     return format_date(value, format="long", locale=locale_of(language))
 
 
+def full_stop(text: str) -> str:
+    """``text`` ended as a sentence: with a period, unless it ends with one already (a
+    Russian date does: "с 1 января 2019 г.", never "г..")."""
+    return text if text.endswith(".") else text + "."
+
+
 def number(value: int | Decimal, language: str) -> str:
     if isinstance(value, int):
         return _whole_writer(language)(value)
@@ -84,10 +90,23 @@ def zone_text(zone: str, language: str, first: dt.date | None = None,
     return _zone_text(zone, language, first, last)
 
 
+@lru_cache(maxsize=256)
+def zone_city(zone: str, language: str) -> str:
+    """The city a time zone is named after, in ``language`` ("Moskau" for Europe/Moscow):
+    what a page says instead of the zone's IANA id. Anything but an IANA id (a fixed
+    offset such as "UTC+01:00") is returned as it is."""
+    if "/" not in zone:
+        return zone
+    try:
+        return get_timezone_location(zone, locale=locale_of(language), return_city=True)
+    except LookupError:
+        return zone
+
+
 @lru_cache(maxsize=1024)
 def _zone_text(zone: str, language: str, first: dt.date, last: dt.date) -> str:
     _ = translations(language).gettext
-    city = get_timezone_location(zone, locale=locale_of(language), return_city=True)
+    city = zone_city(zone, language)
     offsets = offsets_between(zone, first, last)
     if offsets.changes:
         steps = [utc_offset_text(offsets.standard)] + [

@@ -1,7 +1,15 @@
-"""Input errors of the pricing core: one entry per field, with a reason."""
+"""Input errors of the pricing core: one entry per field, with a reason.
+
+A message's parameters are plain values; a date stays a ``datetime.date`` until
+the message is shown, so that whoever shows it writes the date as the rest of
+its page does ("1. Januar 2027"). ``message`` (the English text of logs and of
+the command line's JSON) writes dates as ISO ``YYYY-MM-DD``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -20,11 +28,19 @@ class FieldError:
 
     @property
     def message(self) -> str:
-        return self.template % self.params if self.params else self.template
+        return self.template % self.shown_params() if self.params else self.template
 
-    def translated(self, gettext) -> str:
+    def translated(self, gettext, format_date: Callable[[dt.date], str] | None = None) -> str:
+        """The message in ``gettext``'s language, its dates written by ``format_date``
+        (default: ISO)."""
         text = gettext(self.template)
-        return text % self.params if self.params else text
+        return text % self.shown_params(format_date) if self.params else text
+
+    def shown_params(self, format_date: Callable[[dt.date], str] | None = None) -> dict:
+        """The parameters as text: dates by ``format_date`` (default: ISO)."""
+        write = format_date or dt.date.isoformat
+        return {name: write(value) if isinstance(value, dt.date) else value
+                for name, value in self.params.items()}
 
     def as_dict(self) -> dict:
         return {"field": self.field, "message": self.message}

@@ -559,7 +559,7 @@ def resolve_card(book: RateBook, card_id: str, version: str | None,
     if loaded is None:
         raise QuoteInputError([FieldError(
             "rate_card", N_("no version of %(card)s is in force on %(date)s"),
-            {"card": card_id, "date": on.isoformat()})])
+            {"card": card_id, "date": on})])
     return loaded
 
 
@@ -609,7 +609,7 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     top_up = request.kind == "top_up"
     ended = top_up and in_term and as_of > last
     if ended:
-        errors.append(FieldError("term_start", ENDED, {"end": last.isoformat()}))
+        errors.append(FieldError("term_start", ENDED, {"end": last}))
     ordered = sorted(enumerate(request.additions), key=lambda item: item[1].date)
     price = package.price(request.deployment)
     for index, addition in ordered:
@@ -621,12 +621,11 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
             errors.append(FieldError(f"{prefix}.license_value", N_(
                 "adds nothing: this package's fee does not depend on the license value")))
         if in_term and top_up and addition.date > last and not ended:
-            errors.append(FieldError(f"{prefix}.date", ENDED, {"end": last.isoformat()}))
+            errors.append(FieldError(f"{prefix}.date", ENDED, {"end": last}))
         elif in_term and not request.term_start <= addition.date <= last:
             errors.append(FieldError(f"{prefix}.date", N_("must lie within the term, "
                                                           "%(start)s to %(end)s"),
-                                     {"start": request.term_start.isoformat(),
-                                      "end": last.isoformat()}))
+                                     {"start": request.term_start, "end": last}))
         if addition.environments:
             environments += addition.environments
             if environments > rules.maximum:
@@ -703,7 +702,7 @@ def _lapse_errors(request: QuoteRequest, card: RateCard) -> list[FieldError]:
         return [FieldError("term_start", N_("must lie after %(day)s: support lapsed only if "
                                             "the new term starts later than the day after "
                                             "the old one ended (else price a renewal)"),
-                           {"day": (lapsed.end + ONE_DAY).isoformat()})]
+                           {"day": lapsed.end + ONE_DAY})]
     return []
 
 

@@ -46,6 +46,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .errors import N_, FieldError, QuoteInputError
 from .money import AmountError, parse_decimal
@@ -70,6 +71,7 @@ PERCENT_DECIMALS = 4
 
 AMOUNT_PATTERN = decimal_pattern(MAX_AMOUNT)
 PERCENT_PATTERN = decimal_pattern(Decimal(100), PERCENT_DECIMALS)
+DATE_BOUNDS = N_("must lie between %(first)s and %(last)s")
 _PLAIN_NUMBER = re.compile(PLAIN_NUMBER_PATTERN)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TEXT = re.compile(TEXT_PATTERN)
@@ -90,6 +92,12 @@ def json_number(text: str) -> int | float:
 
 
 def _amount(value: object) -> Decimal:
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value):
+        # the usual case, written as it should be: only the bound is left to check
+        number = Decimal(value)
+        if number > MAX_AMOUNT:
+            raise ValueError(N_("must be at most 999999999999"))
+        return number
     if isinstance(value, (bool, float)):
         raise ValueError(N_(
             'write amounts as decimal strings such as "12000.50"; '
@@ -133,8 +141,15 @@ def _iso_date(value: object) -> dt.date:
     else:
         raise ValueError(N_('must be a date written as YYYY-MM-DD, such as "2026-03-01"'))
     if not EARLIEST <= day <= LATEST:
-        raise ValueError(N_("must lie between 2000-01-01 and 2099-12-31"))
+        raise out_of_bounds()
     return day
+
+
+def out_of_bounds() -> PydanticCustomError:
+    """The error of a date outside ``EARLIEST`` to ``LATEST``: its bounds stay dates, so
+    that a page writes them as it writes dates (``field_errors``, ``DATE_BOUNDS``)."""
+    return PydanticCustomError("date_bounds", "must lie between {first} and {last}",
+                               {"first": EARLIEST, "last": LATEST})
 
 
 Amount = Annotated[
@@ -424,7 +439,10 @@ def field_errors(exc: ValidationError, *, unknown_field: str | None = None
         template = _MESSAGES.get(error["type"])
         if error["type"] == "extra_forbidden" and unknown_field is not None:
             template = unknown_field
-        if template is not None:
+        if error["type"] == "date_bounds":
+            errors.append(FieldError(field, DATE_BOUNDS,
+                                     {"first": context["first"], "last": context["last"]}))
+        elif template is not None:
             params = {name: str(context[name]) for name in ("expected", "max_length", "le", "ge")
                       if name in context and f"%({name})s" in template}
             errors.append(FieldError(field, template, params))

@@ -7,9 +7,13 @@ explanation cannot be built. Totals are checked the same way.
 The pricing core builds its results with ``built()``: from figures it has made
 itself out of a validated request and a validated rate card, so their types
 are right already and pydantic's validation of every nested model (the larger
-part of a quote's cost) is skipped. The result's own check (lines against their
-explanations, the totals, the billing schedule) still runs. Anything read from
-outside (a stored snapshot, an API body) is validated as usual.
+part of a quote's cost) is skipped. Of the result's own check only the totals
+run there; that every line matches its explanation and the billing schedule
+adds up follows from the pricing rules, which make each line from the figures
+its explanation shows, and ``tests/unit/test_built_results.py`` builds the same
+results with every check over random requests and compares them byte for byte.
+Anything read from outside (a stored snapshot, an API body) is validated as
+usual, with every check.
 """
 
 from __future__ import annotations
@@ -46,11 +50,14 @@ class _Out(BaseModel):
 
         What ``model_construct`` does, without its walk over every field's default
         (slower than validating for a model of many optional fields)."""
-        template = _TEMPLATES.get(cls) or _template(cls)
+        try:
+            template = _TEMPLATES[cls]
+        except KeyError:
+            template = _template(cls)
         values = {**template, **fields}
         if len(values) != len(template):
             raise TypeError(f"{cls.__name__} has no field {sorted(set(values) - set(template))}")
-        model = cls.__new__(cls)
+        model = _new(cls)  # BaseModel has no __new__ of its own
         _set(model, "__dict__", values)
         _set(model, "__pydantic_fields_set__", set(fields))
         _set(model, "__pydantic_extra__", None)
@@ -59,6 +66,7 @@ class _Out(BaseModel):
 
 
 _set = object.__setattr__
+_new = object.__new__
 _TEMPLATES: dict[type[_Out], dict[str, object]] = {}
 
 
@@ -298,18 +306,30 @@ class QuoteResult(_Out):
 
     @classmethod
     def built(cls, **fields) -> Self:
-        """Built from figures of the right types (see above), and checked: a result whose
-        lines, totals or schedule do not add up raises ``ValueError``."""
-        return super().built(**fields)._adds_up()
+        """Built from figures of the right types (see above), its totals checked: a result
+        whose subtotal, discount, net, tax or total do not add up raises ``ValueError``."""
+        return super().built(**fields)._totals_add_up()
 
     @model_validator(mode="after")
     def _adds_up(self) -> QuoteResult:
+        """Everything checked: each line against its explanation, the totals, the billing
+        schedule against the totals."""
         for line in self.lines:
             if line.amount != line.explanation.reproduce(self.currency):
                 raise ValueError(f"line {line.code} does not match its explanation")
             negative = line.amount < 0 and line.code != "prepayment_discount"
             if negative or line.amount != round_money(line.amount, self.currency):
                 raise ValueError(f"line {line.code} is not an amount in {self.currency}")
+        self._totals_add_up()
+        if self.schedule:
+            for name in ("amount", "discount", "net", "tax", "total"):
+                summed = sum((getattr(entry, name) for entry in self.schedule), ZERO)
+                expected = self.subtotal if name == "amount" else getattr(self, name)
+                if summed != expected:
+                    raise ValueError(f"the billing schedule's {name}s do not add up")
+        return self
+
+    def _totals_add_up(self) -> QuoteResult:
         if self.subtotal != sum((line.amount for line in self.lines), ZERO):
             raise ValueError("subtotal is not the sum of the lines")
         if self.discount != round_money(percent_of(self.discount_percent, self.subtotal),
@@ -323,10 +343,4 @@ class QuoteResult(_Out):
             raise ValueError("total is not net plus tax")
         if self.tax_basis is not None and self.tax_basis.rate != self.tax_percent:
             raise ValueError("tax_percent is not the rate of its tax basis")
-        if self.schedule:
-            for name in ("amount", "discount", "net", "tax", "total"):
-                summed = sum((getattr(entry, name) for entry in self.schedule), ZERO)
-                expected = self.subtotal if name == "amount" else getattr(self, name)
-                if summed != expected:
-                    raise ValueError(f"the billing schedule's {name}s do not add up")
         return self

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from .money import ZERO, percent_of, round_money
@@ -50,6 +51,8 @@ class Parts:
 def _shares(amount: Decimal, exact: dict[Slot, Decimal], currency: str) -> dict[Slot, Decimal]:
     """``amount`` split by the exact parts: each share is the rounded running total minus
     the rounded running total before it, and the last takes what is left of ``amount``."""
+    if len(exact) == 1:  # most lines charge one year, or the whole term at once
+        return {slot: amount for slot in exact}
     slots = sorted(exact, key=_order)
     shares: dict[Slot, Decimal] = {}
     running, shown = ZERO, ZERO
@@ -63,12 +66,12 @@ def _shares(amount: Decimal, exact: dict[Slot, Decimal], currency: str) -> dict[
     return shares
 
 
-def _order(slot: Slot) -> tuple[int, dt.date]:
-    return (0 if slot.year is None else slot.year, slot.start)
+# Slots in the order they are charged: the uncovered days before the term come first and
+# contract years follow in turn, so their first days order them (no two share one).
+_order = itemgetter(1)
 
 
-@dataclass(frozen=True)
-class YearTotals:
+class YearTotals(NamedTuple):
     slot: Slot
     amount: Decimal
     discount: Decimal
@@ -85,9 +88,14 @@ def schedule(lines: list[tuple[Decimal, Parts]], discount_percent: Decimal, disc
         for slot, share in _shares(amount, parts.by_slot, currency).items():
             amounts[slot] = amounts.get(slot, ZERO) + share
     slots = sorted(amounts, key=_order)
+    if len(slots) == 1:  # one slot takes the whole discount and tax
+        (slot,) = slots
+        net = amounts[slot] - discount
+        return [YearTotals(slot, amounts[slot], discount, net, tax, net + tax)]
     discounts = _shares(discount, {s: percent_of(discount_percent, amounts[s]) for s in slots},
-                        currency)
+                        currency) if discount else dict.fromkeys(slots, discount)
     nets = {s: amounts[s] - discounts[s] for s in slots}
-    taxes = _shares(tax, {s: percent_of(tax_percent, nets[s]) for s in slots}, currency)
+    taxes = _shares(tax, {s: percent_of(tax_percent, nets[s]) for s in slots}, currency) \
+        if tax else dict.fromkeys(slots, tax)
     return [YearTotals(s, amounts[s], discounts[s], nets[s], taxes[s], nets[s] + taxes[s])
             for s in slots]

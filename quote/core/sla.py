@@ -54,11 +54,11 @@ from pydantic import (
 from ..i18n import translations
 from .calendar import BusinessDays
 from .catalog import LoadedCard, RateBook
-from .describe import moment, service_hours_text, zone_text
+from .describe import full_stop, moment, service_hours_text, zone_text
 from .errors import N_, FieldError, QuoteInputError
 from .pricing import resolve_card
 from .rates import WEEKDAYS, Duration, Package, RateCard, ServiceHours
-from .request import field_errors
+from .request import field_errors, out_of_bounds
 from .terms import duration_text
 from .zones import UTC, to_instant, to_local, utc_offset_text
 
@@ -279,7 +279,8 @@ def sla_rows(card: RateCard, package: Package, first_day: dt.date,
             "priority": example.priority, "requested": requested, "response": response}
         if resolved:
             sentence += _(" and resolved by %(resolution)s") % {"resolution": resolved}
-        rows.append(SlaRow(example.priority, requested, response, resolved, sentence + "."))
+        rows.append(SlaRow(example.priority, requested, response, resolved,
+                           full_stop(sentence)))
     return rows
 
 
@@ -305,7 +306,7 @@ def _aware(value: object) -> dt.datetime:
     if moment_.tzinfo is None or moment_.utcoffset() is None:
         raise ValueError(N_('needs its UTC offset, such as "2026-12-24T17:45+01:00"'))
     if not EARLIEST.year <= moment_.year <= LATEST.year:
-        raise ValueError(N_("must lie between 2000-01-01 and 2099-12-31"))
+        raise out_of_bounds()
     return moment_
 
 

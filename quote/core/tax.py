@@ -281,7 +281,7 @@ def load_tax_rules(path: Path | str | None = None) -> LoadedTaxRules:
 
 
 def _note(text: Text | None) -> TaxNote | None:
-    return None if text is None else TaxNote(en=text.en, de=text.de, ru=text.ru)
+    return None if text is None else TaxNote.built(en=text.en, de=text.de, ru=text.ru)
 
 
 def decide(rules: TaxRules, country: str | None, vat_id: str | None = None,
@@ -293,22 +293,22 @@ def decide(rules: TaxRules, country: str | None, vat_id: str | None = None,
               "seller_country": seller.country, "seller_vat_id": seller.vat_id}
 
     def at_rate_of(code: str, rule: str) -> TaxBasis:
-        return TaxBasis(rule=rule, rate=rules.rate_of(code), rate_country=code,
-                        example=rules.is_example(code), **common)
+        return TaxBasis.built(rule=rule, rate=rules.rate_of(code), rate_country=code,
+                              example=rules.is_example(code), **common)
 
     if country is None:
-        return TaxBasis(rule="undetermined", rate=Decimal(0), **common)
+        return TaxBasis.built(rule="undetermined", rate=Decimal(0), **common)
     if country == seller.country:
         return at_rate_of(seller.country, "domestic")
     if rules.seller_in_eu and country in rules.eu:
         if business and vat_id and vat_id_country(vat_id) == country:
-            return TaxBasis(rule="reverse_charge", rate=Decimal(0),
-                            note=_note(rules.notes.reverse_charge), **common)
+            return TaxBasis.built(rule="reverse_charge", rate=Decimal(0),
+                                  note=_note(rules.notes.reverse_charge), **common)
         if rules.eu_consumers == "customer_country":
             return at_rate_of(country, "eu_consumer")
         return at_rate_of(seller.country, "eu_consumer")
-    return TaxBasis(rule="outside_eu", rate=rules.outside_eu.rate,
-                    note=_note(rules.outside_eu.note), **common)
+    return TaxBasis.built(rule="outside_eu", rate=rules.outside_eu.rate,
+                          note=_note(rules.outside_eu.note), **common)
 
 
 def customer_country(text: str) -> str | None:
@@ -323,10 +323,10 @@ def tax_of_request(request, rules: TaxRules | None) -> TaxBasis | None:
     customer = request.customer
     country = customer_country(customer.country)
     if request.tax_percent is not None:
-        return TaxBasis(rule="override", rate=request.tax_percent, country=country,
-                        customer_vat_id=customer.vat_id or None, reason=request.tax_reason,
-                        seller_country=rules.seller.country if rules else None,
-                        seller_vat_id=rules.seller.vat_id if rules else None)
+        return TaxBasis.built(rule="override", rate=request.tax_percent, country=country,
+                              customer_vat_id=customer.vat_id or None, reason=request.tax_reason,
+                              seller_country=rules.seller.country if rules else None,
+                              seller_vat_id=rules.seller.vat_id if rules else None)
     if rules is None:
         return None
     business = bool(customer.company or customer.vat_id)

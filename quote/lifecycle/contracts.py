@@ -20,7 +20,7 @@ from quote.core.errors import N_, FieldError, QuoteInputError
 from quote.core.money import minor_units
 from quote.core.pricing import Contract as CardPrices
 from quote.core.pricing import price_with_card
-from quote.core.request import EARLIEST, LATEST, parse_request
+from quote.core.request import DATE_BOUNDS, EARLIEST, LATEST, parse_request
 from quote.store.contracts import (
     ContractTerms,
     add_contract,
@@ -97,8 +97,14 @@ def _date(text: str) -> dt.date:
     except ValueError:
         raise ValueError(N_("is not a date of the calendar")) from None
     if not EARLIEST <= day <= LATEST:
-        raise ValueError(N_("must lie between 2000-01-01 and 2099-12-31"))
+        raise _OutOfBounds(DATE_BOUNDS)
     return day
+
+
+class _OutOfBounds(ValueError):
+    """A date outside ``EARLIEST`` to ``LATEST``; its message names the bounds as dates."""
+
+    params = {"first": EARLIEST, "last": LATEST}
 
 
 class _Owners:
@@ -151,6 +157,8 @@ def check_contract(session: Session, book: RateBook, values: Mapping[str, str | 
     if "term_start" not in missing:
         try:
             term_start = _date(text["term_start"])
+        except _OutOfBounds as exc:
+            errors.append(FieldError("term_start", str(exc), exc.params))
         except ValueError as exc:
             errors.append(FieldError("term_start", str(exc)))
     years = None
@@ -208,7 +216,7 @@ def check_contract(session: Session, book: RateBook, values: Mapping[str, str | 
             errors.append(FieldError("card_version", N_(
                 "no version of %(card)s is in force on the term start %(date)s; name the "
                 "version the contract was sold on"),
-                {"card": card_id, "date": term_start.isoformat()}))
+                {"card": card_id, "date": term_start}))
     if loaded is not None and text["package"] and loaded.card.package(text["package"]) is None:
         errors.append(FieldError("package", N_("unknown package; this rate card offers "
                                                "%(known)s"),

@@ -54,7 +54,7 @@ def _in_force(book: RateBook, contract: Contract, day: dt.date) -> str:
     if loaded is None:
         if contract.rate_card_id in book.versions:
             error = FieldError("rate_card", N_("no version of %(card)s is in force on %(date)s"),
-                               {"card": contract.rate_card_id, "date": day.isoformat()})
+                               {"card": contract.rate_card_id, "date": day})
         else:
             error = FieldError("rate_card", N_("unknown rate card; choose one of %(known)s"),
                                {"known": ", ".join(book.ids())})

@@ -63,6 +63,21 @@ class InvalidRole(UserError):
         super().__init__(f"{role!r} is not a role; choose one of {', '.join(roles)}")
 
 
+class InvalidName(UserError):
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+        super().__init__(f"a name has at most {maximum} characters and no control characters")
+
+
+class LastAdmin(UserError):
+    """The change would leave no active administrator."""
+
+    def __init__(self, email: str):
+        self.email = email
+        super().__init__(f"{email} is the last active administrator: make another user "
+                         "an administrator first")
+
+
 class UnknownUser(UserError):
     def __init__(self, email: str):
         self.email = email

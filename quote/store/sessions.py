@@ -52,6 +52,10 @@ def end_session(session: Session, token: str) -> None:
         session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(token)))
 
 
-def end_sessions_of(session: Session, user: User) -> int:
-    """End every session of ``user`` (new password, disabled); returns how many there were."""
-    return session.execute(delete(StaffSession).where(StaffSession.user_id == user.id)).rowcount
+def end_sessions_of(session: Session, user: User, keep: str | None = None) -> int:
+    """End every session of ``user`` (new password, disabled) but the one whose token is
+    ``keep`` (the user's own, when they set their own password); returns how many ended."""
+    statement = delete(StaffSession).where(StaffSession.user_id == user.id)
+    if keep:
+        statement = statement.where(StaffSession.token_hash != token_hash(keep))
+    return session.execute(statement).rowcount

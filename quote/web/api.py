@@ -20,7 +20,7 @@ from ..lifecycle import OfferDoesNotFit
 from ..store import IdempotencyConflict, UnknownContract
 from .auth import api_user_from_token, requires
 from .extensions import error_json, limit, rates, today
-from .i18n import current_language
+from .i18n import current_language, error_text
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
 from .openapi import openapi_document
 from .pdfs import draft_pdf_response, pdf_limits, refuse_when_busy
@@ -47,7 +47,7 @@ def _bad_body(error: BadBody):
 def input_errors(errors, status: int = 422):
     """The answer to ``FieldError``s: one entry per field, in the request's language."""
     response = jsonify({"errors": [
-        {"field": e.field, "message": e.translated(gettext)} for e in errors
+        {"field": e.field, "message": error_text(e)} for e in errors
     ]})
     response.status_code = status
     return response

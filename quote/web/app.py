@@ -25,7 +25,10 @@ from .extensions import (
     API_PREFIX,
     TOO_MANY,
     ContractNumberConverter,
+    JSONProvider,
     OfferNumberConverter,
+    SessionInterface,
+    check_limits_once,
     csrf,
     error_json,
     is_api,
@@ -132,6 +135,8 @@ def create_app(config=None) -> Flask:
         static_url_path="/static",
         instance_path=str(resources.instance_dir()),
     )
+    app.json = JSONProvider(app)
+    app.session_interface = SessionInterface()
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("QUOTE")
     if config:
@@ -208,6 +213,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(finance, url_prefix="/finance")
     app.register_blueprint(admin, url_prefix="/admin")
 
+    check_limits_once(app)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
@@ -275,17 +281,26 @@ def _log_pdf_warnings(app: Flask) -> None:
         app.logger.warning("PDF engine: %s", warning)
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+# pages carry personal data and CSRF tokens: no shared or browser cache keeps them
+NO_STORE = ("Cache-Control", "no-store")
+
+
 def _security_headers(response):
+    """The security headers of every answer, unless the view set one of them itself (one
+    pass over the answer's headers, not a search per header)."""
     headers = response.headers
-    if request.endpoint != "static":
-        # pages carry personal data and CSRF tokens: no shared or browser cache keeps them
-        headers.setdefault("Cache-Control", "no-store")
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    wanted = SECURITY_HEADERS if request.endpoint == "static" else (NO_STORE,
+                                                                     *SECURITY_HEADERS)
+    present = {name.lower() for name, _ in headers.items()}
+    headers.extend([header for header in wanted if header[0].lower() not in present])
     return response
 
 

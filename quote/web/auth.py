@@ -37,7 +37,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 
 from ..store.sessions import end_session, start_session, user_for_session
-from ..store.users import user_for_api_token, verify_password
+from ..store.users import (
+    api_token_use_due,
+    find_api_token,
+    note_api_token_use,
+    verify_password,
+)
 from .extensions import error_json, is_api, limit, store
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -200,8 +205,11 @@ def api_user_from_token():
         user = None
         if token:
             with store().session(read_only=True) as db:
-                found = user_for_api_token(db, token)
-            user = StaffUser(found) if found is not None else None
+                record = find_api_token(db, token)
+                user = StaffUser(record.user) if record is not None else None
+            if record is not None and api_token_use_due(record):
+                with store().session() as db:
+                    note_api_token_use(db, record)
         g.api_user = user
     return g.api_user
 

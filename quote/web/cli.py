@@ -7,6 +7,7 @@
     flask --app wsgi users password EMAIL                              # ends their sessions
     flask --app wsgi users phone EMAIL "+49 30 1234567-12"             # "" clears it
     flask --app wsgi users disable EMAIL
+    flask --app wsgi users enable EMAIL
     flask --app wsgi users token EMAIL [--name laptop]                  # shown once
     flask --app wsgi customers find TEXT
     flask --app wsgi contracts import FILE.csv [--dry-run]
@@ -29,10 +30,11 @@ from .. import lifecycle
 from ..store import (
     ROLES,
     StoreError,
-    UnknownUser,
+    UserError,
     add_user,
     contract_history,
     disable_user,
+    enable_user,
     find_contract,
     find_user,
     list_customers,
@@ -140,9 +142,21 @@ def disable(email: str) -> None:
         with _store().session() as session:
             user = disable_user(session, email)
             revoked = revoke_api_tokens(session, user)
-    except UnknownUser as exc:
+    except UserError as exc:  # unknown, or the last active administrator
         raise click.ClickException(str(exc)) from None
     click.echo(f"disabled {user.email}; {revoked} API token(s) revoked")
+
+
+@users.command("enable")
+@click.argument("email")
+def enable(email: str) -> None:
+    """Let a disabled user sign in again (with their password; API tokens are made anew)."""
+    try:
+        with _store().session() as session:
+            user = enable_user(session, email)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"enabled {user.email}")
 
 
 @users.command("token")

@@ -29,7 +29,13 @@ from ..store.users import list_users
 from .auth import requires, staff_user
 from .extensions import rates, store, today
 from .forms import ContractForm, Reading
-from .i18n import AmountEntryError, current_language, example_amount, parse_local_amount
+from .i18n import (
+    AmountEntryError,
+    current_language,
+    error_text,
+    example_amount,
+    parse_local_amount,
+)
 from .offers import prefill
 from .public import build_form, render_form
 
@@ -276,9 +282,9 @@ def new_contract():
             if error.field in problems:
                 continue  # said already, in the page's terms
             if error.field in form:
-                problems.setdefault(error.field, []).append(error.translated(gettext))
+                problems.setdefault(error.field, []).append(error_text(error))
             else:
-                general.append(error.translated(gettext))
+                general.append(error_text(error))
         return _entry_page(form, language, problems, general, 422)
     flash(gettext("Contract %(number)s of %(company)s entered.", number=number,
                   company=company), "info")

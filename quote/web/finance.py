@@ -251,7 +251,7 @@ def _offers_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response
                   gettext("Status"), gettext("In totals"), gettext("Replaces"),
                   gettext("Customer"), gettext("Rate card"), gettext("Version"),
                   gettext("Package"), gettext("Currency"), gettext("Subtotal"),
-                  gettext("Discount"), gettext("Net"), gettext("Tax"), gettext("Total"),
+                  gettext("Discount"), gettext("Net"), gettext("VAT"), gettext("Total"),
                   gettext("Accepted on"), gettext("Accepted by"), gettext("Position"),
                   gettext("Purchase order")]
         with store().session(read_only=True) as db:
@@ -286,7 +286,7 @@ def _schedule_csv(filters: OfferFilters, locale: str, count_all: bool) -> Respon
         header = [gettext("Offer"), gettext("Status"), gettext("In totals"),
                   gettext("Customer"), gettext("Contract"), gettext("Contract year"),
                   gettext("Starts on"), gettext("Ends on"), gettext("Due on"),
-                  gettext("Amount"), gettext("Discount"), gettext("Net"), gettext("Tax"),
+                  gettext("Amount"), gettext("Discount"), gettext("Net"), gettext("VAT"),
                   gettext("Total"), gettext("Currency")]
         with store().session(read_only=True) as db:
             rows = list(schedule_rows(db, filters, today=today(), count_all=count_all))

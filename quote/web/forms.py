@@ -30,6 +30,7 @@ from ..core.errors import N_, FieldError
 from ..core.tax import normalized_vat_id
 from .i18n import (
     AmountEntryError,
+    error_text,
     format_amount_for_entry,
     parse_local_amount,
     unfinished_amount,
@@ -273,7 +274,7 @@ def place_errors(form: QuoteForm, reading: Reading, errors: list[FieldError]) ->
     named = labels(form)
     for error in errors:
         at = field_id(form, error.field, reading.rows)
-        message = error.translated(gettext)
+        message = error_text(error)
         label = named.get(at)
         reading.add(at, message, named=f"{label}: {message}" if label else None)
 

@@ -22,9 +22,9 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal, get_group_symbol
 from flask import has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 
-from ..core.describe import locale_of
+from ..core.describe import day, full_stop, locale_of
 from ..core.errors import N_
 from ..core.request import MAX_AMOUNT
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -191,8 +191,16 @@ def current_language() -> str:
     return pick_language(request.args, session if public else None, request.accept_languages)
 
 
+def error_text(error) -> str:
+    """A field error of the core, the store or the lifecycle in the page's language, its
+    dates written as the page writes them ("1. Januar 2027", never "2027-01-01")."""
+    language = current_language()
+    return error.translated(gettext, lambda value: day(value, language))
+
+
 def init_app(app) -> None:
     Babel(app, locale_selector=current_language)
+    app.add_template_filter(full_stop)
 
     @app.context_processor
     def _language():

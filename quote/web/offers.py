@@ -54,7 +54,7 @@ from .auth import requires, staff_user
 from .deliveries import delivery_rows, mail_outcome, send_form
 from .extensions import error_json, is_api, limit, now, pdf_response, rates, store, today
 from .forms import AcceptForm, ConfirmForm, DeclineForm, OnBehalfForm, Reading, place_errors
-from .i18n import current_language, format_amount_for_entry
+from .i18n import current_language, error_text, format_amount_for_entry
 from .public import build_form, fit_to_card, price_form, render_form, result_context
 
 offers = Blueprint("offers", __name__)
@@ -393,7 +393,7 @@ def contract_refusal(number: str, exc: Exception) -> str:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, InvalidCustomer):
-        return "; ".join(error.translated(gettext) for error in exc.errors)
+        return "; ".join(error_text(error) for error in exc.errors)
     return str(exc)
 
 
@@ -403,7 +403,7 @@ def field_problems(errors, prefix: str = "") -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     for error in errors:
         field_id = f"{prefix}-{error.field}" if prefix else error.field
-        problems.setdefault(field_id, []).append(error.translated(gettext))
+        problems.setdefault(field_id, []).append(error_text(error))
     return problems
 
 

@@ -40,7 +40,7 @@ def test_support_line_in_german(book):
 def test_minimum_in_russian(book):
     result = priced(book, bpm(language="ru", license_value="2000.00", term_years=2))
     line = result.lines[0]
-    assert line.description == "Поддержка «Бизнес», локальные лицензии (on-site), 2 года"
+    assert line.description == "Поддержка «Бизнес», лицензии on-site, 2 года"
     assert f"применяется минимум {eur('500.00', 'ru_RU')}" in line.detail
     assert line.detail.endswith(f"{eur('500.00', 'ru_RU')} в год × 2 года")
 

@@ -151,3 +151,30 @@ def test_an_error_of_the_card_is_translated(book):
     assert error.message == "must lie within the term, 2026-01-01 to 2026-12-31"
     assert error.translated(translations("de").gettext) == (
         "muss innerhalb der Laufzeit liegen, 2026-01-01 bis 2026-12-31")
+
+
+def test_an_error_s_dates_are_written_by_whoever_shows_it(book):
+    """The core keeps dates as dates; the page passes its way of writing them."""
+    from quote.core.describe import day
+    from quote.i18n import translations
+
+    with pytest.raises(QuoteInputError) as caught:
+        priced(book, bpm(additions=[{"date": "2027-01-01", "license_value": "5"}]))
+    (error,) = caught.value.errors
+    assert error.translated(translations("de").gettext, lambda d: day(d, "de")) == (
+        "muss innerhalb der Laufzeit liegen, 1. Januar 2026 bis 31. Dezember 2026")
+    assert error.translated(translations("ru").gettext, lambda d: day(d, "ru")) == (
+        "должна быть в пределах срока договора, с 1 января 2026\u202fг. по 31 декабря 2026\u202fг.")
+
+
+def test_a_date_outside_the_years_names_the_bounds_as_dates():
+    from quote.core.describe import day
+    from quote.i18n import translations
+
+    with pytest.raises(QuoteInputError) as caught:
+        parse_request(bpm(term_start="1999-12-31"))
+    (error,) = caught.value.errors
+    assert (error.field, error.message) == (
+        "term_start", "must lie between 2000-01-01 and 2099-12-31")
+    assert error.translated(translations("de").gettext, lambda d: day(d, "de")) == (
+        "muss zwischen dem 1. Januar 2000 und dem 31. Dezember 2099 liegen")

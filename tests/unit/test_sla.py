@@ -169,6 +169,14 @@ def test_quote_sla_on_the_command_line(capsys):
     assert '"field": "requested_at"' in capsys.readouterr().err
 
 
+def test_quote_sla_names_the_customer_s_zone_by_its_city_in_the_language(capsys):
+    assert main(["sla", "bpmonline", "premium", "2", "2026-12-24T17:45+01:00",
+                 "--zone", "Europe/Moscow", "--lang", "de"]) == 0
+    out = capsys.readouterr().out
+    assert "(Moskau): 2026-12-24T21:45:00+03:00" in out
+    assert "Europe/Moscow" not in out
+
+
 def test_days_from_the_hour_that_happens_twice():
     # 25 October 2026, Berlin: 02:00-03:00 happens twice. Days count in wall-clock time, so
     # a request at 02:59 summer time (00:59 UTC) is due a day later at 02:59 (winter time);

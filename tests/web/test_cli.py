@@ -1,4 +1,4 @@
-"""``flask users add/list/disable/token`` and ``flask db upgrade``."""
+"""``flask users add/list/disable/enable/token`` and ``flask db upgrade``."""
 
 from __future__ import annotations
 
@@ -58,9 +58,27 @@ def test_users_list_disable_and_token(app, client):
         assert find_user(session, "bo@example.com").active is False
 
 
+def test_users_enable_lets_a_disabled_user_sign_in_again_but_not_the_last_admin_go(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "add", "ad@example.com", "--role", "admin",
+                        "--password-stdin"], input=PASSWORD + "\n")
+    last = runner.invoke(args=["users", "disable", "ad@example.com"])
+    assert last.exit_code == 1
+    assert "ad@example.com is the last active administrator" in last.output
+    runner.invoke(args=["users", "add", "bo@example.com", "--password-stdin"],
+                  input=PASSWORD + "\n")
+    runner.invoke(args=["users", "disable", "bo@example.com"])
+    enabled = runner.invoke(args=["users", "enable", "bo@example.com"])
+    assert enabled.exit_code == 0 and enabled.output == "enabled bo@example.com\n"
+    with app.extensions["quote.store"].session(read_only=True) as session:
+        assert verify_password(session, "bo@example.com", PASSWORD) is not None
+        assert find_user(session, "ad@example.com").active is True
+
+
 def test_unknown_users_are_reported(app):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["users", "disable", "nobody@example.com"]).exit_code == 1
+    assert runner.invoke(args=["users", "enable", "nobody@example.com"]).exit_code == 1
     assert runner.invoke(args=["users", "token", "nobody@example.com"]).exit_code == 1
 
 

@@ -327,13 +327,13 @@ def test_a_top_up_after_the_end_offers_reinstatement(call, contract):
                 json={"additions": [{"date": "2029-01-01", "license_value": "100"}]})
     assert late.status_code == 422
     assert late.json["errors"] == [{"field": "additions.0.date", "message": (
-        "the contract ended on 2028-12-31: a top-up is no longer possible; price a "
+        "the contract ended on 31 December 2028: a top-up is no longer possible; price a "
         "reinstatement instead")}]
     ended = contract(company="Alt AG", term_start="2022-01-01")
     refused = call("POST", f"/contracts/{ended}/top-up/preview?lang=de", "sales", json=MORE)
     assert refused.status_code == 409
     assert refused.json["errors"][0]["field"] == ""
-    assert "2024-12-31" in refused.json["errors"][0]["message"]
+    assert "31. Dezember 2024" in refused.json["errors"][0]["message"]
     # its reinstatement from 2026-02-01 for a year: 2,400.00 × 396/365 back-support for
     # 2025-01-01 to 2026-01-31 (2,603.84), 20 % fee (520.77), the new year 2,400.00
     reinstated = call("POST", f"/contracts/{ended}/reinstatement/preview", "sales",

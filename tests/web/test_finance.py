@@ -157,8 +157,8 @@ def test_the_billing_schedule_export_has_a_row_per_contract_year(app, users, sig
         'attachment; filename="billing-schedule-')
     header, *rows = rows_of(response, ";")
     assert header == ["Angebot", "Status", "In den Summen", "Kunde", "Vertrag", "Vertragsjahr",
-                      "Beginn", "Ende", "Fällig am", "Betrag", "Rabatt", "Netto", "Steuer",
-                      "Gesamt", "Währung"]
+                      "Beginn", "Ende", "Fällig am", "Betrag", "Rabatt", "Nettobetrag", "USt.",
+                      "Gesamtbetrag", "Währung"]
     assert [row[5:] for row in rows if row[0] == number] == [
         ["1", "01.01.2026", "31.12.2026", "01.01.2026", "2400,00", "0,00", "2400,00", "0,00",
          "2400,00", "EUR"],
@@ -250,7 +250,7 @@ def test_the_offer_export_says_which_offers_count_and_sums_to_the_totals(sign_in
                             ",")
     assert header[:16] == ["Offer", "Issued on", "Valid until", "Status", "In totals",
                            "Replaces", "Customer", "Rate card", "Version", "Package",
-                           "Currency", "Subtotal", "Discount", "Net", "Tax", "Total"]
+                           "Currency", "Subtotal", "Discount", "Net", "VAT", "Total"]
     by_number = {row[0]: row for row in rows}
     assert by_number[revised["revision"]][:16] == [
         revised["revision"], "2026-01-15", "2026-02-14", "Issued", "yes",

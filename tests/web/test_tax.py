@@ -64,7 +64,7 @@ def test_a_vat_id_of_another_country_is_refused_at_the_field(client, form_data):
 def test_without_a_country_the_preview_is_the_price_before_tax(client, form_data):
     page = page_of(client.post("/", data=form_data()))
     assert "VAT: follows from the customer&#39;s country" in page
-    assert "Total before tax" in page and 'id="total">€2,400.00<' in page
+    assert "Total before VAT" in page and 'id="total">€2,400.00<' in page
 
 
 def test_a_tax_rate_posted_by_a_customer_is_refused(client, form_data, app):

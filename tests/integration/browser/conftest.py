@@ -19,13 +19,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 
-STAFF = {"sales": "sales@example.com", "finance": "finance@example.com"}
+STAFF = {"sales": "sales@example.com", "finance": "finance@example.com",
+         "admin": "admin@example.com"}
 
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The app the live server serves (development settings, CSRF on, a fresh SQLite
-    database with a sales and a finance user): tests may put data into its store."""
+    database with a sales, a finance and an admin user): tests may put data into its store."""
     database = tmp_path_factory.mktemp("browser") / "quote.db"
     app = create_app({"ENV": "development", "TODAY": "2026-01-15",
                       "DATABASE_URL": f"sqlite:///{database}",

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import sign_in
+from browser_helpers import assert_accessible, sign_in
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -60,10 +60,13 @@ def test_more_licenses_mid_year_priced_live_issued_and_printed(page, live_server
     page.goto(f"{live_server}/customers?lang=en")
     page.fill("#q", "kontor")
     page.get_by_role("button", name="Find").click()
+    assert_accessible(page)  # the customers
     page.get_by_role("link", name="Kontor Nord GmbH").click()
+    assert_accessible(page)  # a customer and its contracts
     page.get_by_role("link", name=number).click()
     expect(page.locator("h1")).to_have_text(f"Contract {number}")
     expect(page.locator("#contract-annual-cost")).to_have_text("€2,400.00")
+    assert_accessible(page)
     page.get_by_role("link", name="More licenses or environments").click()
 
     expect(page.locator("#for-contract")).to_contain_text(number)
@@ -125,6 +128,7 @@ def test_a_contract_from_before_the_service_entered_by_hand(page, live_server):
     page.click("#enter-contract")
     expect(page.locator("#contact_email-error")).to_have_text("is not an e-mail address")
     expect(page.locator("#license_value")).to_have_value("50,000")  # kept as typed
+    assert_accessible(page)  # the entry form with an error
     page.fill("#contact_email", "ole@hafen.example")
     page.click("#enter-contract")
 

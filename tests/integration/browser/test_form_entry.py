@@ -72,9 +72,9 @@ def test_typing_an_amount_slowly_shows_no_error(page, live_server):
     expect(page.locator("#total")).to_have_text(f"2.400,10{NBSP}€")
     page.keyboard.press("Tab")
     expect(page.locator("#form-status")).to_have_text(
-        f"Preis aktualisiert. Gesamt: 2.400,10{NBSP}€.")
+        f"Preis aktualisiert. Gesamtbetrag: 2.400,10{NBSP}€.")
     assert page.evaluate("window.shown") == [
-        f"form-status: Preis aktualisiert. Gesamt: 2.400,10{NBSP}€."]
+        f"form-status: Preis aktualisiert. Gesamtbetrag: 2.400,10{NBSP}€."]
     expect(page.locator("#stale-note")).to_be_hidden()
 
 

@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from browser_helpers import PASSWORD, sign_in
+from browser_helpers import PASSWORD, assert_accessible, sign_in
 from playwright.sync_api import expect
 from smtp_server import free_port
 from werkzeug.serving import make_server
@@ -80,8 +80,10 @@ def test_a_customer_gets_the_offer_by_mail_and_the_lost_link_again(browser, mail
     page.goto(link)
     expect(page.locator("h1")).to_have_text("Angebot Q-2026-000001")
     expect(page.locator("#offer-total")).to_have_text("2.856,00\xa0€")  # 2.400,00 and 19 % VAT
+    assert_accessible(page)  # the customer's page of the offer
 
     page.goto(f"{mail_server}/lost-link")
+    assert_accessible(page)
     page.fill("#email", "erika@example.de")
     page.click("#send-link")
     expect(page.locator("#link-asked")).to_be_visible()
@@ -124,6 +126,7 @@ def test_a_customer_accepts_the_mailed_offer_and_sales_see_it_in_the_pipeline(
     page.goto(f"{mail_server}/offers/inbox?lang=en")
     row = page.locator('tr[data-number="Q-2026-000001"]')
     expect(row).to_contain_text("Accepted")
+    assert_accessible(page)  # the inbox
     row.get_by_role("link", name="Q-2026-000001").click()
     expect(page.locator("#offer-answer")).to_contain_text(
         "Accepted by Erika Mustermann (Geschäftsführerin)")

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import sign_in
+from browser_helpers import assert_accessible, sign_in
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -22,6 +22,8 @@ pytestmark = pytest.mark.browser
 def test_sales_issue_and_finance_finds_downloads_and_exports(browser, live_server):
     sales = browser.new_context(locale="en-GB")
     page = sales.new_page()
+    page.goto(f"{live_server}/sign-in?lang=en")
+    assert_accessible(page)
     sign_in(page, live_server, "sales@example.com")
     page.goto(f"{live_server}/?lang=en")
     page.select_option("#rate_card", "bpmonline")
@@ -34,14 +36,20 @@ def test_sales_issue_and_finance_finds_downloads_and_exports(browser, live_serve
     page.fill("#customer-email", "heidi@example.ch")
     page.fill("#customer-country", "Switzerland")  # outside the EU: no VAT
     expect(page.locator("#total")).to_have_text("€2,280.00")
+    assert_accessible(page)  # the staff form
     page.click("#issue-offer")
     expect(page.locator("h1")).to_have_text("Review the offer")
     expect(page.locator("#review-total")).to_have_text("€2,280.00")
+    assert_accessible(page)
     page.click("#confirm-issue")
     expect(page.locator("h1")).to_have_text(re.compile(r"^Offer Q-2026-\d{6}$"))
     number = page.locator("h1").inner_text().removeprefix("Offer ")
     expect(page.locator("#offer-status")).to_have_text("Issued")
     expect(page.locator("#offer-total")).to_have_text("€2,280.00")
+    assert_accessible(page)
+    page.get_by_role("link", name="My offers").click()
+    expect(page.locator(f'#offers tr[data-number="{number}"]')).to_be_visible()
+    assert_accessible(page)
     sales.close()
 
     finance = browser.new_context(locale="en-GB", accept_downloads=True)
@@ -52,6 +60,7 @@ def test_sales_issue_and_finance_finds_downloads_and_exports(browser, live_serve
     page.get_by_role("button", name="Filter").click()
     row = page.locator(f'tr[data-number="{number}"]')
     expect(row).to_be_visible()
+    assert_accessible(page)  # the finance list
 
     with page.expect_download() as pdf_download:
         row.locator('a[data-pdf="en"]').click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_helpers import assert_accessible
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -34,6 +35,7 @@ def test_typing_german_amounts_adding_a_row_and_switching_to_russian(page, live_
     expect(page.locator("#total")).to_have_text(f"2.400,10{NBSP}€")
     expect(page.locator('#comparison [data-package="premium"]')).to_have_text(
         f"10.000,00{NBSP}€")
+    assert_accessible(page)  # the public form with a result
 
     rows = page.locator("#addition-rows [data-row]")
     expect(rows).to_have_count(1)  # blank rows beyond the first come on demand
@@ -71,6 +73,9 @@ def test_an_error_appears_next_to_the_field_while_typing(page, live_server):
     page.fill("#license_value", "1.500")
     expect(error).to_be_hidden()
     expect(page.locator("#total")).to_have_text(f"500,00{NBSP}€")
+    page.fill("#license_value", "1,2,3")  # now the figures shown are stale
+    expect(page.locator("#result")).to_have_class(re.compile(r"\bstale\b"))
+    assert_accessible(page)  # the error and the stale figures
 
 
 def test_removing_a_row_with_the_keyboard(page, live_server):
@@ -107,9 +112,15 @@ def test_the_phone_layout_keeps_everything_reachable(browser, live_server):
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="ru-RU")
     page = context.new_page()
     page.goto(f"{live_server}/")
+    page.select_option("#rate_card", "bpmonline")
+    page.select_option("#package", "business")
+    page.fill("#term_start", "2026-01-01")
+    page.fill("#license_value", "12 000")
+    expect(page.locator("#total")).to_have_text(f"2{NBSP}400,00{NBSP}€")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     expect(page.get_by_role("button", name="Рассчитать")).to_be_visible()
+    assert_accessible(page)  # the form with a result at phone width
     context.close()
 
 

@@ -92,7 +92,7 @@ def test_a_customer_request_mails_the_offer_with_its_pdf_and_link(mail_app, smtp
     assert re.fullmatch(r"<[^@>]+@example\.com>", mail["Message-ID"])
     text, html = text_of(mail), html_of(mail)
     assert text.startswith("Guten Tag Erika Mustermann,\n\nvielen Dank für Ihre Anfrage.")
-    assert "Gesamt: 2.856,00\xa0€" in text  # 2,400.00 and 19 % German VAT, 456.00
+    assert "Gesamtbetrag: 2.856,00\xa0€" in text  # 2,400.00 and 19 % German VAT, 456.00
     assert "Gültig bis: 14. Februar 2026" in text
     assert "Mit freundlichen Grüßen" in text
     assert 'lang="de"' in html and "Angebot Q-2026-000001 öffnen" in html

@@ -97,4 +97,4 @@ def test_a_draft_without_a_country_shows_the_price_before_tax(make_offer):
     offer = make_offer({**BPMONLINE, "customer": {}})
     text = " ".join(text_of(read(render_offer(offer, "de"))).split())
     assert "USt.: ergibt sich aus dem Land des Kunden" in text
-    assert "Gesamt vor Steuern" in text
+    assert "Gesamtbetrag ohne USt." in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -9,18 +11,33 @@ from quote.store import (
     ApiToken,
     DuplicateEmail,
     InvalidEmail,
+    InvalidName,
+    InvalidPhone,
     InvalidRole,
+    LastAdmin,
     PasswordTooShort,
     UnknownUser,
     User,
     add_user,
+    change_user,
     create_api_token,
     disable_user,
+    enable_user,
+    find_user,
+    list_api_tokens,
     list_users,
+    revoke_api_token,
     user_for_api_token,
     verify_password,
 )
-from quote.store.users import check_password, hash_password
+from quote.store.users import (
+    api_token_use_due,
+    check_password,
+    find_api_token,
+    hash_password,
+    note_api_token_use,
+    user_problems,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -71,7 +88,7 @@ def test_a_role_and_an_email_address_must_be_real(store):
 
 def test_a_disabled_user_can_neither_sign_in_nor_use_a_token(store):
     with store.session() as session:
-        ada = add_user(session, "ada@example.com", "Ada", PASSWORD, role="admin")
+        ada = add_user(session, "ada@example.com", "Ada", PASSWORD, role="finance")
         add_user(session, "bob@example.com", "Bob", PASSWORD)
         token = create_api_token(session, ada, "ci").token
     with store.session() as session:
@@ -100,3 +117,76 @@ def test_an_api_token_names_its_user_and_is_stored_only_as_a_hash(store):
         assert user_for_api_token(session, "") is None
         stored = session.scalars(select(ApiToken.token_hash)).all()
         assert ada_token not in stored and len(stored) == 2
+
+
+def test_the_last_active_administrator_stays_one(store):
+    with store.session() as session:
+        ada = add_user(session, "ada@example.com", "Ada", PASSWORD, role="admin")
+        bob = add_user(session, "bob@example.com", "Bob", PASSWORD, role="admin")
+    with store.session() as session:
+        disable_user(session, "bob@example.com")
+    with pytest.raises(LastAdmin, match="ada@example.com is the last active administrator"), \
+            store.session() as session:
+        disable_user(session, "ada@example.com")
+    with pytest.raises(LastAdmin), store.session() as session:
+        change_user(session, session.get(User, ada.id), email=ada.email, display_name="Ada",
+                    phone="", role="sales")
+    with store.session() as session:
+        enable_user(session, "bob@example.com")
+        change_user(session, session.get(User, ada.id), email=ada.email, display_name="Ada",
+                    phone="", role="sales")  # Bob is an administrator again
+    with store.session() as session:
+        assert {(u.email, u.role, u.active) for u in list_users(session)} == {
+            ("ada@example.com", "sales", True), ("bob@example.com", "admin", True)}
+        assert bob.id != ada.id
+
+
+def test_a_change_of_a_user_is_all_or_nothing_and_names_every_problem(store):
+    with store.session() as session:
+        add_user(session, "ada@example.com", "Ada", PASSWORD)
+        bob = add_user(session, "bob@example.com", "Bob", PASSWORD, phone="+49 30 1")
+    with store.session() as session:
+        problems = user_problems(session, email="ADA@example.com", display_name="x" * 201,
+                                 phone="call me", role="boss",
+                                 user=session.get(User, bob.id))
+        assert {field: type(p) for field, p in problems.items()} == {
+            "email": DuplicateEmail, "display_name": InvalidName, "phone": InvalidPhone,
+            "role": InvalidRole}
+    with pytest.raises(DuplicateEmail), store.session() as session:
+        change_user(session, session.get(User, bob.id), email="ada@example.com",
+                    display_name="Robert", phone="+49 30 2", role="finance")
+    with store.session() as session:
+        changed = change_user(session, session.get(User, bob.id), email=" Robert@Example.com",
+                              display_name=" Robert ", phone="", role="finance")
+        assert (changed.email, changed.display_name, changed.phone, changed.role) == (
+            "robert@example.com", "Robert", "", "finance")
+    with store.session() as session:
+        assert find_user(session, "bob@example.com") is None
+        assert find_user(session, "robert@example.com").display_name == "Robert"
+
+
+def test_a_token_s_last_use_is_recorded_to_the_minute_and_one_token_is_revoked(store):
+    moment = dt.datetime(2026, 1, 15, 9, 30, tzinfo=dt.UTC)
+    with store.session() as session:
+        ada = add_user(session, "ada@example.com", "Ada", PASSWORD)
+        crm = create_api_token(session, ada, "CRM")
+        laptop = create_api_token(session, ada, "laptop")
+    with store.session() as session:
+        record = find_api_token(session, crm.token)
+        assert record.last_used_at is None and api_token_use_due(record, moment)
+        assert note_api_token_use(session, record, moment) is True
+        assert note_api_token_use(session, record, moment + dt.timedelta(seconds=59)) is False
+    with store.session() as session:
+        record = find_api_token(session, crm.token)
+        assert record.last_used_at == moment
+        assert not api_token_use_due(record, moment + dt.timedelta(seconds=59))
+        assert note_api_token_use(session, record, moment + dt.timedelta(minutes=1)) is True
+    with store.session() as session:
+        user = find_user(session, "ada@example.com")
+        assert [(t.name, t.last_used_at) for t in list_api_tokens(session, user)] == [
+            ("CRM", moment + dt.timedelta(minutes=1)), ("laptop", None)]
+        assert revoke_api_token(session, user, 9999) is None
+        assert revoke_api_token(session, user, crm.record.id).name == "CRM"
+    with store.session() as session:
+        assert user_for_api_token(session, crm.token) is None
+        assert user_for_api_token(session, laptop.token).email == "ada@example.com"
