@@ -14,13 +14,12 @@ from . import resources
 from .core.catalog import RateFileError, load_rates
 from .core.describe import zone_city
 from .core.errors import QuoteInputError
-from .core.pricing import price_quote
-from .core.rates import example_figures
 from .core.request import json_number, parse_request
-from .core.show import card_as_text
-from .core.sla import answer, parse_sla_request
 from .core.tax import TaxFileError, load_tax_rules
-from .i18n import CatalogueError, translations
+from .i18n import CatalogueError
+
+# Each command imports what only it needs (the SLA clock, the card's texts, the PDF
+# renderer) when it runs: ``quote price`` starts with the pricing core alone.
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -45,10 +44,11 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _load(args):
-    """The rate book with the seller's tax rules (``QUOTE_TAX_RULES``, else the shipped)."""
+def _load(args, **only):
+    """The rate book with the seller's tax rules (``QUOTE_TAX_RULES``, else the shipped);
+    ``only``: ``load_rates``'s ``cards`` and ``calendars``."""
     try:
-        book = load_rates(_rates_dir(args))
+        book = load_rates(_rates_dir(args), **only)
         book.tax = load_tax_rules().rules
     except (RateFileError, TaxFileError) as exc:
         for problem in exc.problems:
@@ -66,9 +66,15 @@ def print_input_errors(exc: QuoteInputError) -> int:
 
 
 def cmd_price(args) -> int:
-    book = _load(args)
+    from .core.pricing import price_quote
+
+    data = _read_json(args.request)
+    # Only the card the request names is read, and its holiday calendar is not looked up
+    # (no price depends on it); ``quote rates check`` checks every card in full.
+    card = data.get("rate_card") if isinstance(data, dict) else None
+    book = _load(args, cards={card} if isinstance(card, str) else None, calendars=False)
     try:
-        result = price_quote(parse_request(_read_json(args.request)), book, dt.date.today())
+        result = price_quote(parse_request(data), book, dt.date.today())
     except QuoteInputError as exc:
         return print_input_errors(exc)
     sys.stdout.write(result.model_dump_json(indent=2, exclude_none=True) + "\n")
@@ -77,6 +83,8 @@ def cmd_price(args) -> int:
 
 def cmd_rates_check(args) -> int:
     """Every file loads; each card's example values are listed, and old forms it uses."""
+    from .core.rates import example_figures
+
     book = _load(args)
     for card_id in book.ids():
         for loaded in book.versions[card_id]:
@@ -93,6 +101,8 @@ def cmd_rates_check(args) -> int:
 
 
 def cmd_rates_show(args) -> int:
+    from .core.show import card_as_text
+
     book = _load(args)
     on = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
     loaded = book.in_force(args.card, on)
@@ -105,6 +115,9 @@ def cmd_rates_show(args) -> int:
 
 def cmd_sla(args) -> int:
     """The response (and resolution) deadline of a request arriving at TIME."""
+    from .core.sla import answer, parse_sla_request
+    from .i18n import translations
+
     book = _load(args)
     data = {"rate_card": args.card, "package": args.package, "priority": args.priority,
             "requested_at": args.time, "language": args.lang}
@@ -164,8 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     sla.add_argument("--json", action="store_true", help="print the answer as JSON")
     sla.set_defaults(run=cmd_sla)
 
-    # The PDF command loads WeasyPrint: imported only when the parser is built.
-    from .pdf.cli import add_pdf_command
+    from .pdf.cli import add_pdf_command  # its command imports the renderer when it runs
 
     add_pdf_command(commands, _load, _read_json)
     return parser

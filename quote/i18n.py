@@ -21,8 +21,6 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from . import resources
@@ -92,6 +90,9 @@ def check_catalogues(directory: Path | None = None, *, compile_stale: bool = Fal
 
 def compile_catalogue(po: Path, mo: Path) -> None:
     """Compile ``po`` into ``mo`` (replaced at once, so a reader never sees half a file)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as source:
         catalog = read_po(source, locale=po.parent.parent.name, domain=po.stem)
     handle, temporary = tempfile.mkstemp(dir=mo.parent, prefix=f".{mo.name}.")

@@ -3,13 +3,20 @@
 Every ``*.toml`` file below the folder is one version of one rate card. A
 broken file is reported with its path and the field at fault; nothing is
 half-loaded.
+
+``load_rates(folder)`` loads every card (the web app, ``quote rates check``);
+``load_rates(folder, cards={"otrs"})`` only the versions of the cards named (``quote
+price``): a file's card id is read from its ``id = "..."`` line (``declared_id``), so
+the other files are neither parsed nor validated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +24,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from .. import resources
-from .rates import CardFieldError, RateCard
+from .rates import UNCHECKED_CALENDARS, CardFieldError, RateCard
 
 if TYPE_CHECKING:
     from .tax import TaxRules
@@ -92,7 +99,14 @@ def _field_path(location: tuple) -> str:
     return ".".join(str(part) for part in location)
 
 
-def parse_card(data: bytes, path: str) -> tuple[LoadedCard | None, list[Problem]]:
+def parse_card(data: bytes, path: str, *, calendars: bool = True
+               ) -> tuple[LoadedCard | None, list[Problem]]:
+    """The card in ``data`` (the file at ``path``), or the problems that stop it.
+
+    ``calendars=False`` leaves out the check that the holidays package knows the card's
+    holiday calendar (loading that package is a third of a ``quote price``; no price
+    depends on the calendar): see ``quote.core.rates.Calendar``.
+    """
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -100,7 +114,8 @@ def parse_card(data: bytes, path: str) -> tuple[LoadedCard | None, list[Problem]
     except tomllib.TOMLDecodeError as exc:
         return None, [Problem(path, "", f"is not valid TOML: {exc}")]
     try:
-        card = RateCard.model_validate(raw)
+        card = RateCard.model_validate(raw, context=None if calendars else {
+            UNCHECKED_CALENDARS: True})
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
@@ -131,23 +146,66 @@ def _legacy_notes(raw: dict) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def load_rates(directory: Path | str | None = None) -> RateBook:
+# A top-level key line ``id = "otrs"`` (white space and a comment allowed).
+_ID_LINE = re.compile(rb'id[ \t]*=[ \t]*"([^"\\]*)"[ \t]*(?:#.*)?')
+
+
+def declared_id(data: bytes) -> str | None:
+    """The card id a rate file gives in its top-level ``id = "..."`` line, read from the
+    lines before its first table without parsing the file; None where that is not plain
+    (a table, a multi-line string or another spelling of the key first): such a file is
+    parsed to know.
+
+    In a file that is valid TOML the line found is the card's ``id`` key: before the
+    first ``[table]`` header every line is a key of the top level, a comment, or part of
+    a multi-line array or string, and an array's items cannot look like ``id = "..."``.
+    """
+    for line in data.splitlines():
+        line = line.strip()
+        if not line or line.startswith(b"#"):
+            continue
+        if line.startswith(b"[") or b'"""' in line or b"'''" in line:
+            return None
+        match = _ID_LINE.fullmatch(line)
+        if match:
+            try:
+                return match[1].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def load_rates(directory: Path | str | None = None, *, cards: Collection[str] | None = None,
+               calendars: bool = True) -> RateBook:
     """Load every rate file below ``directory`` (default: the shipped rate cards).
+
+    ``cards``: load only the versions of these card ids (files whose ``declared_id`` is
+    another card's are skipped unread); when no file names any of them, every file is
+    loaded, so that the caller can say which cards there are. ``calendars=False``: see
+    ``parse_card``.
 
     Raises ``RateFileError`` listing all problems.
     """
     root = resources.rates_dir() if directory is None else Path(directory)
     if not root.is_dir():
         raise RateFileError([Problem(str(root), "", "rate folder not found")])
+    files = [(file, file.read_bytes()) for file in sorted(root.rglob("*.toml"))]
+    if cards is not None:
+        declared = [declared_id(data) for _, data in files]
+        if any(card_id in cards for card_id in declared):
+            files = [(file, data) for (file, data), card_id in zip(files, declared, strict=True)
+                     if card_id is None or card_id in cards]
     problems: list[Problem] = []
     book = RateBook()
     seen: dict[tuple[str, str], str] = {}
-    for file in sorted(root.rglob("*.toml")):
+    for file, data in files:
         shown = _shown_path(file)
-        loaded, found = parse_card(file.read_bytes(), shown)
+        loaded, found = parse_card(data, shown, calendars=calendars)
         problems.extend(found)
         if loaded is None:
             continue
+        if cards is not None and declared_id(data) is None and loaded.card.id not in cards:
+            continue  # parsed only to learn its id
         key = (loaded.card.id, loaded.card.version)
         if key in seen:
             problems.append(

@@ -26,7 +26,7 @@ DEFAULT_PAYMENT_DAYS = 30
 class SellerContact(BaseModel):
     """The seller's person named on an offer: the issuing salesperson as at issue time."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     email: str = ""
@@ -34,7 +34,7 @@ class SellerContact(BaseModel):
 
 
 class OfferDocument(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     number: str | None = Field(default=None, description="None for a draft (a preview)")
     issued_on: dt.date

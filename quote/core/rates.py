@@ -44,6 +44,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     RootModel,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -79,7 +80,9 @@ Percent = Annotated[DecimalText, Field(le=100)]  # an int, so errors read "100"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Validators are built when a model is first used, not when the module is imported.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              defer_build=True)
 
 
 class Text(_Strict):
@@ -153,7 +156,7 @@ class Amounts(RootModel[dict[str, DecimalText]]):
     them (only 0 is allowed so: see ``RateCard``).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -357,15 +360,27 @@ class ServiceHours(_Strict):
         return self
 
 
+# Validation context (``RateCard.model_validate(raw, context={UNCHECKED_CALENDARS:
+# True})``): the holidays package is not asked whether it knows a card's calendar.
+UNCHECKED_CALENDARS = "unchecked_calendars"
+
+
 class Calendar(_Strict):
     """The public holidays business days skip: a country's (ISO 3166 code), optionally of
-    one of its subdivisions, as the ``holidays`` package knows them."""
+    one of its subdivisions, as the ``holidays`` package knows them.
+
+    That the package knows them is checked when a card is validated, except where the
+    validation context says ``UNCHECKED_CALENDARS`` (``quote price``: no price depends on
+    the calendar, and loading the package would be a third of the command's time).
+    """
 
     country: str = Field(pattern=r"^[A-Z]{2}$")
     subdivision: str | None = Field(default=None, min_length=1, max_length=20)
 
     @model_validator(mode="after")
-    def _known(self) -> Calendar:
+    def _known(self, info: ValidationInfo) -> Calendar:
+        if info.context and info.context.get(UNCHECKED_CALENDARS):
+            return self
         from .calendar import check_calendar  # loads the holiday data only when a card does
 
         check_calendar(self.country, self.subdivision)

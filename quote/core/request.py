@@ -201,7 +201,7 @@ Billing = Literal["prepaid", "annual"]
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 def _text(max_length: int, pattern: str = TEXT_PATTERN):

@@ -343,7 +343,7 @@ ZoneName = Annotated[
 class SlaRequest(BaseModel):
     """When must a request be answered and resolved?"""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     rate_card: str = Field(min_length=1, max_length=40, examples=["bpmonline"])
     package: str = Field(min_length=1, max_length=30, examples=["basic"])
@@ -378,7 +378,7 @@ NOT_A_FIELD = N_("is not a field of this request")
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class TimeView(_Out):

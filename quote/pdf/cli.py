@@ -9,8 +9,6 @@ from pathlib import Path
 
 from ..cli import EXIT_OK, EXIT_USAGE, print_input_errors
 from ..core.errors import QuoteInputError
-from ..core.offer import DEFAULT_PAYMENT_DAYS, offer_document
-from ..core.pricing import price_quote
 from ..core.request import parse_request
 
 
@@ -32,7 +30,10 @@ def add_pdf_command(commands, load, read_json) -> None:
 
 
 def cmd_pdf(args, load, read_json) -> int:
-    # the renderer (Jinja, and WeasyPrint at the first render) only when a PDF is made
+    # the offer and its renderer (Jinja, and WeasyPrint at the first render) only when a
+    # PDF is made
+    from ..core.offer import DEFAULT_PAYMENT_DAYS, offer_document
+    from ..core.pricing import price_quote
     from .render import engine_warnings, offer_filename, render_offer
 
     book = load(args)

@@ -118,7 +118,8 @@ def _countries(schema: dict) -> None:
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # built at first use, not in every worker's start (as the core's models)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 def _country():
@@ -289,7 +290,7 @@ class ReinstatementBody(_OfferTerms):
 # Answers
 
 class _View(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class ContactView(_View):

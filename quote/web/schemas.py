@@ -17,7 +17,8 @@ from ..core.result import Money, PackageRef, QuoteResult
 
 
 class _View(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # built at first use, not in every worker's start (as the core's models)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class ErrorItem(_View):

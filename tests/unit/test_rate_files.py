@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from quote import resources
-from quote.core.catalog import RateFileError, load_rates
+from quote.core.catalog import RateFileError, declared_id, load_rates
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
 
@@ -101,6 +101,29 @@ def test_a_broken_file_names_the_file_and_the_field(rates, old, new, field, word
     assert problem.field == field
     assert words in problem.message
     assert str(problem).startswith(problem.path)
+
+
+def test_only_the_cards_asked_for_are_read(rates):
+    # another card's file, broken, is not read
+    (rates / "otrs.toml").write_text('id = "otrs"\nversion = ', encoding="utf-8")
+    book = load_rates(rates, cards={"bpmonline"})
+    assert book.ids() == ["bpmonline"]
+    with pytest.raises(RateFileError):  # a card no file names: every file is read
+        load_rates(rates, cards={"nowhere"})
+
+
+@pytest.mark.parametrize(
+    ("text", "card_id"),
+    [
+        (ORIGINAL, "bpmonline"),
+        ('# a comment\nid = "otrs"   # the card\nversion = "1"\n', "otrs"),
+        ('version = "1"\n[name]\nid = "otrs"\n', None),  # not a top-level key
+        ('source = """\nid = "otrs"\n"""\nid = "maxence"\n', None),  # a multi-line string
+        ("id = 'otrs'\n", None),  # another spelling: the file is parsed to know
+    ],
+)
+def test_a_files_card_id_is_read_from_its_top_level_id_line(text, card_id):
+    assert declared_id(text.encode()) == card_id
 
 
 def test_the_same_card_version_twice(rates):

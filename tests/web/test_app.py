@@ -110,14 +110,18 @@ def test_wsgi_module_builds_the_app(tmp_path):
 
 def test_the_web_app_starts_without_the_pdf_engine(tmp_path):
     """WeasyPrint (and the holiday calendars of every country) load at their first use, not
-    in every worker's start."""
-    env = {**os.environ, "QUOTE_ENV": "development",
-           "QUOTE_DATABASE_URL": f"sqlite:///{tmp_path / 'quote.db'}"}
-    code = ("import sys, wsgi; print(sorted({'weasyprint', 'holidays.countries'} "
+    in every worker's start; Alembic only when the database needs a migration."""
+    code = ("import sys, wsgi; print(sorted({'weasyprint', 'holidays.countries', 'alembic'} "
             "& set(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
-                         capture_output=True, text=True)
-    assert out.stdout.strip() == "[]"
+
+    def started(database: Path) -> str:
+        env = {**os.environ, "QUOTE_ENV": "development",
+               "QUOTE_DATABASE_URL": f"sqlite:///{database}"}
+        return subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
+                              capture_output=True, text=True).stdout.strip()
+
+    assert started(tmp_path / "new" / "quote.db") == "['alembic']"  # migrated at the start
+    assert started(tmp_path / "new" / "quote.db") == "[]"  # up to date: no Alembic
 
 
 def test_the_command_line_prices_without_the_pdf_renderer():

@@ -36,7 +36,7 @@ from quote.store import (
     revise,
     withdraw,
 )
-from quote.store.migrate import alembic_config
+from quote.store.migrate import alembic_config, head_revisions, is_up_to_date
 from quote.store.models import Base, OfferCounter
 
 
@@ -53,6 +53,14 @@ def test_migrations_build_exactly_the_models_and_can_run_again(store, store_url)
         assert compare_metadata(context, Base.metadata) == []
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         assert connection.scalar(text("SELECT version_num FROM alembic_version")) == head
+
+
+def test_the_scripts_heads_are_alembics_and_a_current_database_needs_no_alembic(store):
+    assert head_revisions() == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    assert is_up_to_date(store.engine)
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+    assert not is_up_to_date(store.engine)
 
 
 def test_postgresql_compresses_snapshots_with_lz4_where_it_can(store):
