@@ -222,8 +222,13 @@ class Describer:
         return self.ngettext("%(num)d extra environment", "%(num)d extra environments",
                              count) % {"num": count}
 
-    def addition(self, date: dt.date) -> str:
-        return self._("Additional licenses from %(date)s", date=day(date, self.language))
+    def addition(self, date: dt.date, license_value: Decimal | None = None) -> str:
+        """An addition of licenses with their value ("Additional licenses worth €12,000.00
+        from 1 March 2027"); without one (offers issued before it was recorded), its date."""
+        if license_value is None:
+            return self._("Additional licenses from %(date)s", date=day(date, self.language))
+        return self._("Additional licenses worth %(value)s from %(date)s",
+                      value=self.money(license_value), date=day(date, self.language))
 
     def added_environments(self, count: int, date: dt.date) -> str:
         text = self.ngettext("%(num)d additional environment from %(date)s",
@@ -366,7 +371,7 @@ def line_description(line, card: RateCard, package: Package, deployment: str, ye
     if line.code == "environment":
         return words.added_environments(e.quantity, line.date)
     if line.code == "addition":
-        return words.addition(line.date)
+        return words.addition(line.date, e.added_license_value)
     if line.code == "uplift":
         return words.uplift(e.year)
     if line.code == "prepayment_discount":

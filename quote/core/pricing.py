@@ -281,7 +281,8 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
             after = contract.annual_cost(license_value, environments)
             example = example or contract.annual_cost_example(license_value, environments)
             charges.append(_pro_rata("addition", addition.date, before, after, periods,
-                                     currency, example=example))
+                                     currency, example=example,
+                                     added_license_value=addition.license_value))
         if addition.environments:
             before = contract.annual_cost(license_value, environments)
             environments += addition.environments
@@ -504,7 +505,7 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
 
 
 def _pro_rata(code, date, before, after, periods, currency,
-              quantity=None, example=False) -> tuple[Charge, Parts]:
+              quantity=None, example=False, added_license_value=None) -> tuple[Charge, Parts]:
     difference = after - before
     parts = Parts()
     for year_slot, period in periods:
@@ -514,7 +515,8 @@ def _pro_rata(code, date, before, after, periods, currency,
         code=code, amount=round_money(exact, currency), date=date,
         explanation=Explanation.built(kind="pro_rata", before=before, after=after,
                                       difference=difference, periods=[p for _, p in periods],
-                                      quantity=quantity),
+                                      quantity=quantity,
+                                      added_license_value=added_license_value),
         example=example,
     ), parts
 

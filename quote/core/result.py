@@ -117,7 +117,9 @@ class Explanation(_Out):
       a share of the fee); amount = ``unit_price`` × ``quantity`` × ``years``.
     - ``pro_rata``: the annual cost goes from ``before`` to ``after``; the
       ``difference`` is charged for each ``period`` as difference × days /
-      year_days, summed (``exact``) and rounded once.
+      year_days, summed (``exact``) and rounded once. An addition of licenses
+      names the ``added_license_value`` (offers issued before it was recorded
+      have none).
     - ``points``: ``quantity`` points at ``unit_price`` (volume tiers: the tier
       from ``tier_from`` points on; ``cheaper_quantity`` points, the next tier's
       start, would cost ``cheaper_amount``, less); or, graduated tiers, the sum
@@ -155,6 +157,7 @@ class Explanation(_Out):
     periods: list[Period] | None = None
     year: int | None = None
     annual_cost: Money | None = None
+    added_license_value: Money | None = None
 
     def reproduce(self, currency: str) -> Decimal:
         """The amount these figures give, by the rules stated above."""

@@ -26,6 +26,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from ..core.contract import last_day
 from ..core.errors import N_, FieldError
 from ..core.tax import normalized_vat_id
 from .i18n import (
@@ -87,7 +88,8 @@ class QuoteForm(FlaskForm):
     license_value = StringField(_l("License value"), render_kw={"inputmode": "decimal"})
     currency = SelectField(_l("Currency"), validate_choice=False)
     term_start = StringField(_l("Term start"), render_kw={"type": "date"})
-    term_years = StringField(_l("Years"), default="1", render_kw={"inputmode": "numeric"})
+    term_years = StringField(_l("Term (years)"), default="1",
+                             render_kw={"inputmode": "numeric"})
     environments = StringField(_l("Environments in all"), render_kw={"inputmode": "numeric"})
     additions = FieldList(FormField(AdditionForm), min_entries=3, max_entries=MAX_ROWS)
     points = StringField(_l("Support points"), render_kw={"inputmode": "numeric"})
@@ -101,6 +103,39 @@ class QuoteForm(FlaskForm):
         SelectChoice("en", "English"), SelectChoice("de", "Deutsch"),
         SelectChoice("ru", "Русский")])
     customer = FormField(CustomerForm)
+
+
+def speak_to_customers(form: QuoteForm, cards, language: str) -> None:
+    """The words of the public form for customers, who know products, not rate cards:
+    the card is their vendor's product (grouped by vendor), the deployment is how they
+    have the software. Staff keep the words of the rate cards."""
+    form.rate_card.label.text = gettext("Product")
+    vendors: dict[str, list[SelectChoice]] = {}
+    for loaded in cards:
+        card = loaded.card
+        vendors.setdefault(card.vendor, []).append(
+            SelectChoice(card.id, card.name(language)))
+    form.rate_card.choices = vendors
+    form.deployment.label.text = gettext("Your licenses")
+    form.deployment.choices = [
+        SelectChoice("on_site", gettext("On-site licenses you bought")),
+        SelectChoice("on_demand", gettext("An on-demand subscription"))]
+    form.environments.label.text = gettext("Number of environments")
+
+
+def limit_addition_dates(form: QuoteForm) -> None:
+    """Offer only dates within the term in the additions' date pickers (``min``/``max``);
+    the pricing core still refuses any other date."""
+    try:
+        start = dt.date.fromisoformat((form.term_start.data or "").strip())
+        years = int((form.term_years.data or "").strip())
+    except ValueError:
+        return
+    if not 1 <= years <= 100:
+        return
+    limits = {"min": start.isoformat(), "max": last_day(start, years).isoformat()}
+    for entry in form.additions.entries:
+        entry.form.date.render_kw = {**(entry.form.date.render_kw or {}), **limits}
 
 
 @dataclass
@@ -391,4 +426,5 @@ class ConfirmForm(FlaskForm):
 
 
 __all__ = ["N_", "AcceptForm", "ConfirmForm", "ContractForm", "DeclineForm", "OnBehalfForm",
-           "QuoteForm", "Reading", "place_errors", "read_form", "summary_of"]
+           "QuoteForm", "Reading", "limit_addition_dates", "place_errors", "read_form",
+           "speak_to_customers", "summary_of"]

@@ -18,7 +18,16 @@ from ..core.tax import tax_label, tax_note
 from ..i18n import LANGUAGES
 from .auth import can
 from .extensions import limit, rates, today
-from .forms import PUBLIC_KINDS, QuoteForm, Reading, place_errors, read_form, summary_of
+from .forms import (
+    PUBLIC_KINDS,
+    QuoteForm,
+    Reading,
+    limit_addition_dates,
+    place_errors,
+    read_form,
+    speak_to_customers,
+    summary_of,
+)
 from .i18n import current_language, example_amount
 from .pdfs import draft_pdf_response, pdf_limits, refuse_when_busy
 from .present import comparison, hours_text, lines_in
@@ -56,6 +65,8 @@ def build_form(language: str) -> QuoteForm:
         form.kind.choices = [c for c in form.kind.choices if c.value in PUBLIC_KINDS]
     cards = _cards(today())
     form.rate_card.choices = [SelectChoice(c.card.id, c.card.name(language)) for c in cards]
+    if not can("read"):
+        speak_to_customers(form, cards, language)
     if request.method == "GET":
         form.rate_card.data = form.rate_card.data or (cards[0].card.id if cards else "")
         form.term_start.data = form.term_start.data or today().isoformat()
@@ -65,6 +76,7 @@ def build_form(language: str) -> QuoteForm:
     rows = current_app.config["FORM_ADDITION_ROWS"]
     while len(form.additions.entries) < rows:
         form.additions.append_entry()
+    limit_addition_dates(form)
     return form
 
 
@@ -170,6 +182,7 @@ def result_context(quote_request, result, loaded, language: str) -> dict:
         "fmt_day": lambda value: day(value, language),
         "card": loaded.card,
         "package_name": loaded.card.package(result.package.id).name(language),
+        "for_customer": not can("read"),  # customers read of prices, staff of rate cards
     }
 
 
@@ -182,7 +195,7 @@ def render_form(form, reading, language: str, context: dict, status: int | None 
         summary=summary_of(reading), notice=reading.notice, quiet_errors=True,
         cards_data=_cards_data(language), example=example_amount(language),
         can_issue=can("issue"), can_request=not can("read"), revises=revises,
-        **context,
+        **{"for_customer": not can("read"), **context},
     ), status
 
 

@@ -66,7 +66,10 @@
     all.forEach(function (row, position) {
       var legend = row.querySelector("legend");
       legend.textContent = legend.textContent.replace(/\d+\s*$/, String(position + 1));
-      row.querySelector("[data-remove-row]").hidden = all.length < 2;
+      var remove = row.querySelector("[data-remove-row]");
+      remove.hidden = all.length < 2;
+      remove.setAttribute("aria-label",
+                          remove.getAttribute("aria-label").replace(/\d+/, String(position + 1)));
     });
   }
 
@@ -161,12 +164,54 @@
       } else {
         announce(data.status + (markStale(true) ? " " + staleNote.textContent : ""));
       }
+      showSummary();
     }).catch(function () {
-      if (mine === sequence) { markStale(true); }
+      if (mine === sequence) { markStale(true); showSummary(); }
     }).finally(function () {
       if (mine === sequence) { result.removeAttribute("aria-busy"); }
     });
   }
+
+  // The bar that keeps the total in sight on narrow screens follows the result's total.
+  var totalBar = document.getElementById("summary-bar");
+  function showSummary() {
+    var total = resultBody.querySelector("#total");
+    totalBar.hidden = !total;
+    if (!total) { return; }
+    document.getElementById("summary-amount").textContent = total.textContent;
+    document.getElementById("summary-label").textContent =
+      total.closest("tr").querySelector("th").textContent;
+    totalBar.classList.toggle("stale", result.classList.contains("stale"));
+  }
+
+  // The additions' date pickers offer the days of the term only (the server checks again).
+  var termStart = document.getElementById("term_start");
+  var termYears = document.getElementById("term_years");
+  function lastDay(start, years) {
+    var month = start.getUTCMonth();
+    var anniversary = new Date(Date.UTC(start.getUTCFullYear() + years, month, start.getUTCDate()));
+    if (anniversary.getUTCMonth() !== month) {  // 29 February in a common year: 28 February
+      anniversary = new Date(Date.UTC(start.getUTCFullYear() + years, month, 28));
+    }
+    anniversary.setUTCDate(anniversary.getUTCDate() - 1);
+    return anniversary;
+  }
+  function limitDates() {
+    var start = /^\d{4}-\d{2}-\d{2}$/.test(termStart.value) ? new Date(termStart.value + "T00:00:00Z") : null;
+    var years = /^\d{1,3}$/.test(termYears.value.trim()) ? parseInt(termYears.value, 10) : 0;
+    var valid = start && !isNaN(start.getTime()) && years >= 1 && years <= 100;
+    rows.querySelectorAll("input[type=date]").forEach(function (input) {
+      if (valid) {
+        input.min = termStart.value;
+        input.max = lastDay(start, years).toISOString().slice(0, 10);
+      } else {
+        input.removeAttribute("min");
+        input.removeAttribute("max");
+      }
+    });
+  }
+  termStart.addEventListener("input", limitDates);
+  termYears.addEventListener("input", limitDates);
 
   // Validate when the user pauses or leaves a field, not on every keystroke.
   function schedule(event) {

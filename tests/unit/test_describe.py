@@ -56,11 +56,53 @@ def test_addition_in_russian(book):
         {"date": "2026-07-01", "license_value": "1000.00", "environments": 2}]))
     addition, environments = result.lines[1:]
     day = format_date(addition.date, format="long", locale="ru_RU")
-    assert addition.description == f"Дополнительные лицензии с {day}"
+    assert addition.description == (f"Дополнительные лицензии на сумму {eur('1000.00', 'ru_RU')} "
+                                    f"с {day}")
     assert environments.description == f"2 дополнительные среды с {day}"
     assert addition.detail == (
         f"Годовая стоимость {eur('2400.00', 'ru_RU')} → {eur('2600.00', 'ru_RU')}: "
         f"разница {eur('200.00', 'ru_RU')} × 184 из 365 дн. (год договора 1)")
+
+
+ADDED_LICENSES = {
+    "de": "Zusätzliche Lizenzen im Wert von 12.000,00\xa0€ ab 1. März 2027",
+    "en": "Additional licenses worth €12,000.00 from 1 March 2027",
+    "ru": "Дополнительные лицензии на сумму 12\xa0000,00\xa0€ с 1 марта 2027\u202fг.",
+}
+
+
+@pytest.mark.parametrize("language", ["de", "en", "ru"])
+def test_an_addition_of_licenses_states_their_value_and_date(book, language):
+    result = priced(book, bpm(language=language, term_years=2, additions=[
+        {"date": "2027-03-01", "license_value": "12000.00"}]))
+    (addition,) = [line for line in result.lines if line.code == "addition"]
+    assert addition.explanation.added_license_value == Decimal("12000.00")
+    assert addition.description == ADDED_LICENSES[language]
+
+
+@pytest.mark.parametrize("language", ["de", "en", "ru"])
+def test_the_addition_line_reads_the_same_in_every_language_later(book, language):
+    """The page and the PDF describe a line again in the language they show."""
+    result = priced(book, bpm(language="en", term_years=2, additions=[
+        {"date": "2027-03-01", "license_value": "12000.00"}]))
+    loaded = book.in_force("bpmonline", result.as_of)
+    (addition,) = [line for line in result.lines if line.code == "addition"]
+    description, _ = describe_line(addition, loaded.card, loaded.card.package("business"),
+                                   "on_site", 2, language)
+    assert description == ADDED_LICENSES[language]
+
+
+def test_an_addition_stored_without_its_value_is_named_by_its_date(book):
+    """Offers issued before the added value was recorded keep their old line text."""
+    result = priced(book, bpm(language="de", term_years=2, additions=[
+        {"date": "2027-03-01", "license_value": "12000.00"}]))
+    loaded = book.in_force("bpmonline", result.as_of)
+    (addition,) = [line for line in result.lines if line.code == "addition"]
+    stored = addition.model_copy(update={"explanation": addition.explanation.model_copy(
+        update={"added_license_value": None})})
+    description, _ = describe_line(stored, loaded.card, loaded.card.package("business"),
+                                   "on_site", 2, "de")
+    assert description == "Zusätzliche Lizenzen ab 1. März 2027"
 
 
 def test_describe_line_in_another_language(book):

@@ -300,14 +300,14 @@ def test_descriptions_and_kinds_are_in_the_csvs_language_not_the_offers(app, use
         ["Business", "1", "Support", "support", "Support Business, On-Site-Lizenzen, 1 Jahr",
          "2400,00"],
         ["Business", "2", "Zusätzliche Lizenzen", "addition",
-         "Zusätzliche Lizenzen ab 1. Juli 2026", "604,93"]]
+         "Zusätzliche Lizenzen im Wert von 6.000,00\u00a0€ ab 1. Juli 2026", "604,93"]]
     english = [row for row in rows_of(client.get("/finance/offers?format=csv&locale=en"), ",")
                if row[0] == number]
     assert [row[6:12] for row in english] == [
         ["Business", "1", "Support", "support", "Business support, on-site licenses, 1 year",
          "2400.00"],
-        ["Business", "2", "Additional licenses", "addition", "Additional licenses from 1 July 2026",
-         "604.93"]]
+        ["Business", "2", "Additional licenses", "addition",
+         "Additional licenses worth €6,000.00 from 1 July 2026", "604.93"]]
 
 
 # Filters that cannot be read

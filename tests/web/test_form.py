@@ -221,8 +221,8 @@ def test_a_form_sent_with_errors_opens_with_a_summary_that_links_to_the_fields(c
     assert "2 entries need correcting before the price can be shown:" in summary
     assert ('<a href="#license_value" data-field-link="license_value">“License value” must '
             'not be negative.</a>') in summary
-    assert ('<a href="#term_years" data-field-link="term_years">“Years” takes a whole number '
-            'such as 2.</a>') in summary
+    assert ('<a href="#term_years" data-field-link="term_years">“Term (years)” takes a whole '
+            'number such as 2.</a>') in summary
 
 
 def test_the_summary_names_the_field_and_row_of_the_core_s_errors(client, form_data):

@@ -123,8 +123,9 @@ def test_calculate_and_issue_look_different(sign_in, client):
                           page).group(1)
     issue = re.search(r'id="issue-offer" class="(\w+)"', page).group(1)
     assert (calculate, issue) == ("secondary", "primary")
-    public = client.get("/").get_data(as_text=True)  # no issue button: calculating leads
-    assert re.search(r'value="price" class="primary"', public)
+    public = client.get("/").get_data(as_text=True)  # customers: requesting leads
+    assert re.search(r'value="price" class="secondary"', public)
+    assert re.search(r'id="request-offer" class="primary"', public)
     css = (resources.static_dir() / "web" / "quote.css").read_text(encoding="utf-8")
     assert "button.primary {" in css and "button.secondary {" in css
 

@@ -52,6 +52,17 @@ def test_russian_offer_is_in_cyrillic(rendered):
     assert "Дополнительные лицензии" in text or "лиценз" in text
 
 
+ADDED_LICENSES = {"en": "Additional licenses worth €3,000.00 from 1 July 2026",
+                  "de": "Zusätzliche Lizenzen im Wert von 3.000,00 € ab 1. Juli 2026",
+                  "ru": "Дополнительные лицензии на сумму 3 000,00 € с 1 июля 2026 г."}
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ru"])
+def test_an_addition_line_states_the_added_license_value(rendered, language):
+    squeezed = re.sub(r"\s+", "", text_of(read(rendered[language])))
+    assert re.sub(r"\s+", "", ADDED_LICENSES[language]) in squeezed
+
+
 def test_offer_language_is_independent_of_the_request_language(bpm_offer, rendered):
     assert bpm_offer.request.language == "en"
     text = text_of(read(rendered["de"]))
@@ -133,7 +144,7 @@ def test_long_offer_repeats_table_header_and_keeps_totals_together(make_offer):
     offer = make_offer({**BPMONLINE, "additions": additions}, number="Q-2026-000043")
     reader = read(render_offer(offer, "en"))
     pages_with_lines = [i for i, _ in enumerate(reader.pages)
-                        if "Additional licenses from" in text_of(reader, i)]
+                        if "Additional licenses worth" in text_of(reader, i)]
     assert len(pages_with_lines) >= 2
     for index in pages_with_lines:
         assert "Item and how it is calculated" in text_of(reader, index)
