@@ -52,7 +52,8 @@ def test_the_priced_page_uses_the_terms_and_no_forbidden_variant(priced_page, la
 
 def test_a_russian_date_ends_a_sentence_with_one_period(priced_page):
     text = priced_page("ru")
-    assert "действует с 1 января 2019 г. Срок с 1 января 2019 г. по 31 декабря 2019 г. " in text
+    assert ("Цены действуют с 1 января 2019 г. (версия 2019.1). "
+            "Срок с 1 января 2019 г. по 31 декабря 2019 г. ") in text
     assert "г.." not in text
 
 
