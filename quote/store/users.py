@@ -215,6 +215,14 @@ def find_user(session: Session, email: str) -> User | None:
                            ).one_or_none()
 
 
+def _known_user(session: Session, email: str) -> User:
+    """The user with ``email``, or ``UnknownUser``."""
+    user = find_user(session, email)
+    if user is None:
+        raise UnknownUser(email)
+    return user
+
+
 def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
@@ -229,9 +237,7 @@ def list_users(session: Session, *, include_disabled: bool = True) -> list[User]
 def disable_user(session: Session, email: str) -> User:
     """Disable a user: no sign-in, no API access. Their offers stay. The last active
     administrator cannot be disabled (``LastAdmin``)."""
-    user = find_user(session, email)
-    if user is None:
-        raise UnknownUser(email)
+    user = _known_user(session, email)
     if _is_last_admin(session, user):
         raise LastAdmin(user.email)
     user.active = False
@@ -243,9 +249,7 @@ def disable_user(session: Session, email: str) -> User:
 def enable_user(session: Session, email: str) -> User:
     """Let a disabled user sign in again, with the password they had. Their API tokens
     were revoked when they were disabled; new ones are made as for anyone."""
-    user = find_user(session, email)
-    if user is None:
-        raise UnknownUser(email)
+    user = _known_user(session, email)
     user.active = True
     session.flush()
     return user
@@ -255,9 +259,7 @@ def set_phone(session: Session, email: str, phone: str) -> User:
     """Set (or with "" clear) a user's phone number. Offers issued before keep the number
     they were issued with (it is part of their snapshot)."""
     phone = normalize_phone(phone)
-    user = find_user(session, email)
-    if user is None:
-        raise UnknownUser(email)
+    user = _known_user(session, email)
     user.phone = phone
     session.flush()
     return user
@@ -268,9 +270,7 @@ def set_password(session: Session, email: str, password: str,
     """A new password; every session of the user ends (but ``keep_session``, the token of
     the session of a user setting their own)."""
     check_password_policy(password)
-    user = find_user(session, email)
-    if user is None:
-        raise UnknownUser(email)
+    user = _known_user(session, email)
     user.password_hash = hash_password(password)
     session.flush()
     end_sessions_of(session, user, keep=keep_session)

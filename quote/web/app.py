@@ -101,7 +101,6 @@ DEFAULTS = {
     # None: secure cookies except in development and testing.
     "SESSION_COOKIE_SECURE": None,
     "WTF_CSRF_TIME_LIMIT": None,
-    "JSON_SORT_KEYS": False,
     # Behind a reverse proxy: how many proxies set each X-Forwarded-* header
     # (werkzeug's ProxyFix); 0 ignores the header. All 0: no ProxyFix.
     "PROXY_FIX_X_FOR": 0,

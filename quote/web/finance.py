@@ -214,14 +214,28 @@ def _export(filters: OfferFilters, problems: dict[str, str], count_all: bool) ->
     return writer(filters, locale, count_all)
 
 
-def _yes_no() -> dict[bool, str]:
-    return {True: gettext("yes"), False: gettext("no")}
+class _Written:
+    """How every export writes dates, amounts, statuses and yes/no in its language (made
+    inside ``force_locale``)."""
+
+    def __init__(self, locale: str):
+        _, self.decimal, self.date_format = CSV_LOCALES[locale]
+        self.statuses = {status: status_name(status) for status in STATUSES}
+        self.yes_no = {True: gettext("yes"), False: gettext("no")}
+
+    def date(self, moment: dt.date | None) -> str:
+        return moment.strftime(self.date_format) if moment else ""
+
+    def status(self, status: str) -> str:
+        return self.statuses.get(status, status)
+
+    def amounts(self, *amounts) -> list[str]:
+        return [csv_amount(amount, self.decimal) for amount in amounts]
 
 
 def _lines_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
     """A row per line of every matching offer, its discount a line of its own: the amounts
     of an offer's rows add up to its net."""
-    _, decimal, date_format = CSV_LOCALES[locale]
     with force_locale(locale):
         header = [gettext("Offer"), gettext("Issued on"), gettext("Valid until"),
                   gettext("Status"), gettext("In totals"), gettext("Customer"),
@@ -230,14 +244,13 @@ def _lines_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
         with store().session(read_only=True) as db:
             rows = list(export_rows(db, filters, today=today(), language=locale,
                                     count_all=count_all))
-        statuses = {status: status_name(status) for status in STATUSES}
-        yes_no = _yes_no()
+        written = _Written(locale)
     table = ([
-        row.number, row.issued_on.strftime(date_format),
-        row.valid_until.strftime(date_format), statuses.get(row.status, row.status),
-        yes_no[row.counted], neutralise(row.customer_company), neutralise(row.package),
+        row.number, written.date(row.issued_on), written.date(row.valid_until),
+        written.status(row.status), written.yes_no[row.counted],
+        neutralise(row.customer_company), neutralise(row.package),
         str(row.position), neutralise(row.kind), row.code, neutralise(row.description),
-        csv_amount(row.amount, decimal), row.currency,
+        *written.amounts(row.amount), row.currency,
     ] for row in rows)
     return _csv_response(header, table, locale, "offer-lines")
 
@@ -245,7 +258,6 @@ def _lines_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
 def _offers_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
     """A row per matching offer: its figures (subtotal − discount = net, net + tax =
     total), the offer it replaces, its acceptance."""
-    _, decimal, date_format = CSV_LOCALES[locale]
     with force_locale(locale):
         header = [gettext("Offer"), gettext("Issued on"), gettext("Valid until"),
                   gettext("Status"), gettext("In totals"), gettext("Replaces"),
@@ -257,19 +269,15 @@ def _offers_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response
         with store().session(read_only=True) as db:
             rows = list(offer_rows(db, filters, today=today(), language=locale,
                                    count_all=count_all))
-        statuses = {status: status_name(status) for status in STATUSES}
-        yes_no = _yes_no()
+        written = _Written(locale)
     table = ([
-        row.number, row.issued_on.strftime(date_format),
-        row.valid_until.strftime(date_format), statuses.get(row.status, row.status),
-        yes_no[row.counted], row.replaces, neutralise(row.customer_company),
-        neutralise(row.rate_card), row.rate_card_version, neutralise(row.package),
-        row.currency,
-    ] + [csv_amount(amount, decimal)
-         for amount in (row.subtotal, row.discount, row.net, row.tax, row.total)] + [
-        row.accepted_on.strftime(date_format) if row.accepted_on else "",
-        neutralise(row.accepted_by), neutralise(row.accepted_position),
-        neutralise(row.purchase_order),
+        row.number, written.date(row.issued_on), written.date(row.valid_until),
+        written.status(row.status), written.yes_no[row.counted], row.replaces,
+        neutralise(row.customer_company), neutralise(row.rate_card), row.rate_card_version,
+        neutralise(row.package), row.currency,
+        *written.amounts(row.subtotal, row.discount, row.net, row.tax, row.total),
+        written.date(row.accepted_on), neutralise(row.accepted_by),
+        neutralise(row.accepted_position), neutralise(row.purchase_order),
     ] for row in rows)
     return _csv_response(header, table, locale, "offers")
 
@@ -277,11 +285,6 @@ def _offers_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response
 def _schedule_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
     """Every matching offer's billing schedule: a row per contract year, with its dates,
     the day it is due, and its amounts (they add up to the offer's totals)."""
-    _, decimal, date_format = CSV_LOCALES[locale]
-
-    def when(moment: dt.date | None) -> str:
-        return moment.strftime(date_format) if moment else ""
-
     with force_locale(locale):
         header = [gettext("Offer"), gettext("Status"), gettext("In totals"),
                   gettext("Customer"), gettext("Contract"), gettext("Contract year"),
@@ -290,15 +293,15 @@ def _schedule_csv(filters: OfferFilters, locale: str, count_all: bool) -> Respon
                   gettext("Total"), gettext("Currency")]
         with store().session(read_only=True) as db:
             rows = list(schedule_rows(db, filters, today=today(), count_all=count_all))
-        statuses = {status: status_name(status) for status in STATUSES}
-        yes_no = _yes_no()
-    table = ([row.number, statuses.get(row.status, row.status), yes_no[row.counted],
-              neutralise(row.customer_company), row.contract,
-              "" if row.year is None else str(row.year), when(row.start), when(row.end),
-              when(row.due)]
-             + [csv_amount(amount, decimal)
-                for amount in (row.amount, row.discount, row.net, row.tax, row.total)]
-             + [row.currency] for row in rows)
+        written = _Written(locale)
+    table = ([
+        row.number, written.status(row.status), written.yes_no[row.counted],
+        neutralise(row.customer_company), row.contract,
+        "" if row.year is None else str(row.year),
+        written.date(row.start), written.date(row.end), written.date(row.due),
+        *written.amounts(row.amount, row.discount, row.net, row.tax, row.total),
+        row.currency,
+    ] for row in rows)
     return _csv_response(header, table, locale, "billing-schedule")
 
 

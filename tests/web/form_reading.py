@@ -1,8 +1,33 @@
-"""Reading a page's form back as a browser would send it (inputs, checked boxes, selects)."""
+"""Reading a page's form back as a browser would send it (inputs, checked boxes, selects),
+and a field's label, value and error message as the page shows them."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def error_of(page: str, field_id: str) -> str:
+    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error"[^>]*>([^<]*)</p>', page)
+    assert match, f"no error element for {field_id}"
+    return match.group(1)
+
+
+def label_of(page: str, field_id: str) -> str:
+    match = re.search(rf'<label for="{re.escape(field_id)}">([^<]*)</label>', page)
+    assert match, f"no label for {field_id}"
+    return match.group(1)
+
+
+def value_of(page: str, field_id: str) -> str:
+    match = re.search(rf'<input[^>]*id="{re.escape(field_id)}"[^>]*>', page)
+    assert match, f"no input {field_id}"
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return value.group(1) if value else ""
 
 
 class _FormFields(HTMLParser):

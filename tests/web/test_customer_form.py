@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from form_reading import error_of, label_of, text_of
 
 NBSP = "\u00a0"
 
@@ -22,22 +23,6 @@ CUSTOMER_WORDS = {
 JARGON = {"en": ["Rate card", "Deployment", "Environments in all", ">Years<"],
           "de": ["Preisliste", "Bereitstellung", "Umgebungen insgesamt", ">Jahre<"],
           "ru": ["Прайс-лист", "Вариант поставки", "Вариант размещения", "Всего сред", ">Лет<"]}
-
-
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def error_of(page: str, field_id: str) -> str:
-    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error"[^>]*>([^<]*)</p>', page)
-    assert match, f"no error element for {field_id}"
-    return match.group(1)
-
-
-def label_of(page: str, field_id: str) -> str:
-    match = re.search(rf'<label for="{re.escape(field_id)}">([^<]*)</label>', page)
-    assert match, f"no label for {field_id}"
-    return match.group(1)
 
 
 def header_of(page: str) -> str:

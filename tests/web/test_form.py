@@ -5,23 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def error_of(page: str, field_id: str) -> str:
-    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error"[^>]*>([^<]*)</p>', page)
-    assert match, f"no error element for {field_id}"
-    return match.group(1)
-
-
-def value_of(page: str, field_id: str) -> str:
-    match = re.search(rf'<input[^>]*id="{re.escape(field_id)}"[^>]*>', page)
-    assert match, f"no input {field_id}"
-    value = re.search(r'value="([^"]*)"', match.group(0))
-    return value.group(1) if value else ""
+from form_reading import error_of, text_of, value_of
 
 
 def total_of(page: str) -> str:

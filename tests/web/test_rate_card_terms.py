@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import re
 
-from form_reading import form_fields
+from form_reading import form_fields, text_of
 
 SLA = "/api/v1/sla/deadlines"
-
-
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 # -- the form and the page ------------------------------------------------------------
