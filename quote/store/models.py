@@ -347,8 +347,11 @@ PARTIAL_DIALECTS = ("sqlite", "postgresql")
 
 def partial_indexes_for(dialect: str) -> None:
     """Give the partial indexes their condition in ``dialect`` (a store's)."""
-    if dialect in PARTIAL_DIALECTS and PRIMARY_CONTACT.dialect_options[dialect].get("where") is None:
-        PRIMARY_CONTACT.dialect_options[dialect]["where"] = text("is_primary")
+    if dialect not in PARTIAL_DIALECTS:
+        return
+    options = PRIMARY_CONTACT.dialect_options[dialect]
+    if options.get("where") is None:
+        options["where"] = text("is_primary")
 
 
 class Contact(Base):
