@@ -18,7 +18,6 @@ the cent.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
@@ -38,14 +37,8 @@ class Slot(NamedTuple):
     due: dt.date
 
 
-@dataclass
-class Parts:
-    """The exact amounts one line charges per slot (in slot order)."""
-
-    by_slot: dict[Slot, Decimal] = field(default_factory=dict)
-
-    def add(self, slot: Slot, exact: Decimal) -> None:
-        self.by_slot[slot] = self.by_slot.get(slot, ZERO) + exact
+# The exact amounts one line charges per slot.
+Parts = dict[Slot, Decimal]
 
 
 def _shares(amount: Decimal, exact: dict[Slot, Decimal], currency: str) -> dict[Slot, Decimal]:
@@ -85,7 +78,11 @@ def schedule(lines: list[tuple[Decimal, Parts]], discount_percent: Decimal, disc
     """The per-slot totals of priced lines given as (amount, exact parts per slot)."""
     amounts: dict[Slot, Decimal] = {}
     for amount, parts in lines:
-        for slot, share in _shares(amount, parts.by_slot, currency).items():
+        if len(parts) == 1:  # most lines charge one year, or the whole term at once
+            for slot in parts:
+                amounts[slot] = amounts.get(slot, ZERO) + amount
+            continue
+        for slot, share in _shares(amount, parts, currency).items():
             amounts[slot] = amounts.get(slot, ZERO) + share
     slots = sorted(amounts, key=_order)
     if len(slots) == 1:  # one slot takes the whole discount and tax
