@@ -204,6 +204,7 @@ class Describer:
         self.texts = _Texts(catalogue.gettext)  # texts[message] -> translation
         self.money = money_writer(currency, language)  # money(amount) -> text
         self.whole = _whole_writer(language)  # whole(count) -> text
+        self.percent = numbers.percent_writer(locale_of(language))  # percent(19) -> "19 %"
         self._years: dict[int, str] = {}
 
     def _(self, message: str, **params) -> str:
@@ -295,7 +296,7 @@ class Describer:
             return texts["Included in the license or subscription price"]
         if kind == "percent_fee":
             text = texts["%(percent)s of %(base)s = %(exact)s"] % {
-                "percent": percent(e.percent, self.language), "base": money(e.base),
+                "percent": self.percent(e.percent), "base": money(e.base),
                 "exact": money(e.exact)}
             if e.minimum_applied:
                 text += "; " + texts["minimum %(minimum)s applies"] % {
@@ -313,7 +314,7 @@ class Describer:
             unit = money(e.unit_price)
             if e.unit_percent is not None:
                 unit = texts["%(price)s (%(percent)s of the annual fee %(fee)s)"] % {
-                    "price": unit, "percent": percent(e.unit_percent, self.language),
+                    "price": unit, "percent": self.percent(e.unit_percent),
                     "fee": money(e.annual_fee)}
             return text + ", " + texts["each %(price)s a year × %(years)s"] % {
                 "price": unit, "years": self.years(e.years)}

@@ -201,3 +201,13 @@ def percent(value: Decimal, locale: Locale) -> str:
 @lru_cache(maxsize=2048)
 def _percent(value: str, locale: Locale) -> str:
     return format_percent(Decimal(value) / 100, locale=locale, decimal_quantization=False)
+
+
+@lru_cache(maxsize=64)
+def percent_writer(locale: Locale) -> Callable[[Decimal], str]:
+    """A function writing percentages as ``percent`` does, for one locale (callers keep it:
+    looking the text up by value and locale hashes the locale)."""
+    @lru_cache(maxsize=1024)
+    def write(value: str) -> str:
+        return _percent(value, locale)
+    return lambda value: write(str(value))

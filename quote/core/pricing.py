@@ -64,7 +64,7 @@ from typing import NamedTuple
 
 from .catalog import LoadedCard, RateBook
 from .contract import ONE_DAY, ContractYear, contract_years, last_day
-from .describe import Describer, describe_line
+from .describe import Describer, describer
 from .errors import N_, FieldError, QuoteInputError
 from .money import ZERO, minor_units, percent_of, ratio, round_money, uplift
 from .rates import (
@@ -75,7 +75,7 @@ from .rates import (
     PercentPrice,
     RateCard,
 )
-from .request import QuoteRequest
+from .request import Addition, QuoteRequest
 from .result import (
     CardRef,
     Explanation,
@@ -344,8 +344,21 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         charges.append((Charge(code="points", amount=amount,
                                explanation=explanation, example=example), parts))
 
-    lines = [_line(charge, card, package, request, currency, texts) for charge, _ in charges]
-    subtotal = sum((line.amount for line in lines), ZERO)
+    language = request.language
+    words = describer(language, currency) if texts else None  # lines in words if texts
+    lines = []
+    subtotal = ZERO
+    for charge, _ in charges:
+        if words is None:
+            description = detail = ""
+        else:
+            description = words.line_description(charge, card, package, request.deployment,
+                                                 years)
+            detail = words.explain(charge.explanation)
+        lines.append(Line.built(code=charge.code, description=description,
+                                amount=charge.amount, explanation=charge.explanation,
+                                detail=detail, date=charge.date, example=charge.example))
+        subtotal += charge.amount
     discount = round_money(percent_of(request.discount_percent, subtotal), currency)
     net = subtotal - discount
     basis = tax_basis if tax_basis is not None else tax_of_request(request, None)
@@ -354,12 +367,10 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     billed = schedule([(charge.amount, parts) for charge, parts in charges],
                       request.discount_percent, discount, tax_percent, tax, currency)
     return QuoteResult.built(
-        rate_card=CardRef.built(id=card.id, version=card.version,
-                                effective_from=card.effective_from,
-                                name=card.name(request.language), sha256=loaded.sha256),
-        package=PackageRef.built(id=package.id, name=package.name(request.language)),
+        rate_card=_card_ref(loaded, language),
+        package=_package_ref(package, language),
         deployment=request.deployment,
-        language=request.language,
+        language=language,
         as_of=as_of,
         existing_contract=request.existing_contract,
         kind=request.kind,
@@ -564,15 +575,37 @@ def _pro_rata(code, date, before, after, periods, currency,
     ), parts
 
 
-def _line(charge: Charge, card: RateCard, package: Package, request: QuoteRequest,
-          currency: str, texts: bool) -> Line:
-    """The quote's line of a charge, in words in the request's language if ``texts``."""
-    description, detail = describe_line(charge, card, package, request.deployment,
-                                        request.term_years, request.language,
-                                        currency=currency) if texts else ("", "")
-    return Line.built(code=charge.code, description=description, amount=charge.amount,
-                      explanation=charge.explanation, detail=detail, date=charge.date,
-                      example=charge.example)
+# A result's references to its card and package, the same for every quote of a loaded card
+# in one language (frozen models, so one can be in many results). Kept by the object's id
+# with the object itself, so that the id is not another object's while it is kept.
+_REFS: dict[tuple[int, str], tuple[object, CardRef | PackageRef]] = {}
+_REFS_KEPT = 256
+
+
+def _card_ref(loaded: LoadedCard, language: str) -> CardRef:
+    kept = _REFS.get((id(loaded), language))
+    if kept is not None and kept[0] is loaded:
+        return kept[1]
+    card = loaded.card
+    ref = CardRef.built(id=card.id, version=card.version, effective_from=card.effective_from,
+                        name=card.name(language), sha256=loaded.sha256)
+    _keep_ref(loaded, language, ref)
+    return ref
+
+
+def _package_ref(package: Package, language: str) -> PackageRef:
+    kept = _REFS.get((id(package), language))
+    if kept is not None and kept[0] is package:
+        return kept[1]
+    ref = PackageRef.built(id=package.id, name=package.name(language))
+    _keep_ref(package, language, ref)
+    return ref
+
+
+def _keep_ref(owner: object, language: str, ref: CardRef | PackageRef) -> None:
+    if len(_REFS) >= _REFS_KEPT:
+        _REFS.clear()
+    _REFS[(id(owner), language)] = (owner, ref)
 
 
 # -- checks that need the rate card -----------------------------------------
@@ -655,11 +688,14 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     ended = top_up and in_term and as_of > last
     if ended:
         errors.append(FieldError("term_start", ENDED, {"end": last}))
-    ordered = sorted(enumerate(request.additions), key=lambda item: item[1].date)
+    ordered = enumerate(request.additions)
+    if len(request.additions) > 1:
+        ordered = sorted(ordered, key=_date_of_item)
     price = package.price(request.deployment)
     for index, addition in ordered:
         prefix = f"additions.{index}"
-        check_decimals(f"{prefix}.license_value", addition.license_value)
+        if -addition.license_value.as_tuple().exponent > decimals:
+            check_decimals(f"{prefix}.license_value", addition.license_value)
         if addition.license_value and not card.license_value:
             errors.append(FieldError(f"{prefix}.license_value", NO_LICENSE_VALUE))
         elif addition.license_value and not isinstance(price, PercentPrice):
@@ -700,6 +736,10 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
                                  {"max": card.max_discount_percent}))
     if errors:
         raise QuoteInputError(errors)
+
+
+def _date_of_item(item: tuple[int, Addition]) -> dt.date:
+    return item[1].date
 
 
 ENDED = N_("the contract ended on %(end)s: a top-up is no longer possible; price a "

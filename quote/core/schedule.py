@@ -77,13 +77,22 @@ def schedule(lines: list[tuple[Decimal, Parts]], discount_percent: Decimal, disc
              tax_percent: Decimal, tax: Decimal, currency: str) -> list[YearTotals]:
     """The per-slot totals of priced lines given as (amount, exact parts per slot)."""
     amounts: dict[Slot, Decimal] = {}
+    get = amounts.get
     for amount, parts in lines:
-        if len(parts) == 1:  # most lines charge one year, or the whole term at once
+        if len(parts) <= 1:  # a line of one year, or of the whole term at once
             for slot in parts:
-                amounts[slot] = amounts.get(slot, ZERO) + amount
+                amounts[slot] = get(slot, ZERO) + amount
             continue
-        for slot, share in _shares(amount, parts, currency).items():
-            amounts[slot] = amounts.get(slot, ZERO) + share
+        # its shares, as ``_shares`` makes them, added up per slot as they are made
+        slots = sorted(parts, key=_order)
+        last = slots.pop()
+        running, shown = ZERO, ZERO
+        for slot in slots:
+            running += parts[slot]
+            rounded = round_money(running, currency)
+            amounts[slot] = get(slot, ZERO) + (rounded - shown)
+            shown = rounded
+        amounts[last] = get(last, ZERO) + (amount - shown)
     slots = sorted(amounts, key=_order)
     if len(slots) == 1:  # one slot takes the whole discount and tax
         (slot,) = slots
