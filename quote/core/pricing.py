@@ -318,9 +318,10 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         periods = []
         for y in charged:
             first = date if date > y.start else y.start
-            periods.append((slots[y.index], Period.built(
-                year=y.index + 1, start=first, end=y.end,
-                days=y.end.toordinal() - first.toordinal() + 1, year_days=y.days)))
+            periods.append(Period.built(year=y.index + 1, start=first, end=y.end,
+                                        days=y.end.toordinal() - first.toordinal() + 1,
+                                        year_days=y.days))
+        periods = (periods, [slots[y.index] for y in charged])
         if addition.license_value:
             before = contract.annual_cost(license_value, environments)
             example = contract.annual_cost_example(license_value, environments)
@@ -462,10 +463,10 @@ def _new_term(contract: Contract, license_value: Decimal, environments: int,
     count = len(years)
     fee, explanation = contract.fee(license_value, count)
     support = {slot(year): fee for year in years}
-    charges = [(Charge(code="support", amount=fee * count, explanation=explanation,
-                       example=contract.fee_example(license_value)), support)]
-    extra = contract.extra_environments(environments)
-    if extra:
+    charges = [(Charge("support", fee * count, explanation,
+                       contract.fee_example(license_value)), support)]
+    extra = environments - contract.included  # rule 2: beyond the included ones
+    if extra > 0:
         unit, unit_percent = contract.environment_price(fee)
         yearly = unit * extra
         parts = {slot(year): yearly for year in years}
@@ -561,18 +562,19 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
 
 def _pro_rata(code, date, before, after, periods, currency,
               quantity=None, example=False, added_license_value=None) -> tuple[Charge, Parts]:
+    """Rule 4: the line of an addition, ``periods`` its (periods, slots) of the years it
+    is charged for."""
     difference = after - before
-    parts = {year_slot: ratio(difference, period.days, period.year_days)
-             for year_slot, period in periods}
-    exact = sum(parts.values(), ZERO)
-    return Charge(
-        code=code, amount=round_money(exact, currency), date=date,
-        explanation=Explanation.built(kind="pro_rata", before=before, after=after,
-                                      difference=difference, periods=[p for _, p in periods],
-                                      quantity=quantity,
-                                      added_license_value=added_license_value),
-        example=example,
-    ), parts
+    shown, slots = periods
+    parts = {}
+    exact = ZERO
+    for year_slot, period in zip(slots, shown, strict=True):
+        part = parts[year_slot] = ratio(difference, period.days, period.year_days)
+        exact += part
+    return Charge(code, round_money(exact, currency), Explanation.built(
+        kind="pro_rata", before=before, after=after, difference=difference,
+        periods=list(shown), quantity=quantity, added_license_value=added_license_value),
+        example, date), parts
 
 
 # A result's references to its card and package, the same for every quote of a loaded card
