@@ -86,3 +86,11 @@ def test_a_table_of_amounts_is_written_as_babel_writes_it(currency, language):
     write = numbers.money_writer(currency, locale)
     for amount in TABLE_AMOUNTS:
         assert write(amount) == format_currency(amount, currency, locale=locale), amount
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=percentages, language=st.sampled_from(LANGUAGES))
+def test_a_locale_s_percent_writer_writes_as_babel_writes(value, language):
+    locale = locale_of(language)
+    expected = format_percent(Decimal(value) / 100, locale=locale, decimal_quantization=False)
+    assert numbers.percent_writer(locale)(Decimal(value)) == expected
