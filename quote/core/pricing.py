@@ -377,7 +377,7 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         kind=request.kind,
         billing=request.billing,
         currency=currency,
-        term=Term.built(start=start, end=last_day(start, years), years=years),
+        term=Term.built(start=start, end=year_list[-1].end, years=years),  # its last day
         lines=lines,
         subtotal=subtotal,
         discount_percent=request.discount_percent,
