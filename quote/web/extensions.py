@@ -21,6 +21,7 @@ from ..store import Store
 from .ratelimit import RateLimiter
 
 API_PREFIX = "/api/v1"
+API_DOCS = API_PREFIX + "/docs"  # the API's documentation, a page of the site
 
 csrf = CSRFProtect()
 limiter = RateLimiter()
@@ -32,15 +33,16 @@ class SessionInterface(SecureCookieSessionInterface):
 
     The JSON API has no session: its callers are anonymous or send an API token, so an
     API request neither reads the session cookie nor writes one (nor ``Vary: Cookie``);
-    writing to its session is an error."""
+    writing to its session is an error. The API's documentation page (``/docs``) is a
+    page of the site, with its session (a signed-in user sees the staff navigation)."""
 
     def __init__(self):
         self._serializers: dict[tuple, object] = {}
 
     def open_session(self, app: Flask, request):
         path = request.path
-        if path.startswith(API_PREFIX) and (len(path) == len(API_PREFIX)
-                                            or path[len(API_PREFIX)] == "/"):
+        if (path.startswith(API_PREFIX) and path != API_DOCS
+                and (len(path) == len(API_PREFIX) or path[len(API_PREFIX)] == "/")):
             return None  # Flask's null session: empty, never saved
         return super().open_session(app, request)
 

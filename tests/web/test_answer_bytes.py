@@ -143,3 +143,9 @@ def test_an_api_request_neither_reads_nor_writes_the_session_cookie(app, client)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert "Vary" not in response.headers
+
+
+def test_the_api_documentation_page_keeps_the_sign_in(sign_in):
+    client = sign_in("sales")
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert 'id="signed-in-as"' in page
