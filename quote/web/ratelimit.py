@@ -180,12 +180,13 @@ def _headers(response: Response, storage: Storage, counted: list[Counted]) -> No
         shown = next((each for each in counted if not each.shared), counted[0])
     reset_at = int(storage.get_expiry(shown.key) + 1)
     headers = response.headers
-    headers.add("X-RateLimit-Limit", str(shown.item.amount))
-    headers.add("X-RateLimit-Remaining", str(max(0, shown.item.amount - shown.count)))
-    headers.add("X-RateLimit-Reset", str(reset_at))
     now = time.time()
+    added = [("X-RateLimit-Limit", str(shown.item.amount)),
+             ("X-RateLimit-Remaining", str(max(0, shown.item.amount - shown.count))),
+             ("X-RateLimit-Reset", str(reset_at))]
     earlier = headers.get("Retry-After")  # the answer's own (503 with Retry-After: 5)
     if earlier is None:
-        headers["Retry-After"] = str(int(reset_at - now))
+        added.append(("Retry-After", str(int(reset_at - now))))
     elif earlier.isdigit():
         headers["Retry-After"] = str(int(max(reset_at, int(now + int(earlier))) - now))
+    headers.extend(added)
