@@ -504,9 +504,10 @@ def render_offer(document: OfferDocument, language: str, seller: Seller | None =
                 timings[name] = timings.get(name, 0.0) + seconds
     # A render leaves cycles of WeasyPrint's objects holding native Pango and HarfBuzz
     # memory (freed by cffi finalizers); left to the cyclic collector's own schedule
-    # they pile up between its runs and the allocator's heap grows with them, about
-    # 2.5 MB per 100 offers without levelling off. Collected after each render, a
-    # worker's memory levels off (docs/bench.md, "Worker memory").
+    # several renders' worth of them are alive at once. Collected after each render, a
+    # worker's heap stays about 9 MB smaller; it levels off either way (docs/bench.md,
+    # "Worker memory"; the growth that did not level off was the list markers' font
+    # feature, see _user_agent_css).
     del pages, attachment
     gc.collect()
     return pdf
