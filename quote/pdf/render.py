@@ -505,9 +505,8 @@ def render_offer(document: OfferDocument, language: str, seller: Seller | None =
     # A render leaves cycles of WeasyPrint's objects holding native Pango and HarfBuzz
     # memory (freed by cffi finalizers); left to the cyclic collector's own schedule
     # several renders' worth of them are alive at once. Collected after each render, a
-    # worker's heap stays about 9 MB smaller; it levels off either way (docs/bench.md,
-    # "Worker memory"; the growth that did not level off was the list markers' font
-    # feature, see _user_agent_css).
+    # worker stays about 9 MB smaller; its memory levels off either way (docs/bench.md,
+    # "Worker memory").
     del pages, attachment
     gc.collect()
     return pdf
