@@ -10,7 +10,7 @@ leap years. A contract year therefore has 365 or 366 days.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -24,22 +24,24 @@ def anniversary(start: dt.date, years: int) -> dt.date:
         return dt.date(year, 2, 28)
 
 
-@dataclass(frozen=True)
-class ContractYear:
+class ContractYear(NamedTuple):
     index: int  # 0-based
     start: dt.date
     end: dt.date  # last day, inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
+    days: int  # days in the year, start and end included (365 or 366)
 
 
 def contract_years(start: dt.date, years: int) -> list[ContractYear]:
-    return [
-        ContractYear(k, anniversary(start, k), anniversary(start, k + 1) - ONE_DAY)
-        for k in range(years)
-    ]
+    """The ``years`` contract years of a term from ``start``, in order (each anniversary
+    worked out once: it ends one year and starts the next)."""
+    result = []
+    first = start
+    for k in range(years):
+        following = anniversary(start, k + 1)
+        result.append(ContractYear(k, first, following - ONE_DAY,
+                                   following.toordinal() - first.toordinal()))
+        first = following
+    return result
 
 
 def last_day(start: dt.date, years: int) -> dt.date:

@@ -177,6 +177,21 @@ LINE_KINDS = {
 }
 
 
+class _Texts(dict):
+    """A catalogue's translations by message, each looked up in the catalogue once (the
+    messages are the catalogue's, so there are only so many)."""
+
+    __slots__ = ("gettext",)
+
+    def __init__(self, gettext):
+        super().__init__()
+        self.gettext = gettext
+
+    def __missing__(self, message: str) -> str:
+        text = self[message] = self.gettext(message)
+        return text
+
+
 class Describer:
     """Formats texts for one language."""
 
@@ -186,14 +201,23 @@ class Describer:
         catalogue = translations(language)
         self.gettext = catalogue.gettext
         self.ngettext = catalogue.ngettext
+        self.texts = _Texts(catalogue.gettext)  # texts[message] -> translation
         self.money = money_writer(currency, language)  # money(amount) -> text
+        self.whole = _whole_writer(language)  # whole(count) -> text
+        self.percent = numbers.percent_writer(locale_of(language))  # percent(19) -> "19 %"
+        self._years: dict[int, str] = {}
 
     def _(self, message: str, **params) -> str:
-        text = self.gettext(message)
+        text = self.texts[message]
         return text % params if params else text
 
     def years(self, count: int) -> str:
-        return self.ngettext("%(num)d year", "%(num)d years", count) % {"num": count}
+        text = self._years.get(count)
+        if text is None:
+            text = self.ngettext("%(num)d year", "%(num)d years", count) % {"num": count}
+            if 0 < count <= 100:  # terms are 1 to 10 years: a few texts, each written once
+                self._years[count] = text
+        return text
 
     def deployment(self, deployment: str) -> str:
         return self._(DEPLOYMENTS[deployment])
@@ -208,9 +232,9 @@ class Describer:
         if deployment is None:  # a card without a license value names no deployment
             return self._("%(package)s support, %(years)s",
                           package=package.name(self.language), years=self.years(years))
-        return self._("%(package)s support, %(deployment)s, %(years)s",
-                      package=package.name(self.language),
-                      deployment=self.deployment(deployment), years=self.years(years))
+        return self.texts["%(package)s support, %(deployment)s, %(years)s"] % {
+            "package": package.name(self.language),
+            "deployment": self.texts[DEPLOYMENTS[deployment]], "years": self.years(years)}
 
     def example_price(self) -> str:
         return self._("example price")
@@ -227,8 +251,8 @@ class Describer:
         from 1 March 2027"); without one (offers issued before it was recorded), its date."""
         if license_value is None:
             return self._("Additional licenses from %(date)s", date=day(date, self.language))
-        return self._("Additional licenses worth %(value)s from %(date)s",
-                      value=self.money(license_value), date=day(date, self.language))
+        return self.texts["Additional licenses worth %(value)s from %(date)s"] % {
+            "value": self.money(license_value), "date": day(date, self.language)}
 
     def added_environments(self, count: int, date: dt.date) -> str:
         text = self.ngettext("%(num)d additional environment from %(date)s",
@@ -261,37 +285,39 @@ class Describer:
 
     def explain(self, explanation) -> str:  # noqa: C901 - one branch per kind, as documented
         e = explanation
-        if e.kind == "included":
-            return self._("Included in the license or subscription price")
-        if e.kind == "percent_fee":
-            text = self._("%(percent)s of %(base)s = %(exact)s",
-                          percent=percent(e.percent, self.language), base=self.money(e.base),
-                          exact=self.money(e.exact))
+        kind = e.kind
+        texts, money = self.texts, self.money
+        if kind == "pro_rata":  # the most frequent, first
+            return texts["Annual cost %(before)s → %(after)s: difference %(difference)s "
+                         "× %(parts)s"] % {
+                "before": money(e.before), "after": money(e.after),
+                "difference": money(e.difference), "parts": self._periods(e.periods)}
+        if kind == "included":
+            return texts["Included in the license or subscription price"]
+        if kind == "percent_fee":
+            text = texts["%(percent)s of %(base)s = %(exact)s"] % {
+                "percent": self.percent(e.percent), "base": money(e.base),
+                "exact": money(e.exact)}
             if e.minimum_applied:
-                text += "; " + self._("minimum %(minimum)s applies",
-                                      minimum=self.money(e.minimum))
-            return text + "; " + self._("%(fee)s a year × %(years)s",
-                                        fee=self.money(e.annual_fee), years=self.years(e.years))
-        if e.kind == "flat_fee":
-            return self._("%(fee)s a year × %(years)s", fee=self.money(e.annual_fee),
-                          years=self.years(e.years))
-        if e.kind == "extra_environments":
+                text += "; " + texts["minimum %(minimum)s applies"] % {
+                    "minimum": money(e.minimum)}
+            return text + "; " + texts["%(fee)s a year × %(years)s"] % {
+                "fee": money(e.annual_fee), "years": self.years(e.years)}
+        if kind == "flat_fee":
+            return texts["%(fee)s a year × %(years)s"] % {"fee": money(e.annual_fee),
+                                                          "years": self.years(e.years)}
+        if kind == "extra_environments":
             text = self.ngettext(
                 "%(num)d environment beyond the %(included)d included",
                 "%(num)d environments beyond the %(included)d included", e.quantity,
             ) % {"num": e.quantity, "included": e.included}
-            unit = self.money(e.unit_price)
+            unit = money(e.unit_price)
             if e.unit_percent is not None:
-                unit = self._("%(price)s (%(percent)s of the annual fee %(fee)s)", price=unit,
-                              percent=percent(e.unit_percent, self.language),
-                              fee=self.money(e.annual_fee))
-            return text + ", " + self._("each %(price)s a year × %(years)s", price=unit,
-                                        years=self.years(e.years))
-        if e.kind == "pro_rata":
-            return self._("Annual cost %(before)s → %(after)s: difference %(difference)s "
-                          "× %(parts)s", before=self.money(e.before),
-                          after=self.money(e.after), difference=self.money(e.difference),
-                          parts=self._periods(e.periods))
+                unit = texts["%(price)s (%(percent)s of the annual fee %(fee)s)"] % {
+                    "price": unit, "percent": self.percent(e.unit_percent),
+                    "fee": money(e.annual_fee)}
+            return text + ", " + texts["each %(price)s a year × %(years)s"] % {
+                "price": unit, "years": self.years(e.years)}
         if e.kind == "points":
             return self._points(e)
         if e.kind == "uplift":
@@ -310,6 +336,29 @@ class Describer:
             return self._("%(percent)s of the back-support %(base)s",
                           percent=percent(e.percent, self.language), base=self.money(e.base))
         raise AssertionError(e.kind)
+
+    def line_description(self, line, card: RateCard, package: Package, deployment: str,
+                         years: int) -> str:
+        """The description of a priced line (``line_description``)."""
+        code = line.code
+        e = line.explanation
+        if code == "addition":
+            return self.addition(line.date, e.added_license_value)
+        if code == "environment":
+            if line.date is None:
+                return self.environments(e.quantity)
+            return self.added_environments(e.quantity, line.date)
+        if code == "support":
+            return self.support(package, deployment if card.license_value else None, years)
+        if code == "uplift":
+            return self.uplift(e.year)
+        if code == "prepayment_discount":
+            return self.prepayment_discount(e.years)
+        if code == "back_support":
+            return self.back_support(e.periods[0].start, e.periods[-1].end)
+        if code == "reinstatement_fee":
+            return self.reinstatement_fee()
+        return self.points(e.quantity, card)
 
     def _points(self, e) -> str:
         if e.bands is not None:
@@ -332,7 +381,11 @@ class Describer:
         return text
 
     def _periods(self, periods) -> str:
-        return ", ".join(_period(p.days, p.year_days, p.year, self.language) for p in periods)
+        language = self.language
+        if len(periods) == 1:
+            (p,) = periods
+            return _period(p.days, p.year_days, p.year, language)
+        return ", ".join([_period(p.days, p.year_days, p.year, language) for p in periods])
 
 
 @lru_cache(maxsize=4096)
@@ -354,30 +407,13 @@ def describe_line(line, card: RateCard, package: Package, deployment: str, years
     """(description, explanation) of a priced line in ``language``; amounts in ``currency``
     (the quote's; default: the card's first)."""
     words = describer(language, currency or card.currency)
-    return (line_description(line, card, package, deployment, years, language,
-                             currency=currency), words.explain(line.explanation))
+    return (words.line_description(line, card, package, deployment, years),
+            words.explain(line.explanation))
 
 
 def line_description(line, card: RateCard, package: Package, deployment: str, years: int,
                      language: str, *, currency: str | None = None) -> str:
     """The description of a priced line in ``language`` (``describe_line`` without the
     explanation)."""
-    words = describer(language, currency or card.currency)
-    e = line.explanation
-    if line.code == "support":
-        return words.support(package, deployment if card.license_value else None, years)
-    if line.code == "environment" and line.date is None:
-        return words.environments(e.quantity)
-    if line.code == "environment":
-        return words.added_environments(e.quantity, line.date)
-    if line.code == "addition":
-        return words.addition(line.date, e.added_license_value)
-    if line.code == "uplift":
-        return words.uplift(e.year)
-    if line.code == "prepayment_discount":
-        return words.prepayment_discount(e.years)
-    if line.code == "back_support":
-        return words.back_support(e.periods[0].start, e.periods[-1].end)
-    if line.code == "reinstatement_fee":
-        return words.reinstatement_fee()
-    return words.points(e.quantity, card)
+    return describer(language, currency or card.currency).line_description(
+        line, card, package, deployment, years)

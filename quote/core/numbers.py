@@ -30,7 +30,9 @@ from babel.numbers import (
 )
 
 # Babel quantizes in the default context (half-even); a wider one gives the same
-# digits for every amount Babel can format and does not fail on longer ones.
+# digits for every amount Babel can format and does not fail on longer ones. Babel
+# normalizes before it quantizes; in a context of 60 digits that changes no amount of at
+# most 60 digits (every amount the core makes), so money is quantized at once.
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_EVEN)
 _QUOTED = re.compile(r"'([^']*)'")
 
@@ -112,13 +114,26 @@ def money_writer(currency: str, locale: Locale) -> Callable[[Decimal], str]:
     if fmt is None:
         return partial(_babel_money, currency=currency, locale=locale)
     prefixes, suffixes, quantum = fmt.prefixes, fmt.suffixes, fmt.quantum
+    quantize = _CONTEXT.quantize  # what Babel's normalize() and quantize() give (see above)
     if fmt.thousands:
-        marks = fmt.marks()
-
-        def write(amount: Decimal) -> str:
-            negative = amount.is_signed()
-            rounded = abs(amount).normalize(_CONTEXT).quantize(quantum, context=_CONTEXT)
-            return prefixes[negative] + marks(format(rounded, ",f")) + suffixes[negative]
+        group, decimal = fmt.group, fmt.decimal
+        if (group, decimal) == (",", "."):  # Python's own marks
+            def write(amount: Decimal) -> str:
+                negative = amount.is_signed()
+                text = format(quantize(amount.copy_abs(), quantum), ",f")
+                return prefixes[negative] + text + suffixes[negative]
+        elif group not in ",.":  # nothing to swap: "," becomes the group mark, then "."
+            def write(amount: Decimal) -> str:
+                negative = amount.is_signed()
+                text = format(quantize(amount.copy_abs(), quantum), ",f")
+                return (prefixes[negative] + text.replace(",", group).replace(".", decimal)
+                        + suffixes[negative])
+        else:
+            def write(amount: Decimal) -> str:
+                negative = amount.is_signed()
+                text = format(quantize(amount.copy_abs(), quantum), ",f")
+                return (prefixes[negative] + text.replace(",", "\0").replace(".", decimal)
+                        .replace("\0", group) + suffixes[negative])
         return write
 
     def write_grouped(amount: Decimal) -> str:
@@ -186,3 +201,13 @@ def percent(value: Decimal, locale: Locale) -> str:
 @lru_cache(maxsize=2048)
 def _percent(value: str, locale: Locale) -> str:
     return format_percent(Decimal(value) / 100, locale=locale, decimal_quantization=False)
+
+
+@lru_cache(maxsize=64)
+def percent_writer(locale: Locale) -> Callable[[Decimal], str]:
+    """A function writing percentages as ``percent`` does, for one locale (callers keep it:
+    looking the text up by value and locale hashes the locale)."""
+    @lru_cache(maxsize=1024)
+    def write(value: str) -> str:
+        return _percent(value, locale)
+    return lambda value: write(str(value))

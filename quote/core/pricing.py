@@ -59,11 +59,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from .catalog import LoadedCard, RateBook
 from .contract import ONE_DAY, ContractYear, contract_years, last_day
-from .describe import Describer, describe_line
+from .describe import Describer, describer
 from .errors import N_, FieldError, QuoteInputError
 from .money import ZERO, minor_units, percent_of, ratio, round_money, uplift
 from .rates import (
@@ -74,7 +75,7 @@ from .rates import (
     PercentPrice,
     RateCard,
 )
-from .request import QuoteRequest
+from .request import Addition, QuoteRequest
 from .result import (
     CardRef,
     Explanation,
@@ -102,6 +103,62 @@ class Charge(NamedTuple):
     date: dt.date | None = None
 
 
+class _PackagePrices:
+    """What a package's prices are for one deployment in one currency, whatever the
+    license value: worked out once per loaded card (``_package_prices``)."""
+
+    __slots__ = ("price", "fee", "percent", "minimum", "fee_example", "percent_example",
+                 "minimum_example", "extra", "unit", "unit_percent", "environment_example")
+
+    def __init__(self, package: Package, deployment: str, currency: str):
+        price = self.price = package.price(deployment)
+        self.percent = self.minimum = None
+        self.percent_example = self.minimum_example = False
+        if isinstance(price, IncludedPrice):
+            self.fee = round_money(ZERO, currency)  # the same for every license value
+            self.fee_example = False
+        elif isinstance(price, FlatPrice):
+            self.fee = round_money(price.price.of(currency), currency)
+            self.fee_example = price.is_example("price", currency)
+        else:
+            assert isinstance(price, PercentPrice)
+            self.fee = self.fee_example = None  # by the license value
+            self.percent, self.minimum = price.percent, price.minimum.of(currency)
+            self.percent_example = price.is_example("percent")
+            self.minimum_example = price.is_example("minimum", currency)
+        rules = package.environments
+        extra = self.extra = rules.extra
+        # the yearly price of an extra environment when it is fixed, else its percentage
+        # of the fee; whether it rests on an example value (None: as the fee does)
+        self.unit, self.unit_percent = ZERO, None
+        self.environment_example: bool | None = False
+        if isinstance(extra, PercentEnvironmentPrice):
+            self.unit = None
+            self.unit_percent = extra.percent
+            self.environment_example = (True if rules.is_example("included")
+                                        or extra.is_example("percent") else None)
+        elif extra is not None:
+            self.unit = round_money(extra.price.of(currency), currency)
+            self.environment_example = (rules.is_example("included")
+                                        or extra.is_example("price", currency))
+
+
+# Per package (of a loaded card), deployment and currency; the entry holds the package, so
+# that its id is not another object's while it is kept. A card's models are frozen.
+_PRICES: dict[tuple[int, str, str], tuple[Package, _PackagePrices]] = {}
+_PRICES_KEPT = 256
+
+
+def _package_prices(package: Package, deployment: str, currency: str) -> _PackagePrices:
+    key = (id(package), deployment, currency)
+    kept = _PRICES.get(key)
+    if kept is None or kept[0] is not package:
+        if len(_PRICES) >= _PRICES_KEPT:
+            _PRICES.clear()
+        kept = _PRICES[key] = (package, _PackagePrices(package, deployment, currency))
+    return kept[1]
+
+
 class Contract:
     """A package's prices for one deployment, from the card's price list in ``currency``."""
 
@@ -109,8 +166,10 @@ class Contract:
                  currency: str | None = None):
         self.card = card
         self.package = package
-        self.price = package.price(deployment)
-        self.currency = currency or card.currency
+        self.currency = currency = currency or card.currency
+        self.prices = prices = _package_prices(package, deployment, currency)
+        self.price = prices.price
+        self.included = package.environments.included
         # Figures asked for again and again while additions are priced, by the license
         # value (and environments): equal values give equal rounded amounts.
         self._fees: dict[Decimal, Decimal] = {}
@@ -128,91 +187,75 @@ class Contract:
             return fee, Explanation.built(kind="included", annual_fee=fee, years=years)
         if isinstance(price, FlatPrice):
             return fee, Explanation.built(kind="flat_fee", annual_fee=fee, years=years)
-        exact = percent_of(price.percent, license_value)
-        minimum = price.minimum.of(self.currency)
+        prices = self.prices
+        exact = percent_of(prices.percent, license_value)
+        minimum = prices.minimum
         return fee, Explanation.built(
-            kind="percent_fee", percent=price.percent, base=license_value,
+            kind="percent_fee", percent=prices.percent, base=license_value,
             exact=round_money(exact, self.currency), minimum=minimum,
             minimum_applied=minimum > exact, annual_fee=fee, years=years,
         )
 
     def fee_amount(self, license_value: Decimal) -> Decimal:
         """Rule 1: the annual support fee, rounded."""
+        fee = self.prices.fee
+        if fee is not None:
+            return fee
         fee = self._fees.get(license_value)
         if fee is None:
-            price = self.price
-            if isinstance(price, IncludedPrice):
-                fee = round_money(ZERO, self.currency)
-            elif isinstance(price, FlatPrice):
-                fee = round_money(price.price.of(self.currency), self.currency)
-            else:
-                assert isinstance(price, PercentPrice)
-                fee = round_money(max(percent_of(price.percent, license_value),
-                                      price.minimum.of(self.currency)), self.currency)
-            self._fees[license_value] = fee
+            prices = self.prices
+            fee = self._fees[license_value] = round_money(
+                max(percent_of(prices.percent, license_value), prices.minimum), self.currency)
         return fee
 
     def environment_price(self, annual_fee: Decimal) -> tuple[Decimal, Decimal | None]:
         """Rule 2: the yearly price of one extra environment (and its percent, if any)."""
+        prices = self.prices
+        if prices.unit is not None:
+            return prices.unit, None
         price = self._environment_prices.get(annual_fee)
         if price is None:
-            price = self._environment_prices[annual_fee] = self._environment_price(annual_fee)
+            price = self._environment_prices[annual_fee] = (
+                round_money(percent_of(prices.unit_percent, annual_fee), self.currency),
+                prices.unit_percent)
         return price
 
-    def _environment_price(self, annual_fee: Decimal) -> tuple[Decimal, Decimal | None]:
-        extra = self.package.environments.extra
-        if extra is None:
-            return ZERO, None
-        if isinstance(extra, PercentEnvironmentPrice):
-            return round_money(percent_of(extra.percent, annual_fee), self.currency), extra.percent
-        return round_money(extra.price.of(self.currency), self.currency), None
-
     def extra_environments(self, environments: int) -> int:
-        return max(0, environments - self.package.environments.included)
+        return max(0, environments - self.included)
 
     def annual_cost(self, license_value: Decimal, environments: int) -> Decimal:
         key = (license_value, environments)  # equal values give the same rounded cost
         cost = self._annual.get(key)
         if cost is None:
             fee = self.fee_amount(license_value)
-            extra = self.extra_environments(environments)
-            unit = self.environment_price(fee)[0] if extra else ZERO
-            cost = self._annual[key] = fee + unit * extra
+            extra = environments - self.included
+            cost = self._annual[key] = (fee + self.environment_price(fee)[0] * extra
+                                        if extra > 0 else fee)
         return cost
 
     # -- which amounts rest on example values (rule 11) ---------------------
 
     def fee_example(self, license_value: Decimal) -> bool:
+        prices = self.prices
+        if prices.fee_example is not None:
+            return prices.fee_example
+        if prices.percent_example:
+            return True
+        if not prices.minimum_example:
+            return False
         example = self._fee_examples.get(license_value)
         if example is None:
-            example = self._fee_examples[license_value] = self._fee_example(license_value)
+            example = self._fee_examples[license_value] = (
+                prices.minimum > percent_of(prices.percent, license_value))
         return example
 
-    def _fee_example(self, license_value: Decimal) -> bool:
-        price = self.price
-        if isinstance(price, IncludedPrice):
-            return False
-        if isinstance(price, FlatPrice):
-            return price.is_example("price", self.currency)
-        applied = price.minimum.of(self.currency) > percent_of(price.percent, license_value)
-        return price.is_example("percent") or (applied
-                                               and price.is_example("minimum", self.currency))
-
     def environment_example(self, license_value: Decimal) -> bool:
-        rules = self.package.environments
-        extra = rules.extra
-        if extra is None:
-            return False
-        if rules.is_example("included"):
-            return True
-        if isinstance(extra, PercentEnvironmentPrice):
-            return extra.is_example("percent") or self.fee_example(license_value)
-        return extra.is_example("price", self.currency)
+        example = self.prices.environment_example
+        return self.fee_example(license_value) if example is None else example
 
     def annual_cost_example(self, license_value: Decimal, environments: int) -> bool:
         return self.fee_example(license_value) or (
-            self.extra_environments(environments) > 0
-            and self.environment_example(license_value))
+            environments > self.included and self.environment_example(license_value))
 
 
 def price_quote(request: QuoteRequest, book: RateBook, today: dt.date) -> QuoteResult:
@@ -264,16 +307,21 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         charges.extend(_renewal_terms(contract, license_value, environments, year_list, slot,
                                       charges, request.billing))
 
-    for addition in sorted(request.additions, key=lambda a: a.date):
-        charged = [y for y in year_list if y.end >= addition.date]
+    additions = request.additions
+    if len(additions) > 1:
+        additions = sorted(additions, key=_date_of)
+    for addition in additions:
+        date = addition.date
+        charged = [y for y in year_list if y.end >= date]
         if request.kind == "top_up" and request.billing == "annual":
             charged = charged[:1]  # to the end of the current contract year
-        periods = [
-            (slot(y), Period.built(year=y.index + 1, start=max(addition.date, y.start),
-                                   end=y.end, days=(y.end - max(addition.date, y.start)).days + 1,
-                                   year_days=y.days))
-            for y in charged
-        ]
+        periods = []
+        for y in charged:
+            first = date if date > y.start else y.start
+            periods.append(Period.built(year=y.index + 1, start=first, end=y.end,
+                                        days=y.end.toordinal() - first.toordinal() + 1,
+                                        year_days=y.days))
+        periods = (periods, [slots[y.index] for y in charged])
         if addition.license_value:
             before = contract.annual_cost(license_value, environments)
             example = contract.annual_cost_example(license_value, environments)
@@ -293,13 +341,25 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
 
     if request.points is not None:
         amount, explanation, example = _points(card, request.points, currency)
-        parts = Parts()
-        parts.add(slot(_year_of(year_list, first_due)), amount)
+        parts = {slot(_year_of(year_list, first_due)): amount}
         charges.append((Charge(code="points", amount=amount,
                                explanation=explanation, example=example), parts))
 
-    lines = [_line(charge, card, package, request, currency, texts) for charge, _ in charges]
-    subtotal = sum((line.amount for line in lines), ZERO)
+    language = request.language
+    words = describer(language, currency) if texts else None  # lines in words if texts
+    lines = []
+    subtotal = ZERO
+    for charge, _ in charges:
+        if words is None:
+            description = detail = ""
+        else:
+            description = words.line_description(charge, card, package, request.deployment,
+                                                 years)
+            detail = words.explain(charge.explanation)
+        lines.append(Line.built(code=charge.code, description=description,
+                                amount=charge.amount, explanation=charge.explanation,
+                                detail=detail, date=charge.date, example=charge.example))
+        subtotal += charge.amount
     discount = round_money(percent_of(request.discount_percent, subtotal), currency)
     net = subtotal - discount
     basis = tax_basis if tax_basis is not None else tax_of_request(request, None)
@@ -308,18 +368,16 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     billed = schedule([(charge.amount, parts) for charge, parts in charges],
                       request.discount_percent, discount, tax_percent, tax, currency)
     return QuoteResult.built(
-        rate_card=CardRef.built(id=card.id, version=card.version,
-                                effective_from=card.effective_from,
-                                name=card.name(request.language), sha256=loaded.sha256),
-        package=PackageRef.built(id=package.id, name=package.name(request.language)),
+        rate_card=_card_ref(loaded, language),
+        package=_package_ref(package, language),
         deployment=request.deployment,
-        language=request.language,
+        language=language,
         as_of=as_of,
         existing_contract=request.existing_contract,
         kind=request.kind,
         billing=request.billing,
         currency=currency,
-        term=Term.built(start=start, end=last_day(start, years), years=years),
+        term=Term.built(start=start, end=year_list[-1].end, years=years),  # its last day
         lines=lines,
         subtotal=subtotal,
         discount_percent=request.discount_percent,
@@ -367,6 +425,9 @@ def _points(card: RateCard, quantity: int, currency: str
         cheaper_amount=cheaper[1] if cheaper else None), example
 
 
+_date_of = attrgetter("date")
+
+
 def _first_charge(request: QuoteRequest, as_of: dt.date) -> dt.date:
     """The first day the offer charges for: when a prepaid offer is due."""
     if request.kind == "top_up":
@@ -401,22 +462,19 @@ def _new_term(contract: Contract, license_value: Decimal, environments: int,
               years: list[ContractYear], slot) -> list[tuple[Charge, Parts]]:
     count = len(years)
     fee, explanation = contract.fee(license_value, count)
-    support = Parts()
-    for year in years:
-        support.add(slot(year), fee)
-    charges = [(Charge(code="support", amount=fee * count, explanation=explanation,
-                       example=contract.fee_example(license_value)), support)]
-    extra = contract.extra_environments(environments)
-    if extra:
+    support = {slot(year): fee for year in years}
+    charges = [(Charge("support", fee * count, explanation,
+                       contract.fee_example(license_value)), support)]
+    extra = environments - contract.included  # rule 2: beyond the included ones
+    if extra > 0:
         unit, unit_percent = contract.environment_price(fee)
-        parts = Parts()
-        for year in years:
-            parts.add(slot(year), unit * extra)
+        yearly = unit * extra
+        parts = {slot(year): yearly for year in years}
         charges.append((Charge(
             code="environment", amount=unit * extra * count,
             explanation=Explanation.built(
                 kind="extra_environments", quantity=extra,
-                included=contract.package.environments.included, unit_price=unit,
+                included=contract.included, unit_price=unit,
                 unit_percent=unit_percent, annual_fee=fee if unit_percent is not None else None,
                 years=count,
             ),
@@ -437,8 +495,7 @@ def _renewal_terms(contract: Contract, license_value: Decimal, environments: int
     if rules.uplift_percent:
         for year in years[1:]:
             exact = uplift(annual, rules.uplift_percent, year.index + 1)
-            parts = Parts()
-            parts.add(slot(year), exact)
+            parts = {slot(year): exact}
             charges.append((Charge(
                 code="uplift", amount=round_money(exact, currency),
                 explanation=Explanation.built(kind="uplift", base=annual,
@@ -450,10 +507,10 @@ def _renewal_terms(contract: Contract, license_value: Decimal, environments: int
     if rate:
         priced = [*term_charges, *charges]
         base = sum((charge.amount for charge, _ in priced), ZERO)
-        parts = Parts()
+        parts: Parts = {}
         for _, line_parts in priced:
-            for year_slot, exact in line_parts.by_slot.items():
-                parts.add(year_slot, -percent_of(rate, exact))
+            for year_slot, exact in line_parts.items():
+                parts[year_slot] = parts.get(year_slot, ZERO) - percent_of(rate, exact)
         charges.append((Charge(
             code="prepayment_discount",
             amount=-round_money(percent_of(rate, base), currency),
@@ -474,7 +531,7 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
     currency = contract.currency
     gap_start, gap_end = lapsed.end + ONE_DAY, request.term_start - ONE_DAY
     cost = contract.annual_cost(license_value, environments)
-    periods, parts = [], Parts()
+    periods, parts = [], {}
     gap = Slot(None, gap_start, gap_end, due)
     count = gap_end.year - lapsed.start.year + 2
     for year in contract_years(lapsed.start, count):
@@ -484,11 +541,10 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
         period = Period.built(year=year.index + 1, start=first, end=last,
                               days=(last - first).days + 1, year_days=year.days)
         periods.append(period)
-        parts.add(gap, ratio(cost, period.days, period.year_days))
-    back = round_money(sum(parts.by_slot.values(), ZERO), currency)
+        parts[gap] = parts.get(gap, ZERO) + ratio(cost, period.days, period.year_days)
+    back = round_money(sum(parts.values(), ZERO), currency)
     fee = round_money(percent_of(rules.fee_percent, back), currency)
-    fee_parts = Parts()
-    fee_parts.add(gap, percent_of(rules.fee_percent, back))
+    fee_parts = {gap: ZERO + percent_of(rules.fee_percent, back)}
     example = contract.annual_cost_example(license_value, environments)
     return [
         (Charge(code="back_support", amount=back,
@@ -506,30 +562,52 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
 
 def _pro_rata(code, date, before, after, periods, currency,
               quantity=None, example=False, added_license_value=None) -> tuple[Charge, Parts]:
+    """Rule 4: the line of an addition, ``periods`` its (periods, slots) of the years it
+    is charged for."""
     difference = after - before
-    parts = Parts()
-    for year_slot, period in periods:
-        parts.add(year_slot, ratio(difference, period.days, period.year_days))
-    exact = sum(parts.by_slot.values(), ZERO)
-    return Charge(
-        code=code, amount=round_money(exact, currency), date=date,
-        explanation=Explanation.built(kind="pro_rata", before=before, after=after,
-                                      difference=difference, periods=[p for _, p in periods],
-                                      quantity=quantity,
-                                      added_license_value=added_license_value),
-        example=example,
-    ), parts
+    shown, slots = periods
+    parts = {}
+    exact = ZERO
+    for year_slot, period in zip(slots, shown, strict=True):
+        part = parts[year_slot] = ratio(difference, period.days, period.year_days)
+        exact += part
+    return Charge(code, round_money(exact, currency), Explanation.built(
+        kind="pro_rata", before=before, after=after, difference=difference,
+        periods=list(shown), quantity=quantity, added_license_value=added_license_value),
+        example, date), parts
 
 
-def _line(charge: Charge, card: RateCard, package: Package, request: QuoteRequest,
-          currency: str, texts: bool) -> Line:
-    """The quote's line of a charge, in words in the request's language if ``texts``."""
-    description, detail = describe_line(charge, card, package, request.deployment,
-                                        request.term_years, request.language,
-                                        currency=currency) if texts else ("", "")
-    return Line.built(code=charge.code, description=description, amount=charge.amount,
-                      explanation=charge.explanation, detail=detail, date=charge.date,
-                      example=charge.example)
+# A result's references to its card and package, the same for every quote of a loaded card
+# in one language (frozen models, so one can be in many results). Kept by the object's id
+# with the object itself, so that the id is not another object's while it is kept.
+_REFS: dict[tuple[int, str], tuple[object, CardRef | PackageRef]] = {}
+_REFS_KEPT = 256
+
+
+def _card_ref(loaded: LoadedCard, language: str) -> CardRef:
+    kept = _REFS.get((id(loaded), language))
+    if kept is not None and kept[0] is loaded:
+        return kept[1]
+    card = loaded.card
+    ref = CardRef.built(id=card.id, version=card.version, effective_from=card.effective_from,
+                        name=card.name(language), sha256=loaded.sha256)
+    _keep_ref(loaded, language, ref)
+    return ref
+
+
+def _package_ref(package: Package, language: str) -> PackageRef:
+    kept = _REFS.get((id(package), language))
+    if kept is not None and kept[0] is package:
+        return kept[1]
+    ref = PackageRef.built(id=package.id, name=package.name(language))
+    _keep_ref(package, language, ref)
+    return ref
+
+
+def _keep_ref(owner: object, language: str, ref: CardRef | PackageRef) -> None:
+    if len(_REFS) >= _REFS_KEPT:
+        _REFS.clear()
+    _REFS[(id(owner), language)] = (owner, ref)
 
 
 # -- checks that need the rate card -----------------------------------------
@@ -612,11 +690,14 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     ended = top_up and in_term and as_of > last
     if ended:
         errors.append(FieldError("term_start", ENDED, {"end": last}))
-    ordered = sorted(enumerate(request.additions), key=lambda item: item[1].date)
+    ordered = enumerate(request.additions)
+    if len(request.additions) > 1:
+        ordered = sorted(ordered, key=_date_of_item)
     price = package.price(request.deployment)
     for index, addition in ordered:
         prefix = f"additions.{index}"
-        check_decimals(f"{prefix}.license_value", addition.license_value)
+        if -addition.license_value.as_tuple().exponent > decimals:
+            check_decimals(f"{prefix}.license_value", addition.license_value)
         if addition.license_value and not card.license_value:
             errors.append(FieldError(f"{prefix}.license_value", NO_LICENSE_VALUE))
         elif addition.license_value and not isinstance(price, PercentPrice):
@@ -657,6 +738,10 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
                                  {"max": card.max_discount_percent}))
     if errors:
         raise QuoteInputError(errors)
+
+
+def _date_of_item(item: tuple[int, Addition]) -> dt.date:
+    return item[1].date
 
 
 ENDED = N_("the contract ended on %(end)s: a top-up is no longer possible; price a "

@@ -54,19 +54,25 @@ class _Out(BaseModel):
             template = _TEMPLATES[cls]
         except KeyError:
             template = _template(cls)
-        values = {**template, **fields}
+        values = template.copy()
+        values.update(fields)
         if len(values) != len(template):
             raise TypeError(f"{cls.__name__} has no field {sorted(set(values) - set(template))}")
         model = _new(cls)  # BaseModel has no __new__ of its own
-        _set(model, "__dict__", values)
-        _set(model, "__pydantic_fields_set__", set(fields))
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
+        _set_dict(model, values)
+        _set_fields_set(model, set(fields))
+        _set_extra(model, None)
+        _set_private(model, None)
         return model
 
 
-_set = object.__setattr__
 _new = object.__new__
+# BaseModel's slots, set through their descriptors (the model is frozen; this is what
+# object.__setattr__ would do, without looking the names up)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _TEMPLATES: dict[type[_Out], dict[str, object]] = {}
 
 

@@ -18,7 +18,6 @@ the cent.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
@@ -38,14 +37,8 @@ class Slot(NamedTuple):
     due: dt.date
 
 
-@dataclass
-class Parts:
-    """The exact amounts one line charges per slot (in slot order)."""
-
-    by_slot: dict[Slot, Decimal] = field(default_factory=dict)
-
-    def add(self, slot: Slot, exact: Decimal) -> None:
-        self.by_slot[slot] = self.by_slot.get(slot, ZERO) + exact
+# The exact amounts one line charges per slot.
+Parts = dict[Slot, Decimal]
 
 
 def _shares(amount: Decimal, exact: dict[Slot, Decimal], currency: str) -> dict[Slot, Decimal]:
@@ -84,9 +77,22 @@ def schedule(lines: list[tuple[Decimal, Parts]], discount_percent: Decimal, disc
              tax_percent: Decimal, tax: Decimal, currency: str) -> list[YearTotals]:
     """The per-slot totals of priced lines given as (amount, exact parts per slot)."""
     amounts: dict[Slot, Decimal] = {}
+    get = amounts.get
     for amount, parts in lines:
-        for slot, share in _shares(amount, parts.by_slot, currency).items():
-            amounts[slot] = amounts.get(slot, ZERO) + share
+        if len(parts) <= 1:  # a line of one year, or of the whole term at once
+            for slot in parts:
+                amounts[slot] = get(slot, ZERO) + amount
+            continue
+        # its shares, as ``_shares`` makes them, added up per slot as they are made
+        slots = sorted(parts, key=_order)
+        last = slots.pop()
+        running, shown = ZERO, ZERO
+        for slot in slots:
+            running += parts[slot]
+            rounded = round_money(running, currency)
+            amounts[slot] = get(slot, ZERO) + (rounded - shown)
+            shown = rounded
+        amounts[last] = get(last, ZERO) + (amount - shown)
     slots = sorted(amounts, key=_order)
     if len(slots) == 1:  # one slot takes the whole discount and tax
         (slot,) = slots

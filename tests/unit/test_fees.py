@@ -10,8 +10,9 @@ import pytest
 from quote import resources
 from quote.core.catalog import load_rates
 from quote.core.errors import QuoteInputError
+from quote.core.pricing import Contract
 
-from .helpers import bpm, priced, refused_fields
+from .helpers import TODAY, bpm, priced, refused_fields
 
 # -- rule 1: the bpm'online table, at, below and above each minimum ----------
 
@@ -335,3 +336,18 @@ def test_points_alone_on_a_running_contract(book):
                               existing_contract=True))
     assert [line.code for line in result.lines] == ["points"]
     assert result.total == Decimal("4745.00")  # 49 × 95.00 + 1 × 90.00
+
+
+def test_each_package_object_is_priced_by_its_own_prices(book):
+    """A package's prices are worked out once per loaded card; another package object with
+    the same id (a changed card, a stored snapshot's version) gets its own, not the first's.
+    Business on-site: 20 % of 3,000.00 = 600.00; the same package at 30 %: 900.00."""
+    card = book.in_force("bpmonline", TODAY).card
+    business = card.package("business")
+    dearer = business.model_copy(update={
+        "on_site": business.on_site.model_copy(update={"percent": Decimal("30")})})
+    for package, fee in [(business, "600.00"), (dearer, "900.00"), (business, "600.00")]:
+        contract = Contract(card, package, "on_site", card.currency)
+        assert contract.fee_amount(Decimal("3000.00")) == Decimal(fee)
+    on_demand = Contract(card, business, "on_demand", card.currency)  # 10 %, at least 500.00
+    assert on_demand.fee_amount(Decimal("6000.00")) == Decimal("600.00")

@@ -66,3 +66,31 @@ def test_percentages_are_written_as_babel_writes_them(value, language):
     expected = format_percent(Decimal(value) / 100, locale=locale, decimal_quantization=False)
     assert numbers.percent(Decimal(value), locale) == expected
 
+
+
+# Amounts as the core writes them: rounded line amounts, ties of the half-even rounding
+# Babel writes with, the signed zero, the largest license value, exact pro-rata shares.
+TABLE_AMOUNTS = [Decimal(text) for text in (
+    "0", "0.00", "-0.00", "-0", "0.01", "-0.01", "0.005", "0.015", "0.025", "-0.005",
+    "0.5", "1.5", "2.5", "-2.5", "9.995", "99.99", "999.99", "999.995", "1000", "1000.00",
+    "1234.5", "12000.50", "-12000.50", "48250.00", "7500.00", "3200.50", "999999.999",
+    "1000000", "1234567.891", "999999999999", "999999999999.99", "-999999999999.99",
+    "2343.835616438356164383561644", "1.0E+3", "1E+2", "123.4500", "0.0001",
+)]
+
+
+@pytest.mark.parametrize("currency", CURRENCIES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_table_of_amounts_is_written_as_babel_writes_it(currency, language):
+    locale = locale_of(language)
+    write = numbers.money_writer(currency, locale)
+    for amount in TABLE_AMOUNTS:
+        assert write(amount) == format_currency(amount, currency, locale=locale), amount
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=percentages, language=st.sampled_from(LANGUAGES))
+def test_a_locale_s_percent_writer_writes_as_babel_writes(value, language):
+    locale = locale_of(language)
+    expected = format_percent(Decimal(value) / 100, locale=locale, decimal_quantization=False)
+    assert numbers.percent_writer(locale)(Decimal(value)) == expected
