@@ -10,9 +10,13 @@ loaded by a first render):
 2. the same offer HTML printed by headless Chromium (``--print-to-pdf``, one
    browser process per file, as a command-line converter runs), against the
    WeasyPrint offer;
-3. the process's resident memory as a worker's: after 500 offers rendered (in
-   turn in German, English and Russian) and after 2,000; the growth from offer
-   500 to offer 2,000 must level off (target: under 3 MB). ``--offers N``
+3. the resident memory of a worker that renders offers, which is this process
+   (a gunicorn worker renders in its own process, as here): after 500 offers
+   rendered (in turn in German, English and Russian), at each further quarter
+   and after 2,000; the growth from offer 500 to offer 2,000 must level off
+   (target: under 3 MB). Beside it, the growth of the C heap's allocated
+   bytes (glibc's ``mallinfo2``): memory still in use, where a leak shows,
+   as opposed to memory freed but kept by the allocator. ``--offers N``
    renders N instead of 2,000, measuring from a quarter of N (``--offers 0``
    skips it; ``--offers 400`` is a short run).
 
@@ -22,6 +26,7 @@ Run: ``python -m bench pdf`` or ``python -m bench pdf --offers 400``.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
 import gc
 import shutil
@@ -112,6 +117,25 @@ def rss_mb() -> float:
     return float("nan")
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def heap_in_use_mb() -> float:
+    """Bytes the C heap has handed out and not had back (glibc's ``mallinfo2``:
+    ``uordblks`` plus ``hblkhd``), in MB; NaN where that is not glibc 2.33 or later."""
+    try:
+        libc = ctypes.CDLL(None)
+        mallinfo2 = libc.mallinfo2
+    except (OSError, AttributeError):
+        return float("nan")
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pdf", description=__doc__)
     parser.add_argument("--offers", type=int, default=2000,
@@ -143,24 +167,34 @@ def main(argv: list[str] | None = None) -> int:
               f"(a browser process per file), ratio chromium/weasyprint {chromium / full:.2f}")
 
     if args.offers >= 8:
-        languages = ("de", "en", "ru")
-        first = args.offers // 4
-        start = time.perf_counter()
-        for index in range(first):
-            render_offer(document, languages[index % 3])
-        gc.collect()
-        at_first = rss_mb()
-        for index in range(first, args.offers):
-            render_offer(document, languages[index % 3])
-        gc.collect()
-        at_last = rss_mb()
-        growth = at_last - at_first
-        print(f"bench pdf: RSS after {first} offers {at_first:.1f} MB, after {args.offers} "
-              f"{at_last:.1f} MB: growth {growth:+.1f} MB from offer {first} to {args.offers} "
-              f"(target under {TARGET_GROWTH_MB:.0f} MB: "
-              f"{'met' if growth < TARGET_GROWTH_MB else 'NOT met'}); "
-              f"{(time.perf_counter() - start) / args.offers * 1000:.0f} ms per offer")
+        memory(document, args.offers)
     return 0
+
+
+def memory(document, offers: int) -> None:
+    """Render ``offers`` offers as a worker does; print its resident size from a quarter
+    of them on, at each quarter."""
+    languages = ("de", "en", "ru")
+    first = offers // 4
+    checkpoints = {first * k for k in (2, 3)} | {offers}
+    start = time.perf_counter()
+    for index in range(first):
+        render_offer(document, languages[index % 3])
+    gc.collect()
+    at_first, heap_first = rss_mb(), heap_in_use_mb()
+    steps = [f"{at_first:.1f} MB after {first}"]
+    for index in range(first, offers):
+        render_offer(document, languages[index % 3])
+        if index + 1 in checkpoints:
+            gc.collect()
+            steps.append(f"{rss_mb() - at_first:+.1f} after {index + 1}")
+    at_last, heap_last = rss_mb(), heap_in_use_mb()
+    growth = at_last - at_first
+    print(f"bench pdf: worker RSS {', '.join(steps)} offers: growth {growth:+.1f} MB from "
+          f"offer {first} to {offers} (target under {TARGET_GROWTH_MB:.0f} MB: "
+          f"{'met' if growth < TARGET_GROWTH_MB else 'NOT met'}); C heap in use "
+          f"{heap_last - heap_first:+.2f} MB; "
+          f"{(time.perf_counter() - start) / offers * 1000:.0f} ms per offer")
 
 
 if __name__ == "__main__":

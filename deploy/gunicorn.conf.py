@@ -28,8 +28,9 @@ graceful_timeout = 30
 # a HUP reloads new code.
 preload_app = False
 
-# A safety net against slow memory growth (PDF rendering): a worker is replaced
-# after about this many requests; the jitter keeps them from restarting together.
+# A safety net against slow memory growth: a worker is replaced after about this many
+# requests; the jitter keeps them from restarting together. (PDF rendering levels off
+# since the offer asks WeasyPrint for no OpenType feature, docs/bench.md.)
 max_requests = 1000
 max_requests_jitter = 100
 

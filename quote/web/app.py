@@ -29,7 +29,6 @@ from .extensions import (
     JSONProvider,
     OfferNumberConverter,
     SessionInterface,
-    check_limits_once,
     csrf,
     error_json,
     is_api,
@@ -63,8 +62,8 @@ DEFAULTS = {
     "FINANCE_PER_PAGE": 50,
     # Rows per page of "My offers" and of the inbox of self-service requests.
     "PIPELINE_PER_PAGE": 50,
-    # Rate limits (Flask-Limiter); quote-memory:// per process (see extensions.py),
-    # redis://... to share them between workers and hosts.
+    # Rate limits (quote/web/ratelimit.py); quote-memory:// per process, redis://... to
+    # share them between workers and hosts.
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "quote-memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -237,7 +236,6 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(finance, url_prefix="/finance")
     app.register_blueprint(admin, url_prefix="/admin")
 
-    check_limits_once(app)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)

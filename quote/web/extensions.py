@@ -8,87 +8,43 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
-from functools import lru_cache
 
 from flask import Flask, Response, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
-from limits import parse_many
-from limits.storage import MemoryStorage
 from werkzeug.routing import BaseConverter
 
 from ..core.catalog import RateBook
 from ..store import Store
+from .ratelimit import RateLimiter
 
 API_PREFIX = "/api/v1"
-
-class SweepingMemoryStorage(MemoryStorage):
-    """The limits library's in-memory counters (``quote-memory://``), without its timer
-    thread: ``MemoryStorage`` starts a ``threading.Timer`` after nearly every hit to purge
-    expired keys. Expired counters are already ignored when read; here the purge runs in
-    the requesting thread, at most once a second."""
-
-    STORAGE_SCHEME = ["quote-memory"]
-    SWEEP_SECONDS = 1.0
-
-    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
-        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
-        self.timer.cancel()
-        self._next_sweep = 0.0
-
-    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - overrides the private
-        now = time.monotonic()
-        if now >= self._next_sweep:
-            self._next_sweep = now + self.SWEEP_SECONDS
-            self._MemoryStorage__expire_events()
-
+API_DOCS = API_PREFIX + "/docs"  # the API's documentation, a page of the site
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
-
-
-def check_limits_once(app: Flask) -> None:
-    """Each rate limit checked once per request, by its route's decorator (``limit``).
-
-    Flask-Limiter also runs a ``before_request`` hook on every request, which resolves
-    the endpoint's limits a second time; it only enforces default, application-wide,
-    blueprint and meta limits. Where none of those is configured (the app's own limits
-    are all on routes; ``RATELIMIT_DEFAULT`` or ``RATELIMIT_APPLICATION`` would add
-    some), the hook checks nothing and is taken out.
-    """
-    manager = getattr(limiter, "limit_manager", None)
-    hook = getattr(limiter, "_check_request_limit", None)
-    wider = ("_default_limits", "_application_limits", "_blueprint_limits")
-    if (manager is None or hook is None
-            or any(getattr(manager, name, True) for name in wider)
-            or getattr(limiter, "_meta_limits", True)):
-        return  # a Flask-Limiter that works differently keeps its own hook
-    hooks = app.before_request_funcs.get(None, [])
-    app.before_request_funcs[None] = [each for each in hooks if each != hook]
-
-
-# Flask-Limiter reads a route's limit from the configuration on every request ("120 per
-# minute") and parses it again each time; the few limit strings the app has are parsed once.
-# (A Flask-Limiter without this module keeps parsing them itself.)
-try:
-    from flask_limiter import _limits as limiter_internals
-except ImportError:  # pragma: no cover - depends on the installed Flask-Limiter
-    limiter_internals = None
-if callable(getattr(limiter_internals, "parse_many", None)):
-    limiter_internals.parse_many = lru_cache(maxsize=64)(lambda text: tuple(parse_many(text)))
+limiter = RateLimiter()
 
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, the signing serializer made once per secret key
-    instead of on every request (it only depends on the key and its fallbacks)."""
+    instead of on every request (it only depends on the key and its fallbacks).
+
+    The JSON API has no session: its callers are anonymous or send an API token, so an
+    API request neither reads the session cookie nor writes one (nor ``Vary: Cookie``);
+    writing to its session is an error. The API's documentation page (``/docs``) is a
+    page of the site, with its session (a signed-in user sees the staff navigation)."""
 
     def __init__(self):
         self._serializers: dict[tuple, object] = {}
+
+    def open_session(self, app: Flask, request):
+        path = request.path
+        if (path.startswith(API_PREFIX) and path != API_DOCS
+                and (len(path) == len(API_PREFIX) or path[len(API_PREFIX)] == "/")):
+            return None  # Flask's null session: empty, never saved
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app: Flask):
         key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
@@ -152,9 +108,9 @@ def store() -> Store:
 
 
 def limit(setting: str, **options):
-    """A Flask-Limiter limit read from the configuration ``setting`` at request time."""
-    return limiter.limit(lambda: current_app.config[setting],
-                         error_message=lambda: str(TOO_MANY), **options)
+    """A route's rate limit, read from the configuration ``setting`` at request time, per
+    client address (``quote.web.ratelimit``); refused requests are told ``TOO_MANY``."""
+    return limiter.limit(setting, lambda: str(TOO_MANY), **options)
 
 
 def now() -> dt.datetime:

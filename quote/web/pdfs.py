@@ -33,7 +33,6 @@ from pathlib import Path
 
 from flask import current_app, g
 from flask_babel import lazy_gettext
-from flask_limiter.util import get_remote_address
 
 from ..core.offer import OfferDocument, offer_document
 from ..pdf import Acceptance, offer_filename, render_offer, time_limit
@@ -145,15 +144,11 @@ def pdf_limits(applies=lambda: True):
     def exempt() -> bool:
         return is_staff() or not applies()
 
-    per_client = limiter.limit(lambda: current_app.config["LIMIT_PDF"],
-                               key_func=get_remote_address, exempt_when=exempt,
-                               deduct_when=_rendered, override_defaults=False,
-                               error_message=lambda: str(TOO_MANY_FROM_YOU))
-    everyone = limiter.shared_limit(lambda: current_app.config["LIMIT_PDF_GLOBAL"],
-                                    scope="pdf-renders", key_func=lambda: "everyone",
-                                    exempt_when=exempt, deduct_when=_rendered,
-                                    override_defaults=False,
-                                    error_message=lambda: str(TOO_MANY_PDFS))
+    per_client = limiter.limit("LIMIT_PDF", lambda: str(TOO_MANY_FROM_YOU),
+                               exempt_when=exempt, deduct_when=_rendered)
+    everyone = limiter.limit("LIMIT_PDF_GLOBAL", lambda: str(TOO_MANY_PDFS),
+                             key=lambda: "everyone", scope="pdf-renders",
+                             exempt_when=exempt, deduct_when=_rendered)
 
     def decorate(view):
         return per_client(everyone(view))

@@ -1,16 +1,20 @@
 """The JSON answers are written once per request with the least work: the same bytes as
-Flask's own JSON provider writes, and each rate limit checked once."""
+Flask's own JSON provider writes, each rate limit counted with one increment, and no
+session in the API."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections import Counter
 
 import pytest
 from flask.json.provider import DefaultJSONProvider
+from limits.storage import MemoryStorage
 
 from quote.core.pricing import price_quote
 from quote.core.request import parse_request
-from quote.web.extensions import limiter
+from quote.web.ratelimit import SweepingMemoryStorage
 
 PREVIEW = "/api/v1/quotes/preview"
 REQUESTS = {
@@ -70,17 +74,78 @@ def test_a_preview_counts_once_against_its_limit(make_app):
     assert refused.status_code == 429
 
 
-def test_route_limits_are_checked_by_their_routes_only(make_app):
+class CountingStorage:
+    """The app's rate-limit storage, its calls counted by name."""
+
+    def __init__(self, storage):
+        self.storage = storage
+        self.calls: Counter = Counter()
+
+    def __getattr__(self, name):
+        method = getattr(self.storage, name)
+
+        def counted(*args, **kwargs):
+            self.calls[name] += 1
+            return method(*args, **kwargs)
+
+        return counted
+
+
+def test_a_limited_request_costs_one_increment_and_one_read_of_its_window(make_app):
     app = make_app(RATELIMIT_ENABLED=True)
-    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    storage = app.extensions["quote.rate_limits"].storage = CountingStorage(
+        app.extensions["quote.rate_limits"].storage)
+    response = app.test_client().post(PREVIEW, json=REQUESTS["English, one year"])
+    assert response.headers["X-RateLimit-Remaining"] == "119"
+    assert storage.calls == {"incr": 1, "get_expiry": 1}
 
 
-def test_a_configured_default_limit_still_applies_to_every_route(make_app):
-    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2 per minute")
-    try:
-        assert limiter._check_request_limit in app.before_request_funcs[None]
-        client = app.test_client()
-        statuses = [client.get("/health").status_code for _ in range(3)]
-        assert statuses == [200, 200, 429]
-    finally:
-        limiter.limit_manager.set_default_limits([])  # the limiter is shared by every app
+def test_a_route_without_a_limit_does_not_touch_the_limits(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    storage = app.extensions["quote.rate_limits"].storage = CountingStorage(
+        app.extensions["quote.rate_limits"].storage)
+    response = app.test_client().get("/health")
+    assert response.status_code == 200
+    assert "X-RateLimit-Limit" not in response.headers
+    assert storage.calls == {}
+
+
+def test_without_headers_a_limited_request_costs_one_increment(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_HEADERS_ENABLED=False)
+    storage = app.extensions["quote.rate_limits"].storage = CountingStorage(
+        app.extensions["quote.rate_limits"].storage)
+    response = app.test_client().post(PREVIEW, json=REQUESTS["English, one year"])
+    assert "X-RateLimit-Remaining" not in response.headers
+    assert storage.calls == {"incr": 1}
+
+
+def test_the_refusal_says_how_long_to_wait(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, LIMIT_PREVIEW="1 per minute").test_client()
+    client.post(PREVIEW, json=REQUESTS["English, one year"])
+    refused = client.post(PREVIEW, json=REQUESTS["English, one year"])
+    assert refused.status_code == 429
+    assert refused.headers["X-RateLimit-Limit"] == "1"
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 0 < int(refused.headers["Retry-After"]) <= 61
+    assert int(refused.headers["X-RateLimit-Reset"]) - time.time() <= 61
+
+
+def test_the_storage_is_the_configured_one(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    assert type(app.extensions["quote.rate_limits"].storage) is MemoryStorage
+    default = make_app(RATELIMIT_ENABLED=True)
+    assert type(default.extensions["quote.rate_limits"].storage) is SweepingMemoryStorage
+
+
+def test_an_api_request_neither_reads_nor_writes_the_session_cookie(app, client):
+    client.set_cookie("session", "not a signed session")
+    response = client.post(PREVIEW, json=REQUESTS["English, one year"])
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "Vary" not in response.headers
+
+
+def test_the_api_documentation_page_keeps_the_sign_in(sign_in):
+    client = sign_in("sales")
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert 'id="signed-in-as"' in page

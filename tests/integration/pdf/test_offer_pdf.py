@@ -204,6 +204,32 @@ def test_slimmer_user_agent_stylesheet_keeps_list_markers_and_bookmarks(rendered
         titles(reader.outline))
 
 
+@pytest.mark.parametrize("language", ["en", "de", "ru"])
+def test_no_text_of_the_offer_asks_for_an_opentype_feature(bpm_offer, language):
+    """WeasyPrint never frees the Pango attributes of text laid out with an OpenType
+    feature (``font-variant-*``, ``font-feature-settings``, ``font-kerning`` other than
+    ``auto``): a worker would grow with every render. Neither the offer's stylesheet nor
+    the user-agent stylesheet the engine gives it asks for one, list markers included."""
+    from weasyprint.formatting_structure.boxes import TextBox
+    from weasyprint.text.fonts import font_features
+
+    from quote.pdf.render import _lock, layout, offer_html
+
+    with _lock:
+        document = layout(offer_html(bpm_offer.model_copy(update={"language": language})),
+                          language)
+    texts = [box for page in document.pages
+             for box in page._page_box.descendants(placeholders=True)
+             if isinstance(box, TextBox)]
+    assert {"1. ", "• "} <= {box.text for box in texts if box.element_tag == "li::marker"}
+    properties = ("font_kerning", "font_variant_ligatures", "font_variant_position",
+                  "font_variant_caps", "font_variant_numeric", "font_variant_alternates",
+                  "font_variant_east_asian", "font_feature_settings")
+    asking = {(box.element_tag, box.text): features for box in texts
+              if (features := font_features(*(box.style[name] for name in properties)))}
+    assert asking == {}
+
+
 def test_a_top_up_offer_names_its_contract_and_compares_moves_not_totals(make_offer):
     offer = make_offer({**BPMONLINE, "kind": "top_up", "term_years": 3, "billing": "annual",
                         "environments": 1,
