@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,18 @@ from quote.core.tax import load_tax_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def validated_files_cache(tmp_path_factory):
+    """Validated rate cards and tax rules are kept in a folder of the test run's own (and
+    in every server a test starts), not in the user's cache (``quote.core.checked``)."""
+    if "QUOTE_CACHE_DIR" in os.environ:
+        yield
+        return
+    os.environ["QUOTE_CACHE_DIR"] = str(tmp_path_factory.mktemp("validated"))
+    yield
+    del os.environ["QUOTE_CACHE_DIR"]
 
 
 @pytest.fixture(scope="session")

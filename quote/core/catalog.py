@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from .. import resources
+from . import checked
 from .rates import UNCHECKED_CALENDARS, CardFieldError, RateCard
 
 if TYPE_CHECKING:
@@ -106,7 +107,15 @@ def parse_card(data: bytes, path: str, *, calendars: bool = True
     ``calendars=False`` leaves out the check that the holidays package knows the card's
     holiday calendar (loading that package is a third of a ``quote price``; no price
     depends on the calendar): see ``quote.core.rates.Calendar``.
+
+    A file that validated once is read from the cache of validated files
+    (``quote.core.checked``: keyed by the file's bytes and the code that checks them).
     """
+    kept = checked.key("rate card", data, calendars)
+    found = checked.read(kept)
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], RateCard):
+        card, notes = found
+        return LoadedCard(card, path, hashlib.sha256(data).hexdigest(), notes), []
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -126,7 +135,9 @@ def parse_card(data: bytes, path: str, *, calendars: bool = True
                 field = ".".join(filter(None, (field, cause.field)))
             problems.append(Problem(path, field, message))
         return None, problems
-    return LoadedCard(card, path, hashlib.sha256(data).hexdigest(), _legacy_notes(raw)), []
+    notes = _legacy_notes(raw)
+    checked.write(kept, (card, notes))
+    return LoadedCard(card, path, hashlib.sha256(data).hexdigest(), notes), []
 
 
 def _legacy_notes(raw: dict) -> tuple[str, ...]:

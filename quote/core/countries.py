@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import Locale
+from babel.core import get_global
 
 LANGUAGES = ("en", "de", "ru")
 # Two-letter codes in Babel's territory list that are not countries.
@@ -19,8 +20,11 @@ NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
 
 @cache
 def country_codes() -> frozenset[str]:
-    """The ISO 3166 alpha-2 codes Babel knows."""
-    return frozenset(code for code in Locale("en").territories
+    """The ISO 3166 alpha-2 codes Babel knows: the territories of its language data, the
+    same codes as an English territory list has, read from Babel's global data (which
+    the amounts' rounding loads anyway) rather than a language's (``tests/unit/
+    test_countries.py``)."""
+    return frozenset(code for code in get_global("territory_languages")
                      if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES)
 
 

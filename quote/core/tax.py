@@ -39,6 +39,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .. import resources
+from . import checked
 from .catalog import Problem, _shown_path
 from .countries import country_code, country_codes, country_name
 from .errors import N_, FieldError, QuoteInputError
@@ -252,7 +253,12 @@ def tax_rules_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def parse_tax_rules(data: bytes, path: str) -> LoadedTaxRules:
-    """A tax rules file's bytes, validated; raises ``TaxFileError``."""
+    """A tax rules file's bytes, validated; raises ``TaxFileError``. Rules that validated
+    once are read from the cache of validated files (``quote.core.checked``)."""
+    kept = checked.key("tax rules", data)
+    found = checked.read(kept)
+    if isinstance(found, TaxRules):
+        return LoadedTaxRules(found, path, hashlib.sha256(data).hexdigest())
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -266,6 +272,7 @@ def parse_tax_rules(data: bytes, path: str) -> LoadedTaxRules:
             Problem(path, ".".join(str(part) for part in error["loc"]),
                     error["msg"].removeprefix("Value error, "))
             for error in exc.errors(include_url=False)]) from None
+    checked.write(kept, rules)
     return LoadedTaxRules(rules, path, hashlib.sha256(data).hexdigest())
 
 

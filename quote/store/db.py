@@ -99,6 +99,9 @@ class Store:
     def __init__(self, url: str | None = None, **engine_kwargs):
         self.url = normalize_url(url) if url else database_url()
         self.engine = create_store_engine(self.url, **engine_kwargs)
+        from .models import partial_indexes_for  # the models import the core; see there
+
+        partial_indexes_for(self.engine.dialect.name)
         self._read_engine = self.engine.execution_options(quote_read_only=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)

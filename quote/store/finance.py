@@ -268,7 +268,7 @@ def list_offers(session: Session, filters: OfferFilters | None = None, sort: str
 class _Priced(BaseModel):
     """What the line export reads of a snapshot's result (checked to add up when issued)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     package: PackageRef
     deployment: str
     term: Term
@@ -281,14 +281,14 @@ class _Priced(BaseModel):
 class _ResultOf(BaseModel):
     """The priced lines of a stored snapshot, read without its rate card."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     result: _Priced
 
 
 class _CardOf(BaseModel):
     """The rate card of a stored snapshot."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     card: RateCard
     card_sha256: str
 

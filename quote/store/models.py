@@ -336,15 +336,29 @@ class Customer(Base):
         return f"<Customer {self.id} {self.company} {self.country}>"
 
 
+# At most one primary contact per customer (the store keeps at least one): a partial
+# index, WHERE is_primary (migrations/versions/0003_contracts.py). Its condition is
+# given to the dialect a store connects with (``partial_indexes_for``), not written here
+# as sqlite_where and postgresql_where: naming a dialect's option loads that dialect, so
+# the app on SQLite would load SQLAlchemy's PostgreSQL dialect, and the other way round.
+PRIMARY_CONTACT = Index("ix_contacts_primary", "customer_id", unique=True)
+PARTIAL_DIALECTS = ("sqlite", "postgresql")
+
+
+def partial_indexes_for(dialect: str) -> None:
+    """Give the partial indexes their condition in ``dialect`` (a store's)."""
+    if dialect not in PARTIAL_DIALECTS:
+        return
+    options = PRIMARY_CONTACT.dialect_options[dialect]
+    if options.get("where") is None:
+        options["where"] = text("is_primary")
+
+
 class Contact(Base):
     """A person at a customer; exactly one contact of a customer is its primary one."""
 
     __tablename__ = "contacts"
-    __table_args__ = (
-        # at most one primary contact per customer (the store keeps at least one)
-        Index("ix_contacts_primary", "customer_id", unique=True,
-              sqlite_where=text("is_primary"), postgresql_where=text("is_primary")),
-    )
+    __table_args__ = (PRIMARY_CONTACT,)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from quote.core.offer import OfferDocument, SellerContact
@@ -91,11 +90,17 @@ def body_hash(body: bytes) -> str:
 
 
 def _insert(session: Session, model):
+    """An upsert-capable INSERT in the session's dialect (imported here: the store's own
+    dialect is loaded by its engine; the other one is never needed)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(model)
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert(model)
     if dialect == "sqlite":
-        return sqlite.insert(model)
+        from sqlalchemy.dialects.sqlite import insert
+
+        return insert(model)
     raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {dialect}")
 
 

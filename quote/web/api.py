@@ -22,7 +22,6 @@ from .auth import api_user_from_token, requires
 from .extensions import error_json, limit, rates, today
 from .i18n import current_language, error_text
 from .offers import issue_offer, offer_pdf_response, offer_snapshot, readable_offer
-from .openapi import openapi_document
 from .pdfs import draft_pdf_response, pdf_limits, refuse_when_busy
 from .present import card_summary, card_view, comparison
 from .schemas import RateCardList
@@ -263,6 +262,10 @@ def _document() -> dict:
     key = tuple((loaded.card.id, loaded.card.version) for loaded in cards)
     documents = current_app.extensions.setdefault("quote.openapi", {})
     if key not in documents:
+        # the document's generator (pydantic's JSON schemas of every body) loads when the
+        # document is first asked for, not in every worker's start
+        from .openapi import openapi_document
+
         versions = {loaded.card.id: [v.card.version for v in rates().versions[loaded.card.id]]
                     for loaded in cards}
         documents[key] = openapi_document(cards, current_app.config["LIMIT_PREVIEW"],

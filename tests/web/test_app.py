@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import url_for
 from offer_helpers import store_offer
 
 from quote import create_app
@@ -110,9 +111,11 @@ def test_wsgi_module_builds_the_app(tmp_path):
 
 def test_the_web_app_starts_without_the_pdf_engine(tmp_path):
     """WeasyPrint (and the holiday calendars of every country) load at their first use, not
-    in every worker's start; Alembic only when the database needs a migration."""
-    code = ("import sys, wsgi; print(sorted({'weasyprint', 'holidays.countries', 'alembic'} "
-            "& set(sys.modules)))")
+    in every worker's start; Alembic only when the database needs a migration; the OpenAPI
+    document's generator when the document is asked for; on SQLite, SQLAlchemy's
+    PostgreSQL dialect never."""
+    code = ("import sys, wsgi; print(sorted({'weasyprint', 'holidays.countries', 'alembic', "
+            "'quote.web.openapi', 'sqlalchemy.dialects.postgresql'} & set(sys.modules)))")
 
     def started(database: Path) -> str:
         env = {**os.environ, "QUOTE_ENV": "development",
@@ -120,7 +123,9 @@ def test_the_web_app_starts_without_the_pdf_engine(tmp_path):
         return subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env,
                               capture_output=True, text=True).stdout.strip()
 
-    assert started(tmp_path / "new" / "quote.db") == "['alembic']"  # migrated at the start
+    # migrated at the start (a migration script names PostgreSQL's index options)
+    assert started(tmp_path / "new" / "quote.db") == (
+        "['alembic', 'sqlalchemy.dialects.postgresql']")
     assert started(tmp_path / "new" / "quote.db") == "[]"  # up to date: no Alembic
 
 
@@ -156,3 +161,21 @@ def test_no_blueprint_imports_the_app_factory():
         imported = {node.module for node in ast.walk(tree)
                     if isinstance(node, ast.ImportFrom) and node.module}
         assert "app" not in imported and "quote.web.app" not in imported, module.name
+
+
+def test_urls_are_built_as_werkzeug_builds_them(app):
+    """The rules compile their URL builders at the first URL built, not when added; the
+    URLs are Werkzeug's own."""
+    from werkzeug.routing import Map, Rule
+
+    plain = Map([Rule(rule.rule, endpoint=rule.endpoint) for rule in app.url_map.iter_rules()],
+                converters=app.url_map.converters)
+    cases = [("static", {"filename": "web/quote.css"}), ("api.openapi", {}),
+             ("api.show_quote", {"number": "Q-2026-000001"}),
+             ("api.openapi", {"lang": "de", "x": "ä b"})]
+    with app.test_request_context("/"):
+        for endpoint, values in cases:
+            assert url_for(endpoint, **values) == plain.bind("localhost").build(
+                endpoint, values)
+            assert url_for(endpoint, **values, _external=True) == plain.bind(
+                "localhost").build(endpoint, values, force_external=True)
