@@ -232,7 +232,7 @@ class Describer:
         if deployment is None:  # a card without a license value names no deployment
             return self._("%(package)s support, %(years)s",
                           package=package.name(self.language), years=self.years(years))
-        return self.texts["%(package)s support, %(deployment)s, %(years)s"] % {
+        return self.texts[N_("%(package)s support, %(deployment)s, %(years)s")] % {
             "package": package.name(self.language),
             "deployment": self.texts[DEPLOYMENTS[deployment]], "years": self.years(years)}
 
@@ -251,7 +251,7 @@ class Describer:
         from 1 March 2027"); without one (offers issued before it was recorded), its date."""
         if license_value is None:
             return self._("Additional licenses from %(date)s", date=day(date, self.language))
-        return self.texts["Additional licenses worth %(value)s from %(date)s"] % {
+        return self.texts[N_("Additional licenses worth %(value)s from %(date)s")] % {
             "value": self.money(license_value), "date": day(date, self.language)}
 
     def added_environments(self, count: int, date: dt.date) -> str:
@@ -288,23 +288,23 @@ class Describer:
         kind = e.kind
         texts, money = self.texts, self.money
         if kind == "pro_rata":  # the most frequent, first
-            return texts["Annual cost %(before)s → %(after)s: difference %(difference)s "
-                         "× %(parts)s"] % {
+            return texts[N_("Annual cost %(before)s → %(after)s: difference %(difference)s "
+                            "× %(parts)s")] % {
                 "before": money(e.before), "after": money(e.after),
                 "difference": money(e.difference), "parts": self._periods(e.periods)}
         if kind == "included":
-            return texts["Included in the license or subscription price"]
+            return texts[N_("Included in the license or subscription price")]
         if kind == "percent_fee":
-            text = texts["%(percent)s of %(base)s = %(exact)s"] % {
+            text = texts[N_("%(percent)s of %(base)s = %(exact)s")] % {
                 "percent": self.percent(e.percent), "base": money(e.base),
                 "exact": money(e.exact)}
             if e.minimum_applied:
-                text += "; " + texts["minimum %(minimum)s applies"] % {
+                text += "; " + texts[N_("minimum %(minimum)s applies")] % {
                     "minimum": money(e.minimum)}
-            return text + "; " + texts["%(fee)s a year × %(years)s"] % {
+            return text + "; " + texts[N_("%(fee)s a year × %(years)s")] % {
                 "fee": money(e.annual_fee), "years": self.years(e.years)}
         if kind == "flat_fee":
-            return texts["%(fee)s a year × %(years)s"] % {"fee": money(e.annual_fee),
+            return texts[N_("%(fee)s a year × %(years)s")] % {"fee": money(e.annual_fee),
                                                           "years": self.years(e.years)}
         if kind == "extra_environments":
             text = self.ngettext(
@@ -313,10 +313,10 @@ class Describer:
             ) % {"num": e.quantity, "included": e.included}
             unit = money(e.unit_price)
             if e.unit_percent is not None:
-                unit = texts["%(price)s (%(percent)s of the annual fee %(fee)s)"] % {
+                unit = texts[N_("%(price)s (%(percent)s of the annual fee %(fee)s)")] % {
                     "price": unit, "percent": self.percent(e.unit_percent),
                     "fee": money(e.annual_fee)}
-            return text + ", " + texts["each %(price)s a year × %(years)s"] % {
+            return text + ", " + texts[N_("each %(price)s a year × %(years)s")] % {
                 "price": unit, "years": self.years(e.years)}
         if e.kind == "points":
             return self._points(e)

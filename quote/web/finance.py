@@ -91,6 +91,15 @@ def _filters(args, issuers: dict[str, int]) -> tuple[OfferFilters, dict, dict[st
     }
     problems: dict[str, str] = {}
     first, last = _date(args, "issued_from", problems), _date(args, "issued_to", problems)
+    # A status or issuer the list does not know would otherwise list (and total) every offer.
+    if args.get("status") and not chosen["status"]:
+        problems["status"] = gettext(
+            "“%(value)s” is not a status of an offer. Choose a status from the list.",
+            value=args["status"][:40])
+    if args.get("issuer") and not chosen["issuer"]:
+        problems["issuer"] = gettext(
+            "No staff member signs in as “%(value)s”. Choose who issued the offers from "
+            "the list.", value=args["issuer"][:200])
     if first is not None and last is not None and last < first:
         language = current_language()
         problems["issued_to"] = gettext(

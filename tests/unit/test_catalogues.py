@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,32 @@ def test_russian_has_three_plural_forms():
     plurals = [m for m in messages if m.pluralizable]
     assert plurals
     assert all(len(m.string) == 3 for m in plurals)
+
+
+# The templates hold every text of their sources
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def domain_sources() -> dict[str, list[str]]:
+    """The sources each gettext domain is extracted from, as the Makefile names them."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return {match[1]: match[2].split()
+            for match in re.finditer(r"^SRC_(\w+)\s*:=\s*(.+)$", makefile, re.MULTILINE)}
+
+
+@pytest.mark.parametrize("domain", sorted(domain_sources()))
+def test_the_template_holds_every_text_its_sources_mark(domain, tmp_path):
+    """A text the code looks up but extraction cannot see would be dropped from every
+    catalogue at the next update, and shown untranslated."""
+    extracted = tmp_path / f"{domain}.pot"
+    sources = [source for source in domain_sources()[domain] if (ROOT / source).exists()]
+    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "-q", "extract",
+                    "-F", "babel.cfg", "-k", "N_", "-k", "_l", "-k", "lazy_gettext",
+                    "--no-location", "--omit-header", "-o", str(extracted), *sources],
+                   cwd=ROOT, check=True)
+    with extracted.open("rb") as found, (TRANSLATIONS_DIR / f"{domain}.pot").open("rb") as kept:
+        marked = {message.id for message in read_po(found) if message.id}
+        template = {message.id for message in read_po(kept) if message.id}
+    assert template - marked == set(), "in the template, no longer marked in the sources"
+    assert marked - template == set(), "marked in the sources, missing from the template"

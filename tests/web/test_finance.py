@@ -344,6 +344,29 @@ def test_a_date_that_is_not_one_is_named_not_ignored(sign_in, issued):
     assert [error["field"] for error in schedule.json["errors"]] == ["issued_from", "issued_to"]
 
 
+
+def test_a_status_or_issuer_the_list_does_not_know_is_named_not_ignored(sign_in, issued):
+    """Ignored, a mistyped status or issuer would list and total every offer."""
+    client = sign_in("finance")
+    response = client.get("/finance/offers?lang=en&status=acepted&issuer=nobody@example.com")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert ('<p class="error" id="status-error">“acepted” is not a status of an offer. '
+            'Choose a status from the list.</p>') in page
+    assert ('<p class="error" id="issuer-error">No staff member signs in as '
+            '“nobody@example.com”. Choose who issued the offers from the list.</p>') in page
+    assert 'id="status" name="status" aria-invalid="true" aria-describedby="status-error"' in page
+    assert 'id="offers"' not in page and 'id="totals"' not in page  # nothing listed
+    german = client.get("/finance/offers?lang=de&status=acepted").get_data(as_text=True)
+    assert "„acepted“ ist kein Status eines Angebots." in german
+    export = client.get("/finance/offers?lang=en&format=csv&rows=offers&locale=en"
+                        "&status=acepted")
+    assert export.status_code == 400
+    assert export.json == {"errors": [{
+        "field": "status",
+        "message": "“acepted” is not a status of an offer. Choose a status from the list."}]}
+    assert client.get("/finance/offers?lang=en&status=").status_code == 200  # "any"
+
 # The list: what is sorted, names, dates that do not wrap
 
 def sortable_headers(page: str) -> dict[str, str]:
