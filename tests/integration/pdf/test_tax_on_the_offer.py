@@ -7,6 +7,7 @@ import pytest
 from pdf_reading import BPMONLINE, read, text_of
 
 from quote.pdf import render_offer
+from quote.pdf.render import seller_tax_id_label
 
 LANGUAGES = ("en", "de", "ru")
 AUSTRIAN_BUSINESS = {"company": "Alpen Maschinen GmbH", "contact": "Franz Huber",
@@ -48,6 +49,14 @@ def test_the_seller_s_identifiers_are_labelled_in_the_offer_s_language(german, l
     if language != "en":
         assert "Germany" not in text
 
+
+
+@pytest.mark.parametrize(("language", "label"), [
+    ("de", "Steuernummer"), ("en", "Tax ID"), ("ru", "Налоговый номер"),
+])
+def test_a_seller_without_an_eu_vat_id_names_its_tax_number_not_a_vat_id(language, label):
+    """A US seller's EIN is a tax number; "USt-IdNr." names only an EU VAT ID."""
+    assert seller_tax_id_label("US", "12-3456789", language) == label
 
 @pytest.mark.parametrize(("language", "line"), [
     ("de", "USt. 19 % (Deutschland)"), ("en", "VAT 19% (Germany)"),
