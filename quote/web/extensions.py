@@ -40,9 +40,7 @@ class SessionInterface(SecureCookieSessionInterface):
         self._serializers: dict[tuple, object] = {}
 
     def open_session(self, app: Flask, request):
-        path = request.path
-        if (path.startswith(API_PREFIX) and path != API_DOCS
-                and (len(path) == len(API_PREFIX) or path[len(API_PREFIX)] == "/")):
+        if request.path != API_DOCS and is_api_path(request.path):
             return None  # Flask's null session: empty, never saved
         return super().open_session(app, request)
 
@@ -129,7 +127,12 @@ def today() -> dt.date:
 
 
 def is_api() -> bool:
-    return request.path.startswith(API_PREFIX + "/") or request.path == API_PREFIX
+    return is_api_path(request.path)
+
+
+def is_api_path(path: str) -> bool:
+    """Whether ``path`` is the JSON API's (``/api/v1`` and below)."""
+    return path.startswith(API_PREFIX + "/") or path == API_PREFIX
 
 
 def error_json(status: int, message: str, field: str = ""):
