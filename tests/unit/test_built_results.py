@@ -4,7 +4,9 @@ any request, in every language."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from decimal import Decimal
 from unittest import mock
 
 from hypothesis import given
@@ -25,9 +27,58 @@ def _validated(cls, **fields):
     return cls(**fields)
 
 
+def _models(cls):
+    yield cls
+    for subclass in cls.__subclasses__():
+        yield from _models(subclass)
+
+
+@contextlib.contextmanager
 def validating():
-    """Every result model validated as pydantic validates input (the slow, checked way)."""
-    return mock.patch.object(result_models._Out, "built", classmethod(_validated))
+    """Every result model validated as pydantic validates input (the slow, checked way),
+    also those whose ``built`` is written out for them."""
+    with contextlib.ExitStack() as patches:
+        for model in _models(result_models._Out):
+            patches.enter_context(mock.patch.object(model, "built", classmethod(_validated)))
+        yield
+
+
+def test_every_result_model_is_validated_while_validating():
+    day = dt.date(2026, 3, 1)
+    with validating():
+        for model in _models(result_models._Out):
+            assert model.built.__func__ is _validated
+        # validated: the text "1" becomes the number (``built`` would keep the text)
+        period = result_models.Period.built(year="1", start=day, end=day, days=1,
+                                            year_days=365)
+        assert period.year == 1
+
+
+def test_a_written_out_built_keeps_the_fields_order_and_what_was_given():
+    """``built`` written out for a model (``_maker``) gives the model validation gives, its
+    fields in their order, the fields given as its set fields."""
+    day = dt.date(2026, 3, 1)
+    fields = {"start": day, "end": day, "due": day, "amount": Decimal("1.00"),
+              "discount": Decimal("0.00"), "net": Decimal("1.00"), "tax": Decimal("0.19"),
+              "total": Decimal("1.19")}
+    built = result_models.ScheduleEntry.built(**fields)
+    checked = result_models.ScheduleEntry(**fields)
+    assert list(built.__dict__) == list(checked.__dict__) == list(
+        result_models.ScheduleEntry.model_fields)
+    assert built == checked and built.model_dump_json() == checked.model_dump_json()
+    assert built.model_fields_set == checked.model_fields_set == set(fields)
+    line = result_models.Line.built(code="points", description="", amount=Decimal("5.00"),
+                                    explanation=result_models.Explanation.built(
+                                        kind="points", quantity=1, unit_price=Decimal("5.00")),
+                                    date=None)
+    assert line.model_fields_set == {"code", "description", "amount", "explanation", "date"}
+    assert (line.detail, line.example) == ("", False)
+    try:
+        result_models.Period.built(year=1, start=day, end=day, days=1)
+    except TypeError as exc:
+        assert "year_days" in str(exc)
+    else:
+        raise AssertionError("a period without its year's days was built")
 
 
 @st.composite
