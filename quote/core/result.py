@@ -50,6 +50,11 @@ class _Out(BaseModel):
 
         What ``model_construct`` does, without its walk over every field's default
         (slower than validating for a model of many optional fields)."""
+        return cls._from(fields)
+
+    @classmethod
+    def _from(cls, fields: dict[str, object]) -> Self:
+        """``built`` from a dictionary of the fields (not copied again)."""
         try:
             template = _TEMPLATES[cls]
         except KeyError:
@@ -359,7 +364,7 @@ class QuoteResult(_Out):
     def built(cls, **fields) -> Self:
         """Built from figures of the right types (see above), its totals checked: a result
         whose subtotal, discount, net, tax or total do not add up raises ``ValueError``."""
-        return super().built(**fields)._totals_add_up()
+        return cls._from(fields)._totals_add_up()
 
     @model_validator(mode="after")
     def _adds_up(self) -> QuoteResult:
