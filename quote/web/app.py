@@ -147,6 +147,23 @@ class LazyBuildRule(Rule):
 
 class QuoteFlask(Flask):
     url_rule_class = LazyBuildRule
+    _synced: dict | None = None
+
+    def ensure_sync(self, func):
+        """Flask's answer, kept per function: Flask asks for every hook, view and error
+        handler of every request, and inspects the function's code each time."""
+        synced = self._synced
+        if synced is None:
+            synced = self._synced = {}
+        try:
+            return synced[func]
+        except KeyError:
+            if len(synced) >= 1024:  # hooks and views are few; whatever else comes goes
+                synced.clear()
+            made = synced[func] = super().ensure_sync(func)
+            return made
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
 
 
 def create_app(config=None) -> Flask:
