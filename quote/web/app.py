@@ -330,16 +330,18 @@ SECURITY_HEADERS = (
 )
 # pages carry personal data and CSRF tokens: no shared or browser cache keeps them
 NO_STORE = ("Cache-Control", "no-store")
+# (lower-case name, header) of static files and of everything else
+_STATIC_HEADERS = tuple((header[0].lower(), header) for header in SECURITY_HEADERS)
+_PAGE_HEADERS = ((NO_STORE[0].lower(), NO_STORE), *_STATIC_HEADERS)
 
 
 def _security_headers(response):
     """The security headers of every answer, unless the view set one of them itself (one
     pass over the answer's headers, not a search per header)."""
     headers = response.headers
-    wanted = SECURITY_HEADERS if request.endpoint == "static" else (NO_STORE,
-                                                                     *SECURITY_HEADERS)
+    wanted = _STATIC_HEADERS if request.endpoint == "static" else _PAGE_HEADERS
     present = {name.lower() for name, _ in headers.items()}
-    headers.extend([header for header in wanted if header[0].lower() not in present])
+    headers.extend([header for name, header in wanted if name not in present])
     return response
 
 
