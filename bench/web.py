@@ -316,9 +316,11 @@ def main(argv: list[str] | None = None) -> int:
             for server in (preview, trivial):
                 server.start()
                 server.warm_up()
+            load_before = os.getloadavg()[0]
             for number in range(args.rounds):
                 for server in (preview, trivial) if number % 2 == 0 else (trivial, preview):
                     rounds[server.name].append(server.load(args.seconds))
+            load_after = os.getloadavg()[0]
         finally:
             preview.stop()
             trivial.stop()
@@ -333,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                   for p, t in zip(rounds["preview"], rounds["trivial"], strict=True)]
     rate_ratios = [p.per_second / t.per_second
                    for p, t in zip(rounds["preview"], rounds["trivial"], strict=True)]
+    print(f"  load average {load_before:.1f} before the rounds, {load_after:.1f} after them "
+          "(this run's own load included)")
     print("  round   trivial: CPU/request   requests/s   preview: CPU/request   requests/s"
           "   ratio: CPU   requests/s")
     for number, (p, t, by_cpu, by_rate) in enumerate(
