@@ -112,10 +112,12 @@ def _free_port() -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time process ``pid`` has used (user and system): the scheduler's nanosecond
-    count where the kernel keeps it, else the clock ticks of ``/proc/<pid>/stat``."""
+    """The CPU time process ``pid`` has used (user and system, all its threads): the
+    scheduler's nanosecond count of each thread where the kernel keeps it, else the clock
+    ticks of ``/proc/<pid>/stat``."""
     try:
-        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+        return sum(int((task / "schedstat").read_text().split()[0])
+                   for task in Path(f"/proc/{pid}/task").iterdir()) / 1e9
     except (OSError, ValueError, IndexError):
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
