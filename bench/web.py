@@ -11,11 +11,12 @@ themselves; target: preview at least 0.7× trivial, that is a preview costing at
 most 1/0.7 of a trivial request's CPU.
 
 Why CPU per request and not requests per second: the client runs on the same
-cores (a request costs it about as much CPU as the trivial endpoint costs a
-worker), and on a shared machine other jobs take the cores too; a worker then
+cores (it writes each request on a raw socket, which costs it about a third of
+what the trivial endpoint costs a worker; Python's ``http.client`` cost as
+much), and on a shared machine other jobs take the cores too; a worker then
 waits for a core most of the time, so requests per second measure the share of
 the machine the workers got. The CPU a worker spends per request counts only
-its own work.
+its own work (though a busy machine still makes it dearer: cold caches).
 
 Steady state: a server is loaded only once all its workers have imported the
 app (a gunicorn hook marks it), and then until every worker has answered
