@@ -13,10 +13,9 @@ def create_app(config=None):
     The cyclic garbage collector is paused while the app is built: importing Flask,
     SQLAlchemy, pydantic and the app's modules allocates hundreds of thousands of objects
     that all stay alive, and the collector would walk them again and again to find next to
-    nothing. An app built to serve (not under test) lives as long as its process, so what
-    the build made is then frozen (``gc.freeze``): later collections in the worker, and
-    the last one when it exits, skip it. A test builds many apps in one process, and
-    each of them may go again, so under test the collector just runs again afterwards.
+    nothing. It runs again, as before, once the app is built. (A process that serves this
+    one app may then freeze what the build made, as ``wsgi.py`` and gunicorn's settings
+    do.)
     """
     import gc
 
@@ -25,10 +24,7 @@ def create_app(config=None):
     try:
         from .web.app import create_app as build
 
-        app = build(config)
-        if not app.testing:
-            gc.freeze()
-        return app
+        return build(config)
     finally:
         if collecting:
             gc.enable()
