@@ -33,12 +33,9 @@ RUN python -m venv /opt/quote \
  && /opt/quote/bin/pip install --no-cache-dir "$(ls /tmp/dist/quote-*.whl)[redis]" \
  && rm -rf /tmp/dist
 COPY deploy/gunicorn.conf.py /etc/quote/gunicorn.conf.py
-# TZ: the image's own zone (UTC), named, so that Babel finds it at once when a worker
-# starts instead of checking every zone the time zone database has (docs/deploy.md)
 ENV PATH=/opt/quote/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    QUOTE_INSTANCE_PATH=/srv/quote/instance \
-    TZ=UTC
+    QUOTE_INSTANCE_PATH=/srv/quote/instance
 RUN install -d -o quote -g quote /srv/quote /srv/quote/instance
 WORKDIR /srv/quote
 USER quote

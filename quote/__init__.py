@@ -18,7 +18,13 @@ def create_app(config=None):
     do.)
     """
     import gc
+    import os
 
+    # pytz (through which Babel finds the machine's time zone when Flask-Babel is
+    # imported) trusts its own list of zones, whose files it ships, instead of opening each
+    # of them (about 600) to see that it is there: its documented setting, kept where the
+    # environment sets it.
+    os.environ.setdefault("PYTZ_SKIPEXISTSCHECK", "1")
     collecting = gc.isenabled()
     gc.disable()
     try:
