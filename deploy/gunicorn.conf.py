@@ -28,6 +28,15 @@ graceful_timeout = 30
 # a HUP reloads new code.
 preload_app = False
 
+
+def post_worker_init(worker):
+    """The worker has built its app, which lives as long as the worker: the garbage
+    collector leaves what the build made out of its later collections (as ``wsgi.py``)."""
+    import gc
+
+    gc.freeze()
+
+
 # A safety net against slow memory growth: a worker is replaced after about this many
 # requests; the jitter keeps them from restarting together. (PDF rendering levels off
 # since the offer asks WeasyPrint for no OpenType feature, docs/bench.md.)
