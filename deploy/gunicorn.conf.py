@@ -1,13 +1,14 @@
 """gunicorn settings for production: ``gunicorn -c deploy/gunicorn.conf.py`` (docs/deploy.md).
 
-The app comes from the installed package (``quote:create_app()``) and reads
-its own settings from ``QUOTE_*`` variables. Command-line options override
+The app comes from the installed package (``quote:serving_app()``: built, then
+frozen out of the garbage collector's later collections) and reads its own
+settings from ``QUOTE_*`` variables. Command-line options override
 these values (``--bind``, ``--workers``); so does ``GUNICORN_CMD_ARGS``.
 """
 
 import os
 
-wsgi_app = "quote:create_app()"
+wsgi_app = "quote:serving_app()"
 
 # The address is gunicorn's default, 127.0.0.1:8000 (for a reverse proxy on the same
 # host), or 0.0.0.0:$PORT when PORT is set; --bind chooses another.
@@ -28,13 +29,6 @@ graceful_timeout = 30
 # a HUP reloads new code.
 preload_app = False
 
-
-def post_worker_init(worker):
-    """The worker has built its app, which lives as long as the worker: the garbage
-    collector leaves what the build made out of its later collections (as ``wsgi.py``)."""
-    import gc
-
-    gc.freeze()
 
 
 # A safety net against slow memory growth: a worker is replaced after about this many

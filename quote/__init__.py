@@ -34,3 +34,17 @@ def create_app(config=None):
     finally:
         if collecting:
             gc.enable()
+
+
+def serving_app():
+    """The app of a process that serves it alone (``wsgi.py``): built, then frozen.
+
+    What building it made lives as long as the process, so the garbage collector leaves
+    it out of its later collections (and its last one at exit), which would otherwise walk
+    it again and again. Tests build many apps in one process and use ``create_app``.
+    """
+    import gc
+
+    app = create_app()
+    gc.freeze()
+    return app
