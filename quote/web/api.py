@@ -14,7 +14,6 @@ from flask_babel import gettext
 from ..core.errors import N_, QuoteInputError
 from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, json_number, parse_request
-from ..core.sla import answer, parse_sla_request
 from ..i18n import LANGUAGES
 from ..lifecycle import OfferDoesNotFit
 from ..store import IdempotencyConflict, UnknownContract
@@ -155,6 +154,8 @@ def show_rate_card(card_id: str):
 @_preview_limit()
 def sla_deadlines():
     """When a support request must be answered (and resolved), from the rate card."""
+    from ..core.sla import answer, parse_sla_request  # the clock, at its first question
+
     found = answer(parse_sla_request(json_body()), rates(), today())
     return found.model_dump(mode="json", exclude_none=True)
 

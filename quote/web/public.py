@@ -13,7 +13,6 @@ from ..core.describe import day, money, percent
 from ..core.errors import QuoteInputError
 from ..core.pricing import alternative_term, price_quote
 from ..core.request import parse_request
-from ..core.sla import sla_rows
 from ..core.tax import tax_label, tax_note
 from ..i18n import LANGUAGES
 from .auth import can
@@ -159,6 +158,8 @@ def price_form(form: QuoteForm, language: str):
 
 
 def result_context(quote_request, result, loaded, language: str) -> dict:
+    from ..core.sla import sla_rows  # the service-level clock, at the first priced page
+
     currency = result.currency
     compared = comparison(quote_request, loaded, result.as_of, language, result.tax_basis)
     card = loaded.card
