@@ -36,6 +36,8 @@ public = Blueprint("public", __name__)
 
 @public.before_app_request
 def _remember_language():
+    if not request.query_string:  # nothing to remember (and no query to parse)
+        return
     asked = request.args.get("lang")
     if asked in LANGUAGES and not request.path.startswith("/api/"):
         session["lang"] = asked
