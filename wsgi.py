@@ -1,5 +1,5 @@
 """WSGI entry point: ``gunicorn wsgi:app`` or ``flask --app wsgi run``."""
 
-from quote import create_app
+from quote import serving_app
 
-app = create_app()
+app = serving_app()

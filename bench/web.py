@@ -1,11 +1,29 @@
 """Web benchmark: the quote preview endpoint against a trivial Flask endpoint.
 
 Both run under the same gunicorn settings (2 sync workers, loopback, access log
-off) and are loaded by the same bounded client: a few threads sending requests
-for a fixed number of seconds, once every worker of the server has imported
-its app (a gunicorn hook marks it). The ratio says how much of a request's cost is
-the preview (rate limiting, validation, the core, serialization) rather than
-the server and Flask themselves; target: preview at least 0.7× trivial.
+off) at the same time and are loaded in turns by the same bounded client: a few
+threads, each request on a new connection from a new loopback address. The
+headline is the workers' CPU time per answered request, read from ``/proc`` for
+every worker before and after each round; requests per second are printed
+beside it. The ratio says how much of a request's cost is the preview (rate
+limiting, validation, the core, serialization) rather than the server and Flask
+themselves; target: preview at least 0.7× trivial, that is a preview costing at
+most 1/0.7 of a trivial request's CPU.
+
+Why CPU per request and not requests per second: the client runs on the same
+cores (it writes each request on a raw socket, which costs it about a third of
+what the trivial endpoint costs a worker; Python's ``http.client`` cost as
+much), and on a shared machine other jobs take the cores too; a worker then
+waits for a core most of the time, so requests per second measure the share of
+the machine the workers got. The CPU a worker spends per request counts only
+its own work (though a busy machine still makes it dearer: cold caches).
+
+Steady state: a server is loaded only once all its workers have imported the
+app (a gunicorn hook marks it), and then until every worker has answered
+``WARM_REQUESTS`` requests (a first preview loads the card's texts, builds
+validators and URL builders); the rounds follow, the two servers in turns (one
+round starts with the preview, the next with the trivial endpoint), and the
+median of the rounds' ratios is reported with their minimum and maximum.
 
 The app runs with its production defaults (no ``QUOTE_*`` setting but a random
 secret key and a scratch database), so the rate limiter is on with its default
@@ -13,18 +31,22 @@ limits and storage. Each request comes from its own loopback address
 (127.0.0.0/8 is all loopback), as requests from many clients do: the limiter
 counts every one of them and none is refused. Every answer is checked: a 429
 or any other status than 200 means the run measured something else, so the
-benchmark then prints no figure and exits 1.
+benchmark then prints no figure and exits 1; so does a worker replaced during
+the run.
 
-    python -m bench web            # or: .venv/bin/python bench/web.py
+    python -m bench web [--rounds 5] [--seconds 2]
 """
 
 from __future__ import annotations
 
-import http.client
+import argparse
 import json
 import os
+import resource
 import shutil
+import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,14 +54,17 @@ import textwrap
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench._gunicorn import app_environment
+from bench._gunicorn import app_environment, stop_on_sigterm
 
 ROOT = Path(__file__).resolve().parents[1]
-DURATION = float(os.environ.get("BENCH_SECONDS", "8"))  # per server, at most 10
 THREADS = 4
 WORKERS = 2
+WARM_REQUESTS = 200  # per worker, before any round
+ROUNDS = 5
+ROUND_SECONDS = 2.0  # per server and round
 TARGET = 0.7
 
 PREVIEW_BODY = json.dumps({
@@ -63,6 +88,23 @@ TRIVIAL_APP = textwrap.dedent("""
         return {"ok": True}
 """)
 
+HOOKS = textwrap.dedent("""
+    import pathlib
+
+    FOLDER = pathlib.Path({folder!r})
+
+
+    def post_worker_init(worker):  # the worker has imported the app: it takes requests now
+        worker.answered = 0
+        (FOLDER / f"ready-{{worker.pid}}").touch()
+
+
+    def post_request(worker, req, environ, resp):
+        worker.answered += 1
+        if worker.answered == {warm}:  # warmed up
+            (FOLDER / f"warm-{{worker.pid}}").touch()
+""")
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -70,37 +112,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-READY_HOOK = textwrap.dedent("""
-    import pathlib
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process ``pid`` has used (user and system, all its threads): the
+    scheduler's nanosecond count of each thread where the kernel keeps it, else the clock
+    ticks of ``/proc/<pid>/stat``."""
+    try:
+        return sum(int((task / "schedstat").read_text().split()[0])
+                   for task in Path(f"/proc/{pid}/task").iterdir()) / 1e9
+    except (OSError, ValueError, IndexError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-    def post_worker_init(worker):  # the worker has imported the app: it takes requests now
-        pathlib.Path({folder!r}, f"ready-{{worker.pid}}").touch()
-""")
-
-
-def _start(app: str, port: int, cwd: Path, env: dict) -> subprocess.Popen:
-    """gunicorn serving ``app``, once all its workers have imported it (a worker imports the
-    app after it is forked, and on a loaded machine that takes seconds: requests sent
-    before would measure the start, not the requests)."""
-    ready = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    hook = ready / "hook.py"
-    hook.write_text(READY_HOOK.format(folder=str(ready)), encoding="utf-8")
-    command = [str(Path(sys.executable).parent / "gunicorn"), app, "--bind",
-               f"127.0.0.1:{port}", "--workers", str(WORKERS), "--worker-class", "sync",
-               "--log-level", "warning", "--config", str(hook)]
-    process = subprocess.Popen(command, cwd=cwd, env=env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn {app} exited with {process.returncode}")
-        if len(list(ready.glob("ready-*"))) >= WORKERS:
-            shutil.rmtree(ready, ignore_errors=True)
-            return process
-        time.sleep(0.1)
-    process.terminate()
-    shutil.rmtree(ready, ignore_errors=True)
-    raise SystemExit(f"gunicorn {app} did not start")
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (a gunicorn master's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...; comm may contain spaces and parentheses
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return sorted(found)
 
 
 def _addresses(index: int):
@@ -110,56 +147,157 @@ def _addresses(index: int):
             yield f"127.{index + 1}.{third}.{fourth}"
 
 
-def _load(port: int, path: str, body: bytes, seconds: float) -> tuple[int, Counter]:
-    """(completed requests, failed requests by status or "connection error") in ``seconds``,
-    with THREADS clients, each request on a new connection from a new loopback address
-    (gunicorn's sync workers close the connection after every answer anyway)."""
-    done = [0] * THREADS
-    failed = [Counter() for _ in range(THREADS)]
-    stop = time.monotonic() + seconds
-    headers = {"Content-Type": "application/json"}
+@dataclass
+class Round:
+    requests: int
+    seconds: float
+    worker_cpu: float  # seconds, all workers together
+    client_cpu: float  # seconds, this process
 
-    def client(index: int) -> None:
-        sources = _addresses(index)
-        while time.monotonic() < stop:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
-                                                    source_address=(next(sources), 0))
-            try:
-                connection.request("POST", path, body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                if response.status == 200:
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.worker_cpu / self.requests
+
+
+class Server:
+    """``app`` under gunicorn, its workers, and a client that loads it."""
+
+    def __init__(self, name: str, app: str, cwd: Path, env: dict, path: str, body: bytes):
+        self.name, self.app, self.cwd, self.env = name, app, cwd, env
+        self.port = _free_port()
+        self.request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                        "Connection: close\r\n\r\n").encode() + body
+        self.sources = [_addresses(index) for index in range(THREADS)]
+        self.marks = Path(tempfile.mkdtemp(prefix="bench-web-"))
+        self.process: subprocess.Popen | None = None
+        self.workers: list[int] = []
+        self.failed: Counter = Counter()
+
+    def start(self) -> None:
+        """gunicorn serving the app, once all its workers have imported it (a worker imports
+        the app after it is forked, and on a loaded machine that takes seconds: requests
+        sent before would measure the start, not the requests)."""
+        hook = self.marks / "hooks.py"
+        hook.write_text(HOOKS.format(folder=str(self.marks), warm=WARM_REQUESTS),
+                        encoding="utf-8")
+        command = [str(Path(sys.executable).parent / "gunicorn"), self.app, "--bind",
+                   f"127.0.0.1:{self.port}", "--workers", str(WORKERS), "--worker-class",
+                   "sync", "--log-level", "warning", "--config", str(hook)]
+        self.process = subprocess.Popen(command, cwd=self.cwd, env=self.env,
+                                        start_new_session=True)
+        self._wait_for("ready-*", "import the app", lambda: time.sleep(0.1))
+        self.workers = children(self.process.pid)
+
+    def warm_up(self) -> None:
+        """Load the server until every worker has answered ``WARM_REQUESTS`` requests."""
+        self._wait_for("warm-*", f"answer {WARM_REQUESTS} requests each",
+                       lambda: self.load(0.5))
+
+    def _wait_for(self, marks: str, what: str, meanwhile) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + 120
+        while len(list(self.marks.glob(marks))) < WORKERS:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn {self.app} exited with {self.process.returncode}")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"bench web: the workers of {self.app} did not {what} "
+                                 "within 120 s")
+            meanwhile()
+
+    def load(self, seconds: float) -> Round:
+        """One round of ``seconds``: THREADS clients, each request on a new connection from
+        a new loopback address (gunicorn's sync workers close the connection after every
+        answer anyway); failed requests are added to ``failed``."""
+        done = [0] * THREADS
+        failed = [Counter() for _ in range(THREADS)]
+        before = {pid: cpu_seconds(pid) for pid in self.workers}
+        client_before = _own_cpu()
+        start = time.monotonic()
+        stop = start + seconds
+
+        def client(index: int) -> None:
+            sources = self.sources[index]
+            while time.monotonic() < stop:
+                status = _send(self.port, self.request, next(sources))
+                if status == 200:
                     done[index] += 1
                 else:
-                    failed[index][response.status] += 1
-            except (OSError, http.client.HTTPException):
-                failed[index]["connection error"] += 1
-            finally:
-                connection.close()
+                    failed[index][status] += 1
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done), sum(failed, Counter())
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - start
+        client_cpu = _own_cpu() - client_before
+        if children(self.process.pid) != self.workers:
+            failed[0]["worker replaced"] += 1
+            worker_cpu = 0.0
+        else:
+            worker_cpu = sum(cpu_seconds(pid) - before[pid] for pid in self.workers)
+        self.failed += sum(failed, Counter())
+        return Round(sum(done), elapsed, worker_cpu, client_cpu)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # gunicorn: quick shutdown
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)  # its own session
+                self.process.wait(timeout=10)
+        shutil.rmtree(self.marks, ignore_errors=True)
 
 
-def _measure(app: str, cwd: Path, env: dict, path: str, body: bytes) -> tuple[float, Counter]:
-    """(answered requests per second, failed requests by status)."""
-    port = _free_port()
-    process = _start(app, port, cwd, env)
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _send(port: int, request: bytes, source: str) -> int | str:
+    """The status of one request sent from ``source``, its whole answer read (the worker
+    closes the connection after it); "connection error" or "incomplete answer" otherwise."""
     try:
-        _load(port, path, body, 1.0)  # warm-up: first requests fill the caches
-        seconds = min(DURATION, 10.0)
-        done, failed = _load(port, path, body, seconds)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    return done / seconds, failed
+        with socket.create_connection(("127.0.0.1", port), timeout=10,
+                                      source_address=(source, 0)) as connection:
+            connection.sendall(request)
+            chunks = []
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+    except OSError:
+        return "connection error"
+    answer = b"".join(chunks)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    if not lines[0].startswith(b"HTTP/1.") or len(lines[0]) < 12:
+        return "incomplete answer"
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and int(value) != len(body):
+            return "incomplete answer"
+    return int(lines[0][9:12])
 
 
-def main() -> int:
+def _spread(values: list[float], digits: int = 2) -> str:
+    return (f"median {statistics.median(values):.{digits}f} (min {min(values):.{digits}f}, "
+            f"max {max(values):.{digits}f})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench web", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=ROUNDS,
+                        help=f"rounds per server, taken in turns (default {ROUNDS})")
+    parser.add_argument("--seconds", type=float, default=ROUND_SECONDS,
+                        help=f"seconds of load per server and round (default {ROUND_SECONDS:g})")
+    args = parser.parse_args(argv)
+    stop_on_sigterm()
     with tempfile.TemporaryDirectory() as folder:
         env = app_environment(f"sqlite:///{Path(folder) / 'quote.db'}",
                               SECRET_KEY=os.urandom(32).hex())
@@ -167,27 +305,61 @@ def main() -> int:
                  "print(c['RATELIMIT_ENABLED'], c['RATELIMIT_STORAGE_URI'], c['LIMIT_PREVIEW'])")
         limits = subprocess.run([sys.executable, "-c", shown], cwd=ROOT, env=env,
                                 capture_output=True, text=True, check=True).stdout.split(maxsplit=2)
-        print(f"bench web: gunicorn {WORKERS} sync workers, {THREADS} client threads, "
-              f"{min(DURATION, 10.0):.0f} s each, loopback; production defaults: rate limiting "
-              f"{'on' if limits[0] == 'True' else 'OFF'} ({limits[1]}, previews "
+        print(f"bench web: gunicorn {WORKERS} sync workers per server, {THREADS} client "
+              f"threads, {args.rounds} rounds of {args.seconds:g} s per server in turns after "
+              f"{WARM_REQUESTS} requests per worker, loopback; production defaults: rate "
+              f"limiting {'on' if limits[0] == 'True' else 'OFF'} ({limits[1]}, previews "
               f"{limits[2].strip()} per address), every request from its own address")
-        preview, preview_failed = _measure("wsgi:app", ROOT, env, "/api/v1/quotes/preview",
-                                           PREVIEW_BODY)
         Path(folder, "trivial.py").write_text(TRIVIAL_APP, encoding="utf-8")
-        trivial, trivial_failed = _measure("trivial:app", Path(folder), env, "/ping", b"{}")
-    if preview_failed or trivial_failed:
-        for name, failed in (("preview", preview_failed), ("trivial", trivial_failed)):
-            if failed:
-                print(f"  {name}: failed requests {dict(failed)}")
-        print("bench web: FAILED, so no figure (refused or failed requests are not the work "
-              "measured)")
+        preview = Server("preview", "wsgi:app", ROOT, env, "/api/v1/quotes/preview",
+                         PREVIEW_BODY)
+        trivial = Server("trivial", "trivial:app", Path(folder), env, "/ping", b"{}")
+        rounds: dict[str, list[Round]] = {"preview": [], "trivial": []}
+        try:
+            for server in (preview, trivial):
+                server.start()
+                server.warm_up()
+            load_before = os.getloadavg()[0]
+            for number in range(args.rounds):
+                for server in (preview, trivial) if number % 2 == 0 else (trivial, preview):
+                    rounds[server.name].append(server.load(args.seconds))
+            load_after = os.getloadavg()[0]
+        finally:
+            preview.stop()
+            trivial.stop()
+    if preview.failed or trivial.failed:
+        for server in (preview, trivial):
+            if server.failed:
+                print(f"  {server.name}: failed requests {dict(server.failed)}")
+        print("bench web: FAILED, so no figure (refused or failed requests, or a replaced "
+              "worker, are not the work measured)")
         return 1
-    ratio = preview / trivial
-    print(f"  POST /ping (trivial Flask JSON endpoint, baseline):  {trivial:8.0f} requests/s")
-    print(f"  POST /api/v1/quotes/preview (3 years, 2 additions): {preview:8.0f} requests/s")
-    print(f"  ratio preview ÷ trivial {ratio:.2f} (target at least {TARGET:.1f}: "
-          f"{'met' if ratio >= TARGET else 'NOT met'}; a preview costs about "
-          f"{1000 * WORKERS / preview:.1f} ms of a worker)")
+    cpu_ratios = [t.cpu_per_request / p.cpu_per_request
+                  for p, t in zip(rounds["preview"], rounds["trivial"], strict=True)]
+    rate_ratios = [p.per_second / t.per_second
+                   for p, t in zip(rounds["preview"], rounds["trivial"], strict=True)]
+    print(f"  load average {load_before:.1f} before the rounds, {load_after:.1f} after them "
+          "(this run's own load included)")
+    print("  round   trivial: CPU/request   requests/s   preview: CPU/request   requests/s"
+          "   ratio: CPU   requests/s")
+    for number, (p, t, by_cpu, by_rate) in enumerate(
+            zip(rounds["preview"], rounds["trivial"], cpu_ratios, rate_ratios, strict=True), 1):
+        print(f"  {number:5d}   {1000 * t.cpu_per_request:15.3f} ms {t.per_second:12,.0f}"
+              f"   {1000 * p.cpu_per_request:15.3f} ms {p.per_second:12,.0f}"
+              f"   {by_cpu:10.2f}   {by_rate:10.2f}")
+    for name, label in (("trivial", "POST /ping (trivial Flask JSON endpoint, baseline):"),
+                        ("preview", "POST /api/v1/quotes/preview (3 years, 2 additions):")):
+        taken = rounds[name]
+        print(f"  {label:52s} {_spread([1000 * r.cpu_per_request for r in taken], 3)} ms of "
+              f"a worker's CPU per request; {statistics.median(r.per_second for r in taken):,.0f}"
+              f" requests/s; the client's CPU "
+              f"{1000 * statistics.median(r.client_cpu / r.requests for r in taken):.3f} ms "
+              "per request")
+    ratio = statistics.median(cpu_ratios)
+    print(f"  ratio trivial ÷ preview CPU per request {_spread(cpu_ratios)} (target at least "
+          f"{TARGET:.1f}: {'met' if ratio >= TARGET else 'NOT met'})")
+    print(f"  requests/s preview ÷ trivial {_spread(rate_ratios)} (the share of the cores the "
+          "workers got: shared with the client and other jobs)")
     return 0
 
 

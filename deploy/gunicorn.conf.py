@@ -1,13 +1,14 @@
 """gunicorn settings for production: ``gunicorn -c deploy/gunicorn.conf.py`` (docs/deploy.md).
 
-The app comes from the installed package (``quote:create_app()``) and reads
-its own settings from ``QUOTE_*`` variables. Command-line options override
+The app comes from the installed package (``quote:serving_app()``: built, then
+frozen out of the garbage collector's later collections) and reads its own
+settings from ``QUOTE_*`` variables. Command-line options override
 these values (``--bind``, ``--workers``); so does ``GUNICORN_CMD_ARGS``.
 """
 
 import os
 
-wsgi_app = "quote:create_app()"
+wsgi_app = "quote:serving_app()"
 
 # The address is gunicorn's default, 127.0.0.1:8000 (for a reverse proxy on the same
 # host), or 0.0.0.0:$PORT when PORT is set; --bind chooses another.
@@ -27,6 +28,8 @@ graceful_timeout = 30
 # connection (start-up migrations, checks) is ever shared between processes, and
 # a HUP reloads new code.
 preload_app = False
+
+
 
 # A safety net against slow memory growth: a worker is replaced after about this many
 # requests; the jitter keeps them from restarting together. (PDF rendering levels off

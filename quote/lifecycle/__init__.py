@@ -27,15 +27,6 @@ from .contracts import (
     create_contract,
 )
 from .errors import ContractNotActive, LifecycleError, OfferDoesNotFit
-from .imports import (
-    CsvRow,
-    ImportFileError,
-    ImportReport,
-    PlannedContract,
-    RowError,
-    import_contracts,
-    read_contract_csv,
-)
 from .offers import (
     Accepted,
     Declined,
@@ -66,3 +57,16 @@ __all__ = [
     "read_contract_csv", "reinstatement_request", "renewal_request", "renewal_version",
     "request_customer", "top_up_request", "top_up_version",
 ]
+
+# The contract importer (``.imports``: reading a CSV file, importing its rows) is imported
+# at its first use: the web app's workers never import contracts from a file.
+_IMPORTS = ("CsvRow", "ImportFileError", "ImportReport", "PlannedContract", "RowError",
+            "import_contracts", "read_contract_csv")
+
+
+def __getattr__(name: str):
+    if name in _IMPORTS:
+        from . import imports
+
+        return getattr(imports, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

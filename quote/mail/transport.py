@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import os
 import secrets
-import smtplib
 import ssl
 from email.message import EmailMessage
 from pathlib import Path
@@ -36,6 +35,8 @@ class SmtpTransport(Transport):
         self.settings = settings
 
     def send(self, message: EmailMessage) -> None:
+        import smtplib  # at the first mail sent, not in every worker's start
+
         s = self.settings
         context = ssl.create_default_context()
         try:

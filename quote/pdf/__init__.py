@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import importlib
 
+from .files import engine_warnings, offer_filename
 from .seller import Seller, SellerConfigError
 from .time_limit import RenderTimeout, time_limit
 
-_RENDER = ("Acceptance", "engine_warnings", "offer_filename", "offer_html", "render_offer")
+_RENDER = ("Acceptance", "offer_html", "render_offer")
 
 __all__ = ["Acceptance", "RenderTimeout", "Seller", "SellerConfigError", "engine_warnings",
            "offer_filename", "offer_html", "render_offer", "time_limit"]
 
 
 def __getattr__(name: str):
-    """The renderer's names, its module imported on first use (the command line's
-    ``quote price`` never needs it; WeasyPrint itself loads at the first render)."""
+    """The renderer's names, its module imported on first use (neither the command line's
+    ``quote price`` nor the web app's start needs it; WeasyPrint itself loads at the first
+    render)."""
     if name in _RENDER:
         return getattr(importlib.import_module(".render", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

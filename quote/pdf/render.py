@@ -43,6 +43,7 @@ from ..core.tax import customer_country, tax_label, tax_note, vat_id_country
 from ..core.terms import channel_texts, commitment_texts, level_terms, marked
 from ..i18n import LANGUAGES, translations
 from . import fetcher
+from .files import engine_warnings, offer_filename  # noqa: F401 - the command line imports them here
 from .seller import Seller
 
 # The seller's VAT ID as its own country names it, printed as is in that country's
@@ -70,7 +71,6 @@ def seller_tax_id_label(country: str, vat_id: str, language: str) -> str:
 
 TEMPLATES = "pdf"  # below templates/
 STYLESHEET = "pdf/offer.css"  # below static/
-FONT_FILES = ("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf")  # below static/
 PDF_VARIANT = "pdf/a-3b"
 ATTACHMENT_NAME = "offer.json"
 OUTPUT_INTENT = "offer-srgb"
@@ -526,30 +526,3 @@ def layout(html: str, language: str):
 
 def _timestamp(day_: dt.date) -> dt.datetime:
     return dt.datetime.combine(day_, dt.time(0, 0))
-
-
-def offer_filename(document: OfferDocument, language: str) -> str:
-    """``offer-Q-2026-000042-de.pdf``; ``offer-draft-de.pdf`` for a draft."""
-    number = document.number or "draft"
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", number).strip("-.") or "draft"
-    return f"offer-{safe}-{language}.pdf"
-
-
-def engine_warnings() -> list[str]:
-    """What on this machine makes PDF rendering slower or different than intended."""
-    import ctypes
-    import ctypes.util
-
-    warnings = []
-    try:
-        ctypes.CDLL("libharfbuzz-subset.so.0")
-    except OSError:
-        if not ctypes.util.find_library("harfbuzz-subset"):
-            warnings.append(
-                "libharfbuzz-subset0 is missing: PDF rendering falls back to a much slower "
-                "font subsetting path; install the Debian package libharfbuzz-subset0")
-    for font in FONT_FILES:
-        if not (resources.static_dir() / font).is_file():
-            warnings.append(f"the bundled font static/{font} is missing: offers "
-                            "would be printed with whatever font the system has")
-    return warnings

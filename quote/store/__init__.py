@@ -62,19 +62,7 @@ from .errors import (
     UnknownUser,
     UserError,
 )
-from .finance import (
-    CurrencyTotals,
-    ExportRow,
-    OfferFilters,
-    OfferPage,
-    OfferRow,
-    ScheduleRow,
-    export_rows,
-    list_offers,
-    offer_rows,
-    schedule_rows,
-    snapshot_cards,
-)
+from .finance import CurrencyTotals, OfferFilters, OfferPage, list_offers
 from .migrate import migrate
 from .models import (
     CONTRACT_STATUSES,
@@ -165,3 +153,16 @@ __all__ = [
     "revise", "same_contract", "set_primary_contact", "user_for_api_token", "verify_password",
     "withdraw",
 ]
+
+# The finance exports (``.export``, with the models that read the offers' snapshots) are
+# imported at their first use, not in every worker's start.
+_EXPORT = ("ExportRow", "OfferRow", "ScheduleRow", "export_rows", "offer_rows",
+           "schedule_rows", "snapshot_cards")
+
+
+def __getattr__(name: str):
+    if name in _EXPORT:
+        from . import export
+
+        return getattr(export, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,6 @@ from flask_babel import gettext
 from ..core.errors import N_, QuoteInputError
 from ..core.pricing import price_quote
 from ..core.request import QuoteRequest, json_number, parse_request
-from ..core.sla import answer, parse_sla_request
 from ..i18n import LANGUAGES
 from ..lifecycle import OfferDoesNotFit
 from ..store import IdempotencyConflict, UnknownContract
@@ -57,6 +56,8 @@ def _input_error(error: QuoteInputError):
 
 
 def known_language():
+    if not request.query_string:  # most API requests: no ?lang= to check (nor to parse)
+        return None
     asked = request.args.getlist("lang")
     if any(value not in LANGUAGES for value in asked) or len(asked) > 1:
         return error_json(400, "lang must be one of en, de, ru", field="lang")
@@ -76,7 +77,9 @@ api = api_blueprint("api")
 
 
 def json_body() -> object:
-    if request.mimetype != "application/json":
+    # the Content-Type as JSON clients send it needs no parsing of its parameters
+    if (request.environ.get("CONTENT_TYPE") != "application/json"
+            and request.mimetype != "application/json"):
         raise BadBody(415, "send the request as JSON with Content-Type: application/json")
     raw = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
     try:
@@ -151,6 +154,8 @@ def show_rate_card(card_id: str):
 @_preview_limit()
 def sla_deadlines():
     """When a support request must be answered (and resolved), from the rate card."""
+    from ..core.sla import answer, parse_sla_request  # the clock, at its first question
+
     found = answer(parse_sla_request(json_body()), rates(), today())
     return found.model_dump(mode="json", exclude_none=True)
 

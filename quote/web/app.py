@@ -147,6 +147,23 @@ class LazyBuildRule(Rule):
 
 class QuoteFlask(Flask):
     url_rule_class = LazyBuildRule
+    _synced: dict | None = None
+
+    def ensure_sync(self, func):
+        """Flask's answer, kept per function: Flask asks for every hook, view and error
+        handler of every request, and inspects the function's code each time."""
+        synced = self._synced
+        if synced is None:
+            synced = self._synced = {}
+        try:
+            return synced[func]
+        except KeyError:
+            if len(synced) >= 1024:  # hooks and views are few; whatever else comes goes
+                synced.clear()
+            made = synced[func] = super().ensure_sync(func)
+            return made
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
 
 
 def create_app(config=None) -> Flask:
@@ -313,16 +330,18 @@ SECURITY_HEADERS = (
 )
 # pages carry personal data and CSRF tokens: no shared or browser cache keeps them
 NO_STORE = ("Cache-Control", "no-store")
+# (lower-case name, header) of static files and of everything else
+_STATIC_HEADERS = tuple((header[0].lower(), header) for header in SECURITY_HEADERS)
+_PAGE_HEADERS = ((NO_STORE[0].lower(), NO_STORE), *_STATIC_HEADERS)
 
 
 def _security_headers(response):
     """The security headers of every answer, unless the view set one of them itself (one
     pass over the answer's headers, not a search per header)."""
     headers = response.headers
-    wanted = SECURITY_HEADERS if request.endpoint == "static" else (NO_STORE,
-                                                                     *SECURITY_HEADERS)
+    wanted = _STATIC_HEADERS if request.endpoint == "static" else _PAGE_HEADERS
     present = {name.lower() for name, _ in headers.items()}
-    headers.extend([header for header in wanted if header[0].lower() not in present])
+    headers.extend([header for name, header in wanted if name not in present])
     return response
 
 

@@ -44,23 +44,11 @@ from .api import (
     json_body,
 )
 from .auth import requires
-from .contract_schemas import (
-    MAX_ID,
-    ContractList,
-    CustomerList,
-    NewContract,
-    NewCustomer,
-    ReinstatementBody,
-    RenewalBody,
-    TopUpBody,
-    contract_summary,
-    contract_view,
-    customer_summary,
-    customer_view,
-    parse_body,
-)
 from .extensions import error_json, now, rates, store, today
 from .offers import issue_offer
+
+# The bodies' and answers' models (``.contract_schemas``) are imported by the views that
+# use them, at the first such request: a worker may never be asked about contracts.
 
 contracts_api = api_blueprint("contracts_api")
 
@@ -125,6 +113,8 @@ def _not_found(message: str, field: str = ""):
 
 
 def _visible_customer(db, customer_id: int, field: str = ""):
+    from .contract_schemas import MAX_ID
+
     customer = get_customer(db, customer_id) if customer_id <= MAX_ID else None
     if customer is None or not _user().may_see(customer):
         _not_found(gettext(NO_CUSTOMER, id=customer_id), field)
@@ -150,6 +140,8 @@ def _created(body: dict, location: str):
 @contracts_api.get("/customers")
 @requires("read")
 def list_customers_():
+    from .contract_schemas import CustomerList, customer_summary
+
     text = _arg("q")
     if text is not None and len(text) > MAX_SEARCH:
         raise BadBody(400, gettext("q must be at most %(max)s characters long", max=MAX_SEARCH),
@@ -165,6 +157,8 @@ def list_customers_():
 @contracts_api.get("/customers/<int:customer_id>")
 @requires("read")
 def show_customer(customer_id: int):
+    from .contract_schemas import customer_view
+
     with store().session(read_only=True) as db:
         customer = _visible_customer(db, customer_id)
         held = list_contracts(db, customer_id=customer.id, per_page=MAX_PER_PAGE).contracts
@@ -175,6 +169,8 @@ def show_customer(customer_id: int):
 @contracts_api.post("/customers")
 @requires("issue")
 def create_customer():
+    from .contract_schemas import NewCustomer, customer_view, parse_body
+
     body = parse_body(NewCustomer, json_body())
     try:
         with store().session() as db:
@@ -208,6 +204,8 @@ def _same_customer(same, field: str = "company"):
 @contracts_api.get("/contracts")
 @requires("read")
 def list_contracts_():
+    from .contract_schemas import MAX_ID, ContractList, contract_summary
+
     customer_id = _whole("customer", None, MAX_ID)
     status = _arg("status")
     if status is not None and status not in STATUSES:
@@ -234,6 +232,8 @@ def show_contract(number: str):
 
 
 def _contract_view(db, contract):
+    from .contract_schemas import contract_view
+
     offers = db.query(Offer).filter(Offer.contract_id == contract.id) \
         .order_by(Offer.issued_at.desc(), Offer.id.desc()).all()
     return contract_view(contract, contract_history(db, contract), offers,
@@ -244,6 +244,8 @@ def _contract_view(db, contract):
 @requires("issue")
 def create_contract():
     """One contract entered by hand, with the import's checks."""
+    from .contract_schemas import NewContract, parse_body
+
     body = parse_body(NewContract, json_body())
     user = _user()
     salesperson = None if user.sees_every_customer else user.id
@@ -289,6 +291,8 @@ def _contract(number: str):
 
 def _body(model):
     """The body as ``model``; a discount needs the token of a sales or admin user (403)."""
+    from .contract_schemas import parse_body
+
     body = parse_body(model, json_body())
     if not _user().can("issue"):
         if body.discount_percent:
@@ -375,28 +379,38 @@ def _issue(number: str, model, kind: str, fields: dict[str, str]):
 @contracts_api.post("/contracts/<contract:number>/top-up/preview")
 @requires("read")
 def top_up_preview(number: str):
+    from .contract_schemas import TopUpBody
+
     return _preview(number, TopUpBody, "top_up", TOP_UP_FIELDS)
 
 
 @contracts_api.post("/contracts/<contract:number>/top-up")
 @requires("issue")
 def issue_top_up(number: str):
+    from .contract_schemas import TopUpBody
+
     return _issue(number, TopUpBody, "top_up", TOP_UP_FIELDS)
 
 
 @contracts_api.post("/contracts/<contract:number>/renewal/preview")
 @requires("read")
 def renewal_preview(number: str):
+    from .contract_schemas import RenewalBody
+
     return _preview(number, RenewalBody, "renewal", RENEWAL_FIELDS)
 
 
 @contracts_api.post("/contracts/<contract:number>/renewal")
 @requires("issue")
 def issue_renewal(number: str):
+    from .contract_schemas import RenewalBody
+
     return _issue(number, RenewalBody, "renewal", RENEWAL_FIELDS)
 
 
 @contracts_api.post("/contracts/<contract:number>/reinstatement/preview")
 @requires("read")
 def reinstatement_preview(number: str):
+    from .contract_schemas import ReinstatementBody
+
     return _preview(number, ReinstatementBody, "reinstatement", REINSTATEMENT_FIELDS)

@@ -68,9 +68,11 @@ class JSONProvider(DefaultJSONProvider):
         options = (self.ensure_ascii, self.sort_keys)
         encoder = self._encoders.get(options)
         if encoder is None:
+            # no check for cycles: an answer is a tree of plain values (a cycle would be
+            # a RecursionError instead of a ValueError, both a 500)
             encoder = self._encoders[options] = json.JSONEncoder(
                 default=self.default, ensure_ascii=options[0], sort_keys=options[1],
-                separators=(",", ":"))
+                separators=(",", ":"), check_circular=False)
         text = encoder.encode(self._prepare_response_obj(args, kwargs))
         return self._app.response_class(text + "\n", mimetype=self.mimetype)
 

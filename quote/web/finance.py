@@ -27,16 +27,7 @@ from flask_babel import force_locale, gettext
 
 from ..core.describe import day, money
 from ..i18n import LANGUAGES
-from ..store import (
-    STATUSES,
-    OfferFilters,
-    export_rows,
-    list_offers,
-    list_users,
-    offer_rows,
-    schedule_rows,
-    snapshot_cards,
-)
+from ..store import STATUSES, OfferFilters, list_offers, list_users
 from ..store.finance import SORTS
 from .auth import requires
 from .extensions import rates, store, today
@@ -125,6 +116,8 @@ def _field_errors(problems: dict[str, str]) -> Response:
 @finance.get("/offers")
 @requires("finance")
 def offer_list():
+    from ..store.export import snapshot_cards  # with the snapshots' models, at first use
+
     with store().session(read_only=True) as db:
         issuers = {user.email: user.id for user in list_users(db)}
     filters, chosen, problems = _filters(request.args, issuers)
@@ -245,6 +238,8 @@ class _Written:
 def _lines_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
     """A row per line of every matching offer, its discount a line of its own: the amounts
     of an offer's rows add up to its net."""
+    from ..store.export import export_rows
+
     with force_locale(locale):
         header = [gettext("Offer"), gettext("Issued on"), gettext("Valid until"),
                   gettext("Status"), gettext("In totals"), gettext("Customer"),
@@ -267,6 +262,8 @@ def _lines_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
 def _offers_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
     """A row per matching offer: its figures (subtotal − discount = net, net + tax =
     total), the offer it replaces, its acceptance."""
+    from ..store.export import offer_rows
+
     with force_locale(locale):
         header = [gettext("Offer"), gettext("Issued on"), gettext("Valid until"),
                   gettext("Status"), gettext("In totals"), gettext("Replaces"),
@@ -294,6 +291,8 @@ def _offers_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response
 def _schedule_csv(filters: OfferFilters, locale: str, count_all: bool) -> Response:
     """Every matching offer's billing schedule: a row per contract year, with its dates,
     the day it is due, and its amounts (they add up to the offer's totals)."""
+    from ..store.export import schedule_rows
+
     with force_locale(locale):
         header = [gettext("Offer"), gettext("Status"), gettext("In totals"),
                   gettext("Customer"), gettext("Contract"), gettext("Contract year"),

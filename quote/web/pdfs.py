@@ -30,15 +30,19 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app, g
 from flask_babel import lazy_gettext
 
 from ..core.offer import OfferDocument, offer_document
-from ..pdf import Acceptance, offer_filename, render_offer, time_limit
+from ..pdf import offer_filename, time_limit
 from ..store import Offer, OfferResponse, pdf_for
 from .auth import is_staff
 from .extensions import limiter, pdf_response, store, today
+
+if TYPE_CHECKING:
+    from ..pdf.render import Acceptance
 
 TOO_MANY_PDFS = lazy_gettext("Too many PDFs are being made right now. Please try again in a "
                              "minute.")
@@ -125,8 +129,19 @@ def render(document: OfferDocument, language: str,
             return render_offer(document, language, acceptance=acceptance)
 
 
+def render_offer(document: OfferDocument, language: str, *,
+                 acceptance: Acceptance | None = None) -> bytes:
+    """``quote.pdf.render_offer``: the renderer (Jinja's templates, WeasyPrint) is imported
+    at the first render, not in every worker's start."""
+    from ..pdf.render import render_offer as rendered
+
+    return rendered(document, language, acceptance=acceptance)
+
+
 def printed_acceptance(response: OfferResponse) -> Acceptance:
     """What the acceptance block of an accepted offer's PDF says."""
+    from ..pdf.render import Acceptance
+
     return Acceptance(
         name=response.name, position=response.position,
         accepted_on=response.created_at.astimezone(dt.UTC).date(),

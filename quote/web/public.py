@@ -13,7 +13,6 @@ from ..core.describe import day, money, percent
 from ..core.errors import QuoteInputError
 from ..core.pricing import alternative_term, price_quote
 from ..core.request import parse_request
-from ..core.sla import sla_rows
 from ..core.tax import tax_label, tax_note
 from ..i18n import LANGUAGES
 from .auth import can
@@ -37,6 +36,8 @@ public = Blueprint("public", __name__)
 
 @public.before_app_request
 def _remember_language():
+    if not request.query_string:  # nothing to remember (and no query to parse)
+        return
     asked = request.args.get("lang")
     if asked in LANGUAGES and not request.path.startswith("/api/"):
         session["lang"] = asked
@@ -157,6 +158,8 @@ def price_form(form: QuoteForm, language: str):
 
 
 def result_context(quote_request, result, loaded, language: str) -> dict:
+    from ..core.sla import sla_rows  # the service-level clock, at the first priced page
+
     currency = result.currency
     compared = comparison(quote_request, loaded, result.as_of, language, result.tax_basis)
     card = loaded.card

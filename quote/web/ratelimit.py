@@ -18,7 +18,9 @@ false; ``RATELIMIT_ENABLED`` false switches limiting off.
 
 from __future__ import annotations
 
+import heapq
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,8 +40,12 @@ PENDING = "_rate_limits"  # g: the limits this request was counted or tested aga
 class SweepingMemoryStorage(MemoryStorage):
     """The limits library's in-memory counters (``quote-memory://``), without its timer
     thread: ``MemoryStorage`` starts a ``threading.Timer`` after nearly every hit to purge
-    expired keys. Expired counters are already ignored when read; here the purge runs in
-    the requesting thread, at most once a second."""
+    expired keys, and its purge looks at every live counter. Expired counters are already
+    ignored when read; here the purge runs in the requesting thread, at most once a
+    second, and looks only at the counters whose window has ended: each new window's end
+    goes on a heap. (Every client address has its own counter, so a busy worker holds a
+    minute's worth of addresses; looking at all of them every second cost about as much
+    per request as the limit check itself.)"""
 
     STORAGE_SCHEME = ["quote-memory"]
     SWEEP_SECONDS = 1.0
@@ -48,12 +54,44 @@ class SweepingMemoryStorage(MemoryStorage):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self.timer.cancel()
         self._next_sweep = 0.0
+        self._ends: list[tuple[float, str]] = []  # (a window's end, its key), a heap
+        self._sweeping = threading.Lock()
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        count = super().incr(key, expiry, amount)
+        if count == amount:  # the increment started a new window (``MemoryStorage.incr``)
+            heapq.heappush(self._ends, (self.expirations.get(key, 0.0), key))
+        return count
+
+    def reset(self) -> int | None:
+        self._ends.clear()
+        return super().reset()
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - overrides the private
         now = time.monotonic()
         if now >= self._next_sweep:
             self._next_sweep = now + self.SWEEP_SECONDS
-            self._MemoryStorage__expire_events()
+            self.sweep()
+
+    def sweep(self) -> None:
+        """Remove the counters whose window has ended."""
+        if not self._sweeping.acquire(blocking=False):
+            return  # another thread sweeps
+        try:
+            if self.events:  # moving windows (not used by the app): the library's own purge
+                self._MemoryStorage__expire_events()
+            ends, now = self._ends, time.time()
+            while ends and ends[0][0] <= now:
+                end, key = heapq.heappop(ends)
+                if end > now:  # pushed by another thread since the test above
+                    heapq.heappush(ends, (end, key))
+                    break
+                if self.expirations.get(key, now + 1) <= now:  # not a newer window
+                    self.storage.pop(key, None)
+                    self.expirations.pop(key, None)
+                    self.locks.pop(key, None)
+        finally:
+            self._sweeping.release()
 
 
 def remote_address() -> str:

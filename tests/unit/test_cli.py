@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -111,3 +112,50 @@ def test_the_core_imports_no_framework():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=False)
     assert run.returncode == 0, run.stderr
+
+
+# What ``quote price`` leaves out at its start (``quote.cli.QUIET_START``): pydantic's scan
+# of every installed package for plugins, and pytz opening each of its zone files when
+# Babel looks up the machine's zone. The result is the same either way.
+PRICE_AND_REPORT = """
+import io, json, os, sys, contextlib
+import pytz
+opened = []
+open_resource = pytz.open_resource
+pytz.open_resource = lambda name: opened.append(name) or open_resource(name)
+from quote.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    code = main(["price", sys.argv[1]])
+import pydantic.plugin._loader as plugins
+print(json.dumps({"code": code, "total": json.loads(out.getvalue())["total"],
+                  "zone_files_opened": len(opened), "plugins_scanned": plugins._plugins is not None,
+                  "settings": [os.environ.get(name) for name in
+                               ("PYDANTIC_DISABLE_PLUGINS", "PYTZ_SKIPEXISTSCHECK")]}))
+"""
+
+
+def price_and_report(request_file, **environment) -> dict:
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("PYDANTIC_DISABLE_PLUGINS", "PYTZ_SKIPEXISTSCHECK")}
+    run = subprocess.run([sys.executable, "-c", PRICE_AND_REPORT, str(request_file)],
+                         capture_output=True, text=True, timeout=60, check=False,
+                         env={**env, "TZ": "Europe/Berlin", **environment})
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_price_neither_scans_for_plugins_nor_checks_every_zone_file(request_file):
+    report = price_and_report(request_file)
+    assert report["code"] == 0 and report["total"] == "2880.00"
+    assert report["plugins_scanned"] is False
+    assert report["zone_files_opened"] == 1  # Europe/Berlin's own
+    assert report["settings"] == ["__all__", "1"]
+
+
+def test_the_environments_own_settings_are_kept(request_file):
+    report = price_and_report(request_file, PYDANTIC_DISABLE_PLUGINS="",
+                              PYTZ_SKIPEXISTSCHECK="")
+    assert report["code"] == 0 and report["total"] == "2880.00"
+    assert report["plugins_scanned"] is True
+    assert report["zone_files_opened"] > 100
+    assert report["settings"] == ["", ""]

@@ -1,6 +1,7 @@
 """The JSON answers are written once per request with the least work: the same bytes as
-Flask's own JSON provider writes, each rate limit counted with one increment, and no
-session in the API."""
+Flask's own JSON provider writes, each rate limit counted with one increment (the
+counters of ended windows swept without looking at the live ones), hooks not inspected
+again, and no session in the API."""
 
 from __future__ import annotations
 
@@ -135,6 +136,35 @@ def test_the_storage_is_the_configured_one(make_app):
     assert type(app.extensions["quote.rate_limits"].storage) is MemoryStorage
     default = make_app(RATELIMIT_ENABLED=True)
     assert type(default.extensions["quote.rate_limits"].storage) is SweepingMemoryStorage
+
+
+def test_the_default_storage_forgets_ended_windows_and_keeps_the_others():
+    storage = SweepingMemoryStorage("quote-memory://")
+    for n in range(100):
+        storage.incr(f"LIMITER/192.0.2.{n}/api.preview/120/1/minute", 0.05)
+    storage.incr("LIMITER/192.0.2.200/api.preview/120/1/minute", 60)
+    storage.incr("renewed", 0.05)
+    time.sleep(0.06)
+    storage.incr("renewed", 60)  # its first window ended: a new one
+    storage.sweep()
+    assert sorted(storage.storage) == ["LIMITER/192.0.2.200/api.preview/120/1/minute",
+                                       "renewed"]
+    assert sorted(storage.expirations) == sorted(storage.storage)
+    assert storage.get("renewed") == 1
+
+
+def test_a_request_does_not_inspect_the_hooks_and_the_view_again(app, client, monkeypatch):
+    import flask.app
+
+    inspected = []
+    original = flask.app.iscoroutinefunction
+    monkeypatch.setattr(flask.app, "iscoroutinefunction",
+                        lambda func: inspected.append(func) or original(func))
+    client.post(PREVIEW, json=REQUESTS["English, one year"])
+    first = len(inspected)
+    client.post(PREVIEW, json=REQUESTS["English, one year"])
+    assert first > 0
+    assert len(inspected) == first
 
 
 def test_an_api_request_neither_reads_nor_writes_the_session_cookie(app, client):

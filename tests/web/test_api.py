@@ -139,6 +139,20 @@ def test_another_content_type_is_415(client, make_request):
     assert "application/json" in response.json["errors"][0]["message"]
 
 
+def test_json_with_a_charset_or_in_capitals_is_json(client, make_request):
+    for content_type in ("application/json; charset=utf-8", "Application/JSON"):
+        response = client.post(PREVIEW, data=json.dumps(make_request()),
+                               content_type=content_type)
+        assert response.status_code == 200, content_type
+
+
+def test_an_unknown_or_repeated_lang_is_400(client, make_request):
+    for query in ("?lang=fr", "?lang=de&lang=en"):
+        response = client.post(PREVIEW + query, json=make_request())
+        assert response.status_code == 400
+        assert response.json["errors"][0]["field"] == "lang"
+
+
 def test_a_body_over_64_kib_is_413(client):
     response = client.post(PREVIEW, data=b"[" + b" " * (64 * 1024) + b"]",
                            content_type="application/json")

@@ -129,6 +129,36 @@ def test_the_web_app_starts_without_the_pdf_engine(tmp_path):
     assert started(tmp_path / "new" / "quote.db") == "[]"  # up to date: no Alembic
 
 
+def test_a_worker_imports_what_a_request_may_never_need_at_its_first_use(tmp_path):
+    """The PDF renderer, the service-level clock, smtplib, the contracts API's models, the
+    contract importer and the finance exports load when first used, not in every worker's
+    start. The garbage collector runs again once the app is built, and what the build
+    made is left out of its collections (``wsgi.py`` freezes it). pytz trusts its own
+    list of zones (``PYTZ_SKIPEXISTSCHECK``) instead of opening every zone file."""
+    code = ("import gc, sys, wsgi; print(sorted({'quote.pdf.render', 'quote.core.sla', "
+            "'smtplib', 'quote.web.contract_schemas', 'quote.lifecycle.imports', "
+            "'quote.store.export'} & set(sys.modules)), gc.isenabled(), "
+            "gc.get_freeze_count() > 0, os.environ['PYTZ_SKIPEXISTSCHECK'])")
+    env = {**os.environ, "QUOTE_ENV": "development",
+           "QUOTE_DATABASE_URL": f"sqlite:///{tmp_path / 'quote.db'}"}
+    env.pop("PYTZ_SKIPEXISTSCHECK", None)
+    for _ in range(2):  # migrating, then up to date
+        out = subprocess.run([sys.executable, "-c", "import os; " + code], check=True,
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+        assert out.stdout.strip() == "[] True True 1"
+
+
+def test_building_an_app_leaves_the_garbage_collector_as_it_was(tmp_path):
+    """Tests build many apps in one process: the collector runs after each build, and
+    none of them is frozen (only the entry points of a serving process freeze theirs)."""
+    code = ("import gc; from quote import create_app; "
+            f"create_app({{'TESTING': True, 'DATABASE_URL': 'sqlite:///{tmp_path / 'q.db'}'}}); "
+            "print(gc.isenabled(), gc.get_freeze_count())")
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == "True 0"
+
+
 def test_the_command_line_prices_without_the_pdf_renderer():
     code = ("import sys; from quote.cli import build_parser; build_parser(); "
             "print(sorted({'weasyprint', 'quote.pdf.render', 'jinja2'} & set(sys.modules)))")
