@@ -58,7 +58,7 @@ def percent_of(percent: Decimal, base: Decimal) -> Decimal:
 
 def ratio(value: Decimal, numerator: int, denominator: int) -> Decimal:
     """``value`` × numerator / denominator, exact to 60 digits (not rounded)."""
-    return _EXACT.divide(_EXACT.multiply(value, Decimal(numerator)), Decimal(denominator))
+    return _EXACT.divide(_EXACT.multiply(value, numerator), denominator)  # ints exactly
 
 
 def uplift(base: Decimal, percent: Decimal, year: int) -> Decimal:

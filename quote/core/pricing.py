@@ -89,7 +89,7 @@ from .result import (
     TaxBasis,
     Term,
 )
-from .schedule import Parts, Slot, schedule
+from .schedule import Parts, Shares, Slot, schedule
 from .tax import tax_of_request
 
 
@@ -462,14 +462,14 @@ def _new_term(contract: Contract, license_value: Decimal, environments: int,
               years: list[ContractYear], slot) -> list[tuple[Charge, Parts]]:
     count = len(years)
     fee, explanation = contract.fee(license_value, count)
-    support = {slot(year): fee for year in years}
+    support = Shares({slot(year): fee for year in years})  # the rounded fee each year
     charges = [(Charge("support", fee * count, explanation,
                        contract.fee_example(license_value)), support)]
     extra = environments - contract.included  # rule 2: beyond the included ones
     if extra > 0:
         unit, unit_percent = contract.environment_price(fee)
         yearly = unit * extra
-        parts = {slot(year): yearly for year in years}
+        parts = Shares({slot(year): yearly for year in years})  # rounded: unit × extra
         charges.append((Charge(
             code="environment", amount=unit * extra * count,
             explanation=Explanation.built(

@@ -41,6 +41,14 @@ class Slot(NamedTuple):
 Parts = dict[Slot, Decimal]
 
 
+class Shares(dict):
+    """A line's parts that are amounts of the currency already (each rounded, adding up to
+    the line's amount, such as a yearly fee): they are the line's shares as they stand,
+    which the schedule would otherwise work out by rounding running totals."""
+
+    __slots__ = ()
+
+
 def _shares(amount: Decimal, exact: dict[Slot, Decimal], currency: str) -> dict[Slot, Decimal]:
     """``amount`` split by the exact parts: each share is the rounded running total minus
     the rounded running total before it, and the last takes what is left of ``amount``."""
@@ -82,6 +90,10 @@ def schedule(lines: list[tuple[Decimal, Parts]], discount_percent: Decimal, disc
         if len(parts) <= 1:  # a line of one year, or of the whole term at once
             for slot in parts:
                 amounts[slot] = get(slot, ZERO) + amount
+            continue
+        if type(parts) is Shares:  # rounded already: the shares as they stand
+            for slot, share in parts.items():
+                amounts[slot] = get(slot, ZERO) + share
             continue
         # its shares, as ``_shares`` makes them, added up per slot as they are made
         slots = sorted(parts, key=_order)
