@@ -12,10 +12,12 @@ configuration and the parsed stylesheets are made once per process and reused.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import gc
 import io
 import re
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -105,6 +107,17 @@ class _Engine:
 
         self.html = OfferHTML
 
+    def close(self) -> None:
+        """Remove the font configuration's temporary folder (the offer's fonts).
+
+        WeasyPrint removes it in the configuration's ``__del__``, which for an engine that
+        lives as long as its process runs only as the interpreter ends, when ``shutil``
+        may be gone already: a ``TypeError`` was printed and the folder left behind in
+        the temporary folder at every worker's exit. (``_folder`` is WeasyPrint's.)"""
+        folder, self.font_config._folder = getattr(self.font_config, "_folder", None), None
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def page_css(self, language: str):
         """The page-number margin box in ``language`` ("Seite 1 von 3")."""
         if language not in self._page_css:
@@ -164,7 +177,9 @@ def _srgb_profile():
 
 @cache
 def engine() -> _Engine:
-    return _Engine()
+    made = _Engine()
+    atexit.register(made.close)  # while the interpreter is whole (``_Engine.close``)
+    return made
 
 
 def _css_string(text: str) -> str:

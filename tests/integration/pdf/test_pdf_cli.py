@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 from pdf_reading import BPMONLINE, read, text_of
 
@@ -28,3 +31,20 @@ def test_quote_pdf_reports_field_errors(tmp_path, capsys):
     errors = json.loads(capsys.readouterr().err)["errors"]
     assert [e["field"] for e in errors] == ["term_years"]
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_process_that_rendered_an_offer_ends_cleanly_and_leaves_no_font_folder(tmp_path):
+    """The offer's fonts go to a temporary folder of WeasyPrint's; the process that rendered
+    removes it when it ends (a gunicorn worker at every restart), and prints no error."""
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(BPMONLINE), encoding="utf-8")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    code = ("import sys; from quote.cli import main; "
+            f"sys.exit(main(['pdf', {str(request)!r}, '-o', {str(tmp_path / 'offer.pdf')!r}]))")
+    ended = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "TMPDIR": str(temporary)}, timeout=120)
+    assert ended.returncode == 0, ended.stderr
+    assert "Traceback" not in ended.stderr
+    assert (tmp_path / "offer.pdf").read_bytes().startswith(b"%PDF-")
+    assert list(temporary.iterdir()) == []
