@@ -90,6 +90,22 @@ def flask_cli(env: dict[str, str], *args: str, stdin: str = "") -> str:
     return done.stdout
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (a gunicorn master's workers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...; comm may contain spaces and parentheses
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
 @dataclass
 class Gunicorn:
     """``gunicorn wsgi:app`` with ``workers`` sync workers on a free loopback port."""
@@ -137,20 +153,7 @@ class Gunicorn:
 
     def worker_pids(self) -> list[int]:
         """The master's children (its workers), found through /proc."""
-        if self.process is None:
-            return []
-        children = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # pid (comm) state ppid ...; comm may contain spaces and parentheses
-            if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                children.append(int(entry.name))
-        return sorted(children)
+        return [] if self.process is None else children(self.process.pid)
 
     def connections(self) -> dict[int, set[str]]:
         """The client connections each worker holds now (socket inodes), by worker pid."""

@@ -57,7 +57,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench._gunicorn import app_environment, stop_on_sigterm
+from bench._gunicorn import app_environment, children, stop_on_sigterm
 
 ROOT = Path(__file__).resolve().parents[1]
 THREADS = 4
@@ -122,22 +122,6 @@ def cpu_seconds(pid: int) -> float:
     except (OSError, ValueError, IndexError):
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (a gunicorn master's workers)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may contain spaces and parentheses
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return sorted(found)
 
 
 def _addresses(index: int):

@@ -15,6 +15,7 @@ the pages, the API, the command line and batch jobs all call these. No Flask in 
 See docs/contracts.md.
 """
 
+from ..first_use import imported_at_first_use
 from .contracts import (
     EXISTS_ALREADY,
     FIELDS,
@@ -63,10 +64,4 @@ __all__ = [
 _IMPORTS = ("CsvRow", "ImportFileError", "ImportReport", "PlannedContract", "RowError",
             "import_contracts", "read_contract_csv")
 
-
-def __getattr__(name: str):
-    if name in _IMPORTS:
-        from . import imports
-
-        return getattr(imports, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = imported_at_first_use(__name__, {".imports": _IMPORTS})

@@ -7,8 +7,7 @@ operator what on the machine makes rendering slow. See ``docs/pdf.md``.
 
 from __future__ import annotations
 
-import importlib
-
+from ..first_use import imported_at_first_use
 from .files import engine_warnings, offer_filename
 from .seller import Seller, SellerConfigError
 from .time_limit import RenderTimeout, time_limit
@@ -19,10 +18,7 @@ __all__ = ["Acceptance", "RenderTimeout", "Seller", "SellerConfigError", "engine
            "offer_filename", "offer_html", "render_offer", "time_limit"]
 
 
-def __getattr__(name: str):
-    """The renderer's names, its module imported on first use (neither the command line's
-    ``quote price`` nor the web app's start needs it; WeasyPrint itself loads at the first
-    render)."""
-    if name in _RENDER:
-        return getattr(importlib.import_module(".render", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The renderer's names, its module imported on first use (neither the command line's
+# ``quote price`` nor the web app's start needs it; WeasyPrint itself loads at the first
+# render).
+__getattr__ = imported_at_first_use(__name__, {".render": _RENDER})

@@ -8,6 +8,7 @@
 See docs/store.md.
 """
 
+from ..first_use import imported_at_first_use
 from .contracts import (
     ContractPage,
     ContractTerms,
@@ -159,10 +160,4 @@ __all__ = [
 _EXPORT = ("ExportRow", "OfferRow", "ScheduleRow", "export_rows", "offer_rows",
            "schedule_rows", "snapshot_cards")
 
-
-def __getattr__(name: str):
-    if name in _EXPORT:
-        from . import export
-
-        return getattr(export, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = imported_at_first_use(__name__, {".export": _EXPORT})
