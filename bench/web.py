@@ -57,7 +57,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench._gunicorn import app_environment, children, stop_on_sigterm
+from bench._gunicorn import app_environment, children, free_port, stop_on_sigterm
 
 ROOT = Path(__file__).resolve().parents[1]
 THREADS = 4
@@ -106,12 +106,6 @@ HOOKS = textwrap.dedent("""
 """)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cpu_seconds(pid: int) -> float:
     """The CPU time process ``pid`` has used (user and system, all its threads): the
     scheduler's nanosecond count of each thread where the kernel keeps it, else the clock
@@ -152,7 +146,7 @@ class Server:
 
     def __init__(self, name: str, app: str, cwd: Path, env: dict, path: str, body: bytes):
         self.name, self.app, self.cwd, self.env = name, app, cwd, env
-        self.port = _free_port()
+        self.port = free_port()
         self.request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
                         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
                         "Connection: close\r\n\r\n").encode() + body

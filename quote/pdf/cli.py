@@ -34,7 +34,8 @@ def cmd_pdf(args, load, read_json) -> int:
     # PDF is made
     from ..core.offer import DEFAULT_PAYMENT_DAYS, offer_document
     from ..core.pricing import price_quote
-    from .render import engine_warnings, offer_filename, render_offer
+    from .files import engine_warnings, offer_filename
+    from .render import render_offer
 
     book = load(args)
     try:

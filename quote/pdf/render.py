@@ -45,7 +45,6 @@ from ..core.tax import customer_country, tax_label, tax_note, vat_id_country
 from ..core.terms import channel_texts, commitment_texts, level_terms, marked
 from ..i18n import LANGUAGES, translations
 from . import fetcher
-from .files import engine_warnings, offer_filename  # noqa: F401 - the command line imports them here
 from .seller import Seller
 
 # The seller's VAT ID as its own country names it, printed as is in that country's

@@ -48,3 +48,20 @@ def test_a_process_that_rendered_an_offer_ends_cleanly_and_leaves_no_font_folder
     assert "Traceback" not in ended.stderr
     assert (tmp_path / "offer.pdf").read_bytes().startswith(b"%PDF-")
     assert list(temporary.iterdir()) == []
+
+
+def test_closing_the_engine_removes_its_font_folder(tmp_path):
+    """What runs at exit: the engine's font folder goes, and WeasyPrint's own clean-up at
+    the interpreter's end finds nothing left to remove (a process of its own: the engine
+    is the process's)."""
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(BPMONLINE), encoding="utf-8")
+    code = ("from pathlib import Path; from quote.cli import main; "
+            "from quote.pdf.render import engine; "
+            f"main(['pdf', {str(request)!r}, '-o', {str(tmp_path / 'offer.pdf')!r}]); "
+            "folder = Path(engine().font_config._folder); made = folder.is_dir(); "
+            "engine().close(); print(made, folder.exists(), engine().font_config._folder)")
+    ended = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=120)
+    assert ended.returncode == 0, ended.stderr
+    assert ended.stdout.split()[-3:] == ["True", "False", "None"]
