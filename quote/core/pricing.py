@@ -66,7 +66,18 @@ from .catalog import LoadedCard, RateBook
 from .contract import ONE_DAY, ContractYear, contract_years, last_day
 from .describe import Describer, describer
 from .errors import N_, FieldError, QuoteInputError
-from .money import ZERO, minor_units, percent_of, ratio, round_money, uplift
+from .money import (
+    HUNDRED,
+    ZERO,
+    divide_exact,
+    minor_units,
+    multiply_exact,
+    percent_of,
+    ratio,
+    round_money,
+    rounder,
+    uplift,
+)
 from .rates import (
     FlatPrice,
     IncludedPrice,
@@ -281,92 +292,111 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     _check_against_card(request, card, package, as_of, own_term=_own_term)
     currency = request.currency or card.currency
     contract = Contract(card, package, request.deployment, currency)
-    if request.kind == "top_up" and request.separate_term:
+    kind = request.kind
+    if kind == "top_up" and request.separate_term:
         return price_with_card(_separate_term_request(request, card), loaded, as_of,
                                texts=texts, tax_basis=tax_basis, _own_term=True).model_copy(
             update={"kind": "top_up", "existing_contract": True, "separate_term": True})
     start, years = request.term_start, request.term_years
-    environments = request.environments or package.environments.included
+    environments = request.environments or contract.included
     license_value = request.license_value or ZERO
     year_list = contract_years(start, years)
     first_due = _first_charge(request, as_of)
+    round_ = rounder(currency)  # round_money in the quote's currency
 
-    prepaid = request.billing == "prepaid"
-    slots = [Slot(year.index + 1, year.start, year.end,
-                  first_due if prepaid else max(year.start, first_due)) for year in year_list]
-
-    def slot(year: ContractYear) -> Slot:
-        return slots[year.index]
+    if request.billing == "prepaid":
+        slots = [Slot(index + 1, first, last, first_due)
+                 for index, first, last, _, _ in year_list]
+    else:
+        slots = [Slot(index + 1, first, last, first if first > first_due else first_due)
+                 for index, first, last, _, _ in year_list]
 
     charges: list[tuple[Charge, Parts]] = []
-    if request.kind == "reinstatement":
+    if kind == "reinstatement":
         charges.extend(_back_support(contract, request, license_value, environments, first_due))
-    if request.kind != "top_up":
-        charges.extend(_new_term(contract, license_value, environments, year_list, slot))
-    if request.kind == "renewal":
-        charges.extend(_renewal_terms(contract, license_value, environments, year_list, slot,
+    if kind != "top_up":
+        charges.extend(_new_term(contract, license_value, environments, year_list, slots))
+    if kind == "renewal":
+        charges.extend(_renewal_terms(contract, license_value, environments, year_list, slots,
                                       charges, request.billing))
 
+    # rule 4: each addition against the state before it (the annual cost, and whether it
+    # rests on an example value: None until an addition of licenses asks)
+    cost, cost_example = contract.annual_cost(license_value, environments), None
     additions = request.additions
     if len(additions) > 1:
         additions = sorted(additions, key=_date_of)
+    current_year_only = kind == "top_up" and request.billing == "annual"
     for addition in additions:
         date = addition.date
-        charged = [y for y in year_list if y.end >= date]
-        if request.kind == "top_up" and request.billing == "annual":
-            charged = charged[:1]  # to the end of the current contract year
-        periods = []
-        for y in charged:
-            first = date if date > y.start else y.start
-            periods.append(Period.built(year=y.index + 1, start=first, end=y.end,
-                                        days=y.end.toordinal() - first.toordinal() + 1,
-                                        year_days=y.days))
-        periods = (periods, [slots[y.index] for y in charged])
-        if addition.license_value:
-            before = contract.annual_cost(license_value, environments)
-            example = contract.annual_cost_example(license_value, environments)
-            license_value += addition.license_value
-            after = contract.annual_cost(license_value, environments)
-            example = example or contract.annual_cost_example(license_value, environments)
-            charges.append(_pro_rata("addition", addition.date, before, after, periods,
-                                     currency, example=example,
-                                     added_license_value=addition.license_value))
+        day = date.toordinal()
+        periods, spans = [], []  # the periods charged, and each one's slot, days, year's days
+        for index, first, last, year_days, ordinal in year_list:
+            if last < date:
+                continue
+            if date > first:  # from the addition's date to the year's end
+                first, days = date, year_days - (day - ordinal)
+            else:
+                days = year_days
+            periods.append(Period.built(year=index + 1, start=first, end=last, days=days,
+                                        year_days=year_days))
+            spans.append((slots[index], days, year_days))
+            if current_year_only:
+                break  # to the end of the current contract year
+        added = addition.license_value
+        if added:
+            before = cost
+            example = (contract.annual_cost_example(license_value, environments)
+                       if cost_example is None else cost_example)
+            license_value += added
+            cost = contract.annual_cost(license_value, environments)
+            cost_example = None if example else contract.annual_cost_example(license_value,
+                                                                              environments)
+            charges.append(_pro_rata("addition", date, before, cost, periods, spans, round_,
+                                     example=example or cost_example,
+                                     added_license_value=added))
         if addition.environments:
-            before = contract.annual_cost(license_value, environments)
+            before = cost
             environments += addition.environments
-            after = contract.annual_cost(license_value, environments)
-            charges.append(_pro_rata("environment", addition.date, before, after, periods,
-                                     currency, quantity=addition.environments,
+            cost, cost_example = contract.annual_cost(license_value, environments), None
+            charges.append(_pro_rata("environment", date, before, cost, periods, spans, round_,
+                                     quantity=addition.environments,
                                      example=contract.environment_example(license_value)))
 
     if request.points is not None:
         amount, explanation, example = _points(card, request.points, currency)
-        parts = {slot(_year_of(year_list, first_due)): amount}
+        parts = {slots[_year_of(year_list, first_due).index]: amount}
         charges.append((Charge(code="points", amount=amount,
                                explanation=explanation, example=example), parts))
 
     language = request.language
-    words = describer(language, currency) if texts else None  # lines in words if texts
     lines = []
     subtotal = ZERO
-    for charge, _ in charges:
-        if words is None:
-            description = detail = ""
-        else:
-            description = words.line_description(charge, card, package, request.deployment,
-                                                 years)
-            detail = words.explain(charge.explanation)
-        lines.append(Line.built(code=charge.code, description=description,
-                                amount=charge.amount, explanation=charge.explanation,
-                                detail=detail, date=charge.date, example=charge.example))
-        subtotal += charge.amount
-    discount = round_money(percent_of(request.discount_percent, subtotal), currency)
+    if texts:  # the lines in words
+        words = describer(language, currency)
+        describe, explain = words.line_description, words.explain
+        deployment = request.deployment
+        for charge, _ in charges:
+            code, amount, explanation, example, date = charge
+            lines.append(Line.built(
+                code=code, description=describe(charge, card, package, deployment, years),
+                amount=amount, explanation=explanation, detail=explain(explanation),
+                date=date, example=example))
+            subtotal += amount
+    else:
+        for (code, amount, explanation, example, date), _ in charges:
+            lines.append(Line.built(code=code, description="", amount=amount,
+                                    explanation=explanation, detail="", date=date,
+                                    example=example))
+            subtotal += amount
+    discount_percent = request.discount_percent
+    discount = round_(divide_exact(multiply_exact(discount_percent, subtotal), HUNDRED))
     net = subtotal - discount
     basis = tax_basis if tax_basis is not None else tax_of_request(request, None)
     tax_percent = basis.rate if basis is not None else ZERO
-    tax = round_money(percent_of(tax_percent, net), currency)
-    billed = schedule([(charge.amount, parts) for charge, parts in charges],
-                      request.discount_percent, discount, tax_percent, tax, currency)
+    tax = round_(divide_exact(multiply_exact(tax_percent, net), HUNDRED))
+    billed = schedule([(charge[1], parts) for charge, parts in charges],
+                      discount_percent, discount, tax_percent, tax, currency)
     return QuoteResult.built(
         rate_card=_card_ref(loaded, language),
         package=_package_ref(package, language),
@@ -374,23 +404,25 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         language=language,
         as_of=as_of,
         existing_contract=request.existing_contract,
-        kind=request.kind,
+        kind=kind,
         billing=request.billing,
         currency=currency,
         term=Term.built(start=start, end=year_list[-1].end, years=years),  # its last day
         lines=lines,
         subtotal=subtotal,
-        discount_percent=request.discount_percent,
+        discount_percent=discount_percent,
         discount=discount,
         net=net,
         tax_percent=tax_percent,
         tax=tax,
         tax_basis=basis,
         total=net + tax,
-        annual_cost=contract.annual_cost(license_value, environments),
-        schedule=[ScheduleEntry.built(year=e.slot.year, start=e.slot.start, end=e.slot.end,
-                                      due=e.slot.due, amount=e.amount, discount=e.discount,
-                                      net=e.net, tax=e.tax, total=e.total) for e in billed],
+        annual_cost=cost,
+        schedule=[ScheduleEntry.built(year=year, start=first, end=last, due=due,
+                                      amount=amount, discount=discount_part, net=net_part,
+                                      tax=tax_part, total=total)
+                  for (year, first, last, due), amount, discount_part, net_part, tax_part, total
+                  in billed],
     )
 
 
@@ -459,17 +491,19 @@ def _separate_term_request(request: QuoteRequest, card: RateCard) -> QuoteReques
 
 
 def _new_term(contract: Contract, license_value: Decimal, environments: int,
-              years: list[ContractYear], slot) -> list[tuple[Charge, Parts]]:
+              years: list[ContractYear], slots: list[Slot]) -> list[tuple[Charge, Parts]]:
+    """Rule 3: the support fee and the extra environments of every contract year
+    (``slots``: each year's, in the same order)."""
     count = len(years)
     fee, explanation = contract.fee(license_value, count)
-    support = Shares({slot(year): fee for year in years})  # the rounded fee each year
+    support = Shares.fromkeys(slots, fee)  # the rounded fee each year
     charges = [(Charge("support", fee * count, explanation,
                        contract.fee_example(license_value)), support)]
     extra = environments - contract.included  # rule 2: beyond the included ones
     if extra > 0:
         unit, unit_percent = contract.environment_price(fee)
         yearly = unit * extra
-        parts = Shares({slot(year): yearly for year in years})  # rounded: unit × extra
+        parts = Shares.fromkeys(slots, yearly)  # rounded: unit × extra
         charges.append((Charge(
             code="environment", amount=unit * extra * count,
             explanation=Explanation.built(
@@ -484,9 +518,10 @@ def _new_term(contract: Contract, license_value: Decimal, environments: int,
 
 
 def _renewal_terms(contract: Contract, license_value: Decimal, environments: int,
-                   years: list[ContractYear], slot, term_charges, billing: str
+                   years: list[ContractYear], slots: list[Slot], term_charges, billing: str
                    ) -> list[tuple[Charge, Parts]]:
-    """Rule 8: a yearly uplift, and the discount for a prepaid multi-year term."""
+    """Rule 8: a yearly uplift, and the discount for a prepaid multi-year term
+    (``slots``: each contract year's, in the same order as ``years``)."""
     rules = contract.card.renewal
     currency = contract.currency
     annual = contract.annual_cost(license_value, environments)
@@ -495,7 +530,7 @@ def _renewal_terms(contract: Contract, license_value: Decimal, environments: int
     if rules.uplift_percent:
         for year in years[1:]:
             exact = uplift(annual, rules.uplift_percent, year.index + 1)
-            parts = {slot(year): exact}
+            parts = {slots[year.index]: exact}
             charges.append((Charge(
                 code="uplift", amount=round_money(exact, currency),
                 explanation=Explanation.built(kind="uplift", base=annual,
@@ -560,20 +595,20 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
     ]
 
 
-def _pro_rata(code, date, before, after, periods, currency,
+def _pro_rata(code, date, before, after, periods, spans, round_,
               quantity=None, example=False, added_license_value=None) -> tuple[Charge, Parts]:
-    """Rule 4: the line of an addition, ``periods`` its (periods, slots) of the years it
-    is charged for."""
+    """Rule 4: the line of an addition charged for ``periods``, ``spans`` each period's
+    (slot, days, year's days); ``round_`` rounds in the quote's currency."""
     difference = after - before
-    shown, slots = periods
     parts = {}
     exact = ZERO
-    for year_slot, period in zip(slots, shown, strict=True):
-        part = parts[year_slot] = ratio(difference, period.days, period.year_days)
+    for year_slot, days, year_days in spans:
+        # ratio(difference, days, year_days), exact
+        part = parts[year_slot] = divide_exact(multiply_exact(difference, days), year_days)
         exact += part
-    return Charge(code, round_money(exact, currency), Explanation.built(
+    return Charge(code, round_(exact), Explanation.built(
         kind="pro_rata", before=before, after=after, difference=difference,
-        periods=list(shown), quantity=quantity, added_license_value=added_license_value),
+        periods=list(periods), quantity=quantity, added_license_value=added_license_value),
         example, date), parts
 
 

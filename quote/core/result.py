@@ -25,7 +25,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, model_validator
 from pydantic_core import PydanticUndefined
 
-from .money import ZERO, percent_of, ratio, round_money, uplift
+from .money import ZERO, percent_of, ratio, round_money, rounder, uplift
 
 Money = Annotated[
     Decimal,
@@ -54,13 +54,12 @@ class _Out(BaseModel):
             template = _TEMPLATES[cls]
         except KeyError:
             template = _template(cls)
-        values = template.copy()
-        values.update(fields)
+        values = {**template, **fields}  # the fields in the model's order
         if len(values) != len(template):
             raise TypeError(f"{cls.__name__} has no field {sorted(set(values) - set(template))}")
         model = _new(cls)  # BaseModel has no __new__ of its own
         _set_dict(model, values)
-        _set_fields_set(model, set(fields))
+        _set_fields_set(model, {*fields})
         _set_extra(model, None)
         _set_private(model, None)
         return model
@@ -339,14 +338,14 @@ class QuoteResult(_Out):
         return self
 
     def _totals_add_up(self) -> QuoteResult:
-        if self.subtotal != sum((line.amount for line in self.lines), ZERO):
+        round_ = rounder(self.currency)  # round_money in the quote's currency
+        if self.subtotal != sum([line.amount for line in self.lines], ZERO):
             raise ValueError("subtotal is not the sum of the lines")
-        if self.discount != round_money(percent_of(self.discount_percent, self.subtotal),
-                                        self.currency):
+        if self.discount != round_(percent_of(self.discount_percent, self.subtotal)):
             raise ValueError("discount does not match its percentage")
         if self.net != self.subtotal - self.discount:
             raise ValueError("net is not subtotal minus discount")
-        if self.tax != round_money(percent_of(self.tax_percent, self.net), self.currency):
+        if self.tax != round_(percent_of(self.tax_percent, self.net)):
             raise ValueError("tax does not match its percentage")
         if self.total != self.net + self.tax:
             raise ValueError("total is not net plus tax")
