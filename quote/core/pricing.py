@@ -179,6 +179,7 @@ class Contract:
         self.package = package
         self.currency = currency = currency or card.currency
         self.prices = prices = _package_prices(package, deployment, currency)
+        self._round = rounder(currency)  # round_money in this currency
         self.price = prices.price
         self.included = package.environments.included
         # Figures asked for again and again while additions are priced, by the license
@@ -203,7 +204,7 @@ class Contract:
         minimum = prices.minimum
         return fee, Explanation.built(
             kind="percent_fee", percent=prices.percent, base=license_value,
-            exact=round_money(exact, self.currency), minimum=minimum,
+            exact=self._round(exact), minimum=minimum,
             minimum_applied=minimum > exact, annual_fee=fee, years=years,
         )
 
@@ -215,8 +216,8 @@ class Contract:
         fee = self._fees.get(license_value)
         if fee is None:
             prices = self.prices
-            fee = self._fees[license_value] = round_money(
-                max(percent_of(prices.percent, license_value), prices.minimum), self.currency)
+            fee = self._fees[license_value] = self._round(
+                max(percent_of(prices.percent, license_value), prices.minimum))
         return fee
 
     def environment_price(self, annual_fee: Decimal) -> tuple[Decimal, Decimal | None]:
@@ -227,7 +228,7 @@ class Contract:
         price = self._environment_prices.get(annual_fee)
         if price is None:
             price = self._environment_prices[annual_fee] = (
-                round_money(percent_of(prices.unit_percent, annual_fee), self.currency),
+                self._round(percent_of(prices.unit_percent, annual_fee)),
                 prices.unit_percent)
         return price
 
@@ -696,16 +697,11 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
                                  {"known": ", ".join(card.currencies)}))
         currency = card.currency
     decimals = minor_units(currency)
-
-    def check_decimals(field: str, value: Decimal) -> None:
-        if -value.as_tuple().exponent > decimals:
-            errors.append(FieldError(field, N_("%(currency)s amounts have at most "
-                                               "%(decimals)s decimals"),
-                                     {"currency": currency, "decimals": decimals}))
-
-    errors.extend(_license_errors(request, card, package, own_term, currency))
-    if request.license_value is not None:
-        check_decimals("license_value", request.license_value)
+    price = package.price(request.deployment)
+    errors.extend(_license_errors(request, card, price, own_term, currency))
+    if request.license_value is not None and -request.license_value.as_tuple().exponent \
+            > decimals:
+        errors.append(_decimals_error("license_value", currency, decimals))
     if not card.minimum_term_years <= request.term_years <= card.maximum_term_years:
         errors.append(FieldError("term_years", N_("must be between %(min)s and %(max)s years "
                                                   "for this rate card"),
@@ -725,14 +721,16 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     ended = top_up and in_term and as_of > last
     if ended:
         errors.append(FieldError("term_start", ENDED, {"end": last}))
-    ordered = enumerate(request.additions)
-    if len(request.additions) > 1:
-        ordered = sorted(ordered, key=_date_of_item)
-    price = package.price(request.deployment)
+    additions = request.additions
+    ordered = enumerate(additions)
+    if len(additions) > 1:
+        dates = [addition.date for addition in additions]
+        if dates != sorted(dates):  # in date order (a stable sort keeps equal dates' order)
+            ordered = sorted(ordered, key=_date_of_item)
     for index, addition in ordered:
         prefix = f"additions.{index}"
         if -addition.license_value.as_tuple().exponent > decimals:
-            check_decimals(f"{prefix}.license_value", addition.license_value)
+            errors.append(_decimals_error(f"{prefix}.license_value", currency, decimals))
         if addition.license_value and not card.license_value:
             errors.append(FieldError(f"{prefix}.license_value", NO_LICENSE_VALUE))
         elif addition.license_value and not isinstance(price, PercentPrice):
@@ -760,7 +758,8 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     if request.separate_term and not top_up:
         errors.append(FieldError("separate_term", N_("only a top-up can be priced as a "
                                                      "separate term")))
-    errors.extend(_lapse_errors(request, card))
+    if request.kind == "reinstatement" or request.lapsed is not None:
+        errors.extend(_lapse_errors(request, card))
     if request.points is not None:
         if card.points is None:
             errors.append(FieldError("points", N_("this rate card sells no support points")))
@@ -779,21 +778,27 @@ def _date_of_item(item: tuple[int, Addition]) -> dt.date:
     return item[1].date
 
 
+def _decimals_error(field: str, currency: str, decimals: int) -> FieldError:
+    return FieldError(field, N_("%(currency)s amounts have at most %(decimals)s decimals"),
+                      {"currency": currency, "decimals": decimals})
+
+
 ENDED = N_("the contract ended on %(end)s: a top-up is no longer possible; price a "
            "reinstatement instead")
 NO_LICENSE_VALUE = N_("this rate card has no license value: its prices do not depend on one")
 
 
-def _license_errors(request: QuoteRequest, card: RateCard, package: Package,
-                    own_term: bool, currency: str) -> list[FieldError]:
+def _license_errors(request: QuoteRequest, card: RateCard,
+                    price: PercentPrice | IncludedPrice | FlatPrice, own_term: bool,
+                    currency: str) -> list[FieldError]:
     """A license value where the card has none, none where it needs one, and a zero
-    license value that would make the fee zero."""
+    license value that would make the fee zero (``price``: the package's for the request's
+    deployment)."""
     value = request.license_value
     if not card.license_value:
         return [FieldError("license_value", NO_LICENSE_VALUE)] if value else []
     if value is None:
         return [FieldError("license_value", N_("is required"))]
-    price = package.price(request.deployment)
     separate = request.kind == "top_up" and request.separate_term
     if value == 0 and not separate and isinstance(price, PercentPrice) \
             and not price.minimum.of(currency):
