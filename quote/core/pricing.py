@@ -291,8 +291,9 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     card = loaded.card
     package = _package(request, card)
     _check_against_card(request, card, package, as_of, own_term=_own_term)
-    currency = request.currency or card.currency
-    contract = Contract(card, package, request.deployment, currency)
+    currency = request.currency or card.currencies[0]  # the card's default currency
+    deployment = request.deployment
+    contract = Contract(card, package, deployment, currency)
     kind = request.kind
     if kind == "top_up" and request.separate_term:
         return price_with_card(_separate_term_request(request, card), loaded, as_of,
@@ -305,7 +306,8 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     first_due = _first_charge(request, as_of)
     round_ = rounder(currency)  # round_money in the quote's currency
 
-    if request.billing == "prepaid":
+    billing = request.billing
+    if billing == "prepaid":
         slots = [Slot(index + 1, first, last, first_due)
                  for index, first, last, _, _ in year_list]
     else:
@@ -319,7 +321,7 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
         charges.extend(_new_term(contract, license_value, environments, year_list, slots))
     if kind == "renewal":
         charges.extend(_renewal_terms(contract, license_value, environments, year_list, slots,
-                                      charges, request.billing))
+                                      charges, billing))
 
     # rule 4: each addition against the state before it (the annual cost, and whether it
     # rests on an example value: None until an addition of licenses asks)
@@ -327,7 +329,8 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     additions = request.additions
     if len(additions) > 1:
         additions = sorted(additions, key=_date_of)
-    current_year_only = kind == "top_up" and request.billing == "annual"
+    current_year_only = kind == "top_up" and billing == "annual"
+    whole_years: dict[int, Period] = {}  # a whole contract year's period serves every addition
     for addition in additions:
         date = addition.date
         day = date.toordinal()
@@ -336,11 +339,16 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
             if last < date:
                 continue
             if date > first:  # from the addition's date to the year's end
-                first, days = date, year_days - (day - ordinal)
+                days = year_days - (day - ordinal)
+                period = Period.built(year=index + 1, start=date, end=last, days=days,
+                                      year_days=year_days)
             else:
                 days = year_days
-            periods.append(Period.built(year=index + 1, start=first, end=last, days=days,
-                                        year_days=year_days))
+                period = whole_years.get(index)
+                if period is None:
+                    period = whole_years[index] = Period.built(
+                        year=index + 1, start=first, end=last, days=days, year_days=year_days)
+            periods.append(period)
             spans.append((slots[index], days, year_days))
             if current_year_only:
                 break  # to the end of the current contract year
@@ -356,12 +364,13 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
             charges.append(_pro_rata("addition", date, before, cost, periods, spans, round_,
                                      example=example or cost_example,
                                      added_license_value=added))
-        if addition.environments:
+        added = addition.environments
+        if added:
             before = cost
-            environments += addition.environments
+            environments += added
             cost, cost_example = contract.annual_cost(license_value, environments), None
             charges.append(_pro_rata("environment", date, before, cost, periods, spans, round_,
-                                     quantity=addition.environments,
+                                     quantity=added,
                                      example=contract.environment_example(license_value)))
 
     if request.points is not None:
@@ -376,7 +385,6 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     if texts:  # the lines in words
         words = describer(language, currency)
         describe, explain = words.line_description, words.explain
-        deployment = request.deployment
         for charge, _ in charges:
             code, amount, explanation, example, date = charge
             lines.append(Line.built(
@@ -401,7 +409,7 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     return QuoteResult.built(
         rate_card=_card_ref(loaded, language),
         package=_package_ref(package, language),
-        deployment=request.deployment,
+        deployment=deployment,
         language=language,
         as_of=as_of,
         existing_contract=request.existing_contract,
@@ -505,16 +513,14 @@ def _new_term(contract: Contract, license_value: Decimal, environments: int,
         unit, unit_percent = contract.environment_price(fee)
         yearly = unit * extra
         parts = Shares.fromkeys(slots, yearly)  # rounded: unit × extra
-        charges.append((Charge(
-            code="environment", amount=unit * extra * count,
-            explanation=Explanation.built(
-                kind="extra_environments", quantity=extra,
-                included=contract.included, unit_price=unit,
-                unit_percent=unit_percent, annual_fee=fee if unit_percent is not None else None,
-                years=count,
-            ),
-            example=contract.environment_example(license_value),
-        ), parts))
+        explanation = Explanation.built(
+            kind="extra_environments", quantity=extra, included=contract.included,
+            unit_price=unit, unit_percent=unit_percent,
+            annual_fee=fee if unit_percent is not None else None, years=count)
+        # positionally (code, amount, explanation, example): a named tuple's fields given by
+        # name cost it several times as much
+        charges.append((Charge("environment", yearly * count, explanation,
+                               contract.environment_example(license_value)), parts))
     return charges
 
 
@@ -690,34 +696,40 @@ def _package(request: QuoteRequest, card: RateCard) -> Package:
 
 def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
                         as_of: dt.date, *, own_term: bool = False) -> None:
+    # Each field of the request and the card read once: reading an attribute of a pydantic
+    # model goes through its ``__getattr__`` hook, which costs several times a local's.
     errors: list[FieldError] = []
-    currency = request.currency or card.currency
-    if currency not in card.currencies:
+    currencies = card.currencies
+    currency = request.currency or currencies[0]
+    if currency not in currencies:
         errors.append(FieldError("currency", N_("this rate card prices in %(known)s"),
-                                 {"known": ", ".join(card.currencies)}))
-        currency = card.currency
+                                 {"known": ", ".join(currencies)}))
+        currency = currencies[0]
     decimals = minor_units(currency)
     price = package.price(request.deployment)
     errors.extend(_license_errors(request, card, price, own_term, currency))
-    if request.license_value is not None and -request.license_value.as_tuple().exponent \
-            > decimals:
+    license_value = request.license_value
+    if license_value is not None and -license_value.as_tuple().exponent > decimals:
         errors.append(_decimals_error("license_value", currency, decimals))
-    if not card.minimum_term_years <= request.term_years <= card.maximum_term_years:
+    term_start, term_years = request.term_start, request.term_years
+    minimum_years, maximum_years = card.minimum_term_years, card.maximum_term_years
+    in_term = minimum_years <= term_years <= maximum_years
+    if not in_term:
         errors.append(FieldError("term_years", N_("must be between %(min)s and %(max)s years "
                                                   "for this rate card"),
-                                 {"min": card.minimum_term_years,
-                                  "max": card.maximum_term_years}))
+                                 {"min": minimum_years, "max": maximum_years}))
     rules = package.environments
-    environments = request.environments or rules.included
-    if environments > rules.maximum:
+    included, maximum, extra = rules.included, rules.maximum, rules.extra
+    environments = request.environments or included
+    if environments > maximum:
         errors.append(FieldError("environments", N_("at most %(max)s environments"),
-                                 {"max": rules.maximum}))
-    elif environments > rules.included and rules.extra is None:
+                                 {"max": maximum}))
+    elif environments > included and extra is None:
         errors.append(FieldError("environments", N_("this package has no extra environments")))
 
-    last = last_day(request.term_start, request.term_years)
-    in_term = card.minimum_term_years <= request.term_years <= card.maximum_term_years
-    top_up = request.kind == "top_up"
+    last = last_day(term_start, term_years)
+    kind = request.kind
+    top_up = kind == "top_up"
     ended = top_up and in_term and as_of > last
     if ended:
         errors.append(FieldError("term_start", ENDED, {"end": last}))
@@ -728,42 +740,44 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
         if dates != sorted(dates):  # in date order (a stable sort keeps equal dates' order)
             ordered = sorted(ordered, key=_date_of_item)
     for index, addition in ordered:
-        prefix = f"additions.{index}"
-        if -addition.license_value.as_tuple().exponent > decimals:
-            errors.append(_decimals_error(f"{prefix}.license_value", currency, decimals))
-        if addition.license_value and not card.license_value:
-            errors.append(FieldError(f"{prefix}.license_value", NO_LICENSE_VALUE))
-        elif addition.license_value and not isinstance(price, PercentPrice):
-            errors.append(FieldError(f"{prefix}.license_value", N_(
+        added, date, added_environments = (addition.license_value, addition.date,
+                                           addition.environments)
+        if -added.as_tuple().exponent > decimals:
+            errors.append(_decimals_error(f"additions.{index}.license_value", currency,
+                                          decimals))
+        if added and not card.license_value:
+            errors.append(FieldError(f"additions.{index}.license_value", NO_LICENSE_VALUE))
+        elif added and not isinstance(price, PercentPrice):
+            errors.append(FieldError(f"additions.{index}.license_value", N_(
                 "adds nothing: this package's fee does not depend on the license value")))
-        if in_term and top_up and addition.date > last and not ended:
-            errors.append(FieldError(f"{prefix}.date", ENDED, {"end": last}))
-        elif in_term and not request.term_start <= addition.date <= last:
-            errors.append(FieldError(f"{prefix}.date", N_("must lie within the term, "
-                                                          "%(start)s to %(end)s"),
-                                     {"start": request.term_start, "end": last}))
-        if addition.environments:
-            environments += addition.environments
-            if environments > rules.maximum:
-                errors.append(FieldError(f"{prefix}.environments",
+        if in_term and top_up and date > last and not ended:
+            errors.append(FieldError(f"additions.{index}.date", ENDED, {"end": last}))
+        elif in_term and not term_start <= date <= last:
+            errors.append(FieldError(f"additions.{index}.date", N_("must lie within the term, "
+                                                                  "%(start)s to %(end)s"),
+                                     {"start": term_start, "end": last}))
+        if added_environments:
+            environments += added_environments
+            if environments > maximum:
+                errors.append(FieldError(f"additions.{index}.environments",
                                          N_("brings the environments above the maximum of "
-                                            "%(max)s"), {"max": rules.maximum}))
-            elif rules.extra is None:
-                errors.append(FieldError(f"{prefix}.environments",
+                                            "%(max)s"), {"max": maximum}))
+            elif extra is None:
+                errors.append(FieldError(f"additions.{index}.environments",
                                          N_("this package has no extra environments")))
-    if top_up and not request.additions and (request.points is None
-                                              or request.separate_term):
+    points, separate_term = request.points, request.separate_term
+    if top_up and not additions and (points is None or separate_term):
         errors.append(FieldError("additions", N_("a top-up of a running contract needs at "
                                                  "least one addition")))
-    if request.separate_term and not top_up:
+    if separate_term and not top_up:
         errors.append(FieldError("separate_term", N_("only a top-up can be priced as a "
                                                      "separate term")))
-    if request.kind == "reinstatement" or request.lapsed is not None:
+    if kind == "reinstatement" or request.lapsed is not None:
         errors.extend(_lapse_errors(request, card))
-    if request.points is not None:
+    if points is not None:
         if card.points is None:
             errors.append(FieldError("points", N_("this rate card sells no support points")))
-        elif not card.points.minimum <= request.points <= card.points.maximum:
+        elif not card.points.minimum <= points <= card.points.maximum:
             errors.append(FieldError("points", N_("must be between %(min)s and %(max)s"),
                                      {"min": card.points.minimum, "max": card.points.maximum}))
     if request.discount_percent > card.max_discount_percent:

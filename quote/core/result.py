@@ -338,17 +338,23 @@ class QuoteResult(_Out):
         return self
 
     def _totals_add_up(self) -> QuoteResult:
-        round_ = rounder(self.currency)  # round_money in the quote's currency
-        if self.subtotal != sum([line.amount for line in self.lines], ZERO):
+        # the figures read from the model's dictionary once (each attribute of a pydantic
+        # model is read through its ``__getattr__`` hook)
+        fields = self.__dict__
+        subtotal, discount, net, tax = (fields["subtotal"], fields["discount"], fields["net"],
+                                        fields["tax"])
+        tax_percent, tax_basis = fields["tax_percent"], fields["tax_basis"]
+        round_ = rounder(fields["currency"])  # round_money in the quote's currency
+        if subtotal != sum([line.amount for line in fields["lines"]], ZERO):
             raise ValueError("subtotal is not the sum of the lines")
-        if self.discount != round_(percent_of(self.discount_percent, self.subtotal)):
+        if discount != round_(percent_of(fields["discount_percent"], subtotal)):
             raise ValueError("discount does not match its percentage")
-        if self.net != self.subtotal - self.discount:
+        if net != subtotal - discount:
             raise ValueError("net is not subtotal minus discount")
-        if self.tax != round_(percent_of(self.tax_percent, self.net)):
+        if tax != round_(percent_of(tax_percent, net)):
             raise ValueError("tax does not match its percentage")
-        if self.total != self.net + self.tax:
+        if fields["total"] != net + tax:
             raise ValueError("total is not net plus tax")
-        if self.tax_basis is not None and self.tax_basis.rate != self.tax_percent:
+        if tax_basis is not None and tax_basis.rate != tax_percent:
             raise ValueError("tax_percent is not the rate of its tax basis")
         return self
