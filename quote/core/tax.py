@@ -298,25 +298,24 @@ def decide(rules: TaxRules, country: str | None, vat_id: str | None = None,
     seller = rules.seller
     common = {"country": country, "customer_vat_id": vat_id or None,
               "seller_country": seller.country, "seller_vat_id": seller.vat_id}
+
+    def at_rate_of(code: str, rule: str) -> TaxBasis:
+        return TaxBasis.built(rule=rule, rate=rules.rate_of(code), rate_country=code,
+                              example=rules.is_example(code), **common)
+
     if country is None:
         return TaxBasis.built(rule="undetermined", rate=Decimal(0), **common)
     if country == seller.country:
-        return _at_rate_of(rules, seller.country, "domestic", common)
+        return at_rate_of(seller.country, "domestic")
     if rules.seller_in_eu and country in rules.eu:
         if business and vat_id and vat_id_country(vat_id) == country:
             return TaxBasis.built(rule="reverse_charge", rate=Decimal(0),
                                   note=_note(rules.notes.reverse_charge), **common)
         if rules.eu_consumers == "customer_country":
-            return _at_rate_of(rules, country, "eu_consumer", common)
-        return _at_rate_of(rules, seller.country, "eu_consumer", common)
+            return at_rate_of(country, "eu_consumer")
+        return at_rate_of(seller.country, "eu_consumer")
     return TaxBasis.built(rule="outside_eu", rate=rules.outside_eu.rate,
                           note=_note(rules.outside_eu.note), **common)
-
-
-def _at_rate_of(rules: TaxRules, code: str, rule: str, common: dict) -> TaxBasis:
-    """The basis of ``rule`` at the rate of the country ``code``."""
-    return TaxBasis.built(rule=rule, rate=rules.rate_of(code), rate_country=code,
-                          example=rules.is_example(code), **common)
 
 
 def customer_country(text: str) -> str | None:
