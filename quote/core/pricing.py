@@ -70,6 +70,7 @@ from .money import (
     HUNDRED,
     ZERO,
     divide_exact,
+    minor_unit,
     minor_units,
     multiply_exact,
     percent_of,
@@ -705,11 +706,14 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
         errors.append(FieldError("currency", N_("this rate card prices in %(known)s"),
                                  {"known": ", ".join(currencies)}))
         currency = currencies[0]
-    decimals = minor_units(currency)
+    decimals, unit = minor_units(currency), minor_unit(currency)
     price = package.price(request.deployment)
     errors.extend(_license_errors(request, card, price, own_term, currency))
+    # an amount written with the currency's decimals (the usual case: the same quantum as
+    # its minor unit) has no more; only another is looked at digit by digit
     license_value = request.license_value
-    if license_value is not None and -license_value.as_tuple().exponent > decimals:
+    if license_value is not None and not license_value.same_quantum(unit) \
+            and -license_value.as_tuple().exponent > decimals:
         errors.append(_decimals_error("license_value", currency, decimals))
     term_start, term_years = request.term_start, request.term_years
     minimum_years, maximum_years = card.minimum_term_years, card.maximum_term_years
@@ -742,7 +746,7 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     for index, addition in ordered:
         added, date, added_environments = (addition.license_value, addition.date,
                                            addition.environments)
-        if -added.as_tuple().exponent > decimals:
+        if not added.same_quantum(unit) and -added.as_tuple().exponent > decimals:
             errors.append(_decimals_error(f"additions.{index}.license_value", currency,
                                           decimals))
         if added and not card.license_value:
