@@ -29,18 +29,20 @@ class ContractYear(NamedTuple):
     start: dt.date
     end: dt.date  # last day, inclusive
     days: int  # days in the year, start and end included (365 or 366)
+    ordinal: int  # the first day's ordinal (``start.toordinal()``), to count days by
 
 
 def contract_years(start: dt.date, years: int) -> list[ContractYear]:
     """The ``years`` contract years of a term from ``start``, in order (each anniversary
     worked out once: it ends one year and starts the next)."""
     result = []
-    first = start
+    first, ordinal = start, start.toordinal()
     for k in range(years):
         following = anniversary(start, k + 1)
-        result.append(ContractYear(k, first, following - ONE_DAY,
-                                   following.toordinal() - first.toordinal()))
-        first = following
+        following_ordinal = following.toordinal()
+        result.append(ContractYear(k, first, following - ONE_DAY, following_ordinal - ordinal,
+                                   ordinal))
+        first, ordinal = following, following_ordinal
     return result
 
 

@@ -16,8 +16,10 @@ float never touches a price.
 from __future__ import annotations
 
 import decimal
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from operator import methodcaller
 
 from babel.numbers import get_currency_precision
 
@@ -42,13 +44,30 @@ def minor_units(currency: str) -> int:
 
 
 @cache
-def _quantum(currency: str) -> Decimal:
+def minor_unit(currency: str) -> Decimal:
+    """The currency's smallest amount, written with its decimals (EUR: 0.01, JPY: 1)."""
     return Decimal(1).scaleb(-minor_units(currency))
 
 
 def round_money(value: Decimal, currency: str) -> Decimal:
     """Round half-up to the currency's minor unit: the product's one rounding rule."""
-    return value.quantize(_quantum(currency), context=_EXACT)  # _EXACT rounds half-up
+    return value.quantize(minor_unit(currency), context=_EXACT)  # _EXACT rounds half-up
+
+
+@cache
+def rounder(currency: str) -> Callable[[Decimal], Decimal]:
+    """``round_money`` for one currency, as one call made in C (the loops that round
+    many amounts of one quote take it once): ``rounder(currency)(value)`` is
+    ``round_money(value, currency)``, the same quantization in the same context."""
+    return methodcaller("quantize", minor_unit(currency), context=_EXACT)
+
+
+# The exact arithmetic of ``percent_of`` and ``ratio`` (products and quotients in the
+# context of 60 digits), for the loops that do it inline: ``percent_of(p, b)`` is
+# ``divide_exact(multiply_exact(p, b), HUNDRED)``, ``ratio(v, n, d)`` is
+# ``divide_exact(multiply_exact(v, n), d)``.
+multiply_exact = _EXACT.multiply
+divide_exact = _EXACT.divide
 
 
 def percent_of(percent: Decimal, base: Decimal) -> Decimal:

@@ -66,7 +66,19 @@ from .catalog import LoadedCard, RateBook
 from .contract import ONE_DAY, ContractYear, contract_years, last_day
 from .describe import Describer, describer
 from .errors import N_, FieldError, QuoteInputError
-from .money import ZERO, minor_units, percent_of, ratio, round_money, uplift
+from .money import (
+    HUNDRED,
+    ZERO,
+    divide_exact,
+    minor_unit,
+    minor_units,
+    multiply_exact,
+    percent_of,
+    ratio,
+    round_money,
+    rounder,
+    uplift,
+)
 from .rates import (
     FlatPrice,
     IncludedPrice,
@@ -168,6 +180,7 @@ class Contract:
         self.package = package
         self.currency = currency = currency or card.currency
         self.prices = prices = _package_prices(package, deployment, currency)
+        self._round = rounder(currency)  # round_money in this currency
         self.price = prices.price
         self.included = package.environments.included
         # Figures asked for again and again while additions are priced, by the license
@@ -192,7 +205,7 @@ class Contract:
         minimum = prices.minimum
         return fee, Explanation.built(
             kind="percent_fee", percent=prices.percent, base=license_value,
-            exact=round_money(exact, self.currency), minimum=minimum,
+            exact=self._round(exact), minimum=minimum,
             minimum_applied=minimum > exact, annual_fee=fee, years=years,
         )
 
@@ -204,8 +217,8 @@ class Contract:
         fee = self._fees.get(license_value)
         if fee is None:
             prices = self.prices
-            fee = self._fees[license_value] = round_money(
-                max(percent_of(prices.percent, license_value), prices.minimum), self.currency)
+            fee = self._fees[license_value] = self._round(
+                max(percent_of(prices.percent, license_value), prices.minimum))
         return fee
 
     def environment_price(self, annual_fee: Decimal) -> tuple[Decimal, Decimal | None]:
@@ -216,7 +229,7 @@ class Contract:
         price = self._environment_prices.get(annual_fee)
         if price is None:
             price = self._environment_prices[annual_fee] = (
-                round_money(percent_of(prices.unit_percent, annual_fee), self.currency),
+                self._round(percent_of(prices.unit_percent, annual_fee)),
                 prices.unit_percent)
         return price
 
@@ -279,118 +292,147 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     card = loaded.card
     package = _package(request, card)
     _check_against_card(request, card, package, as_of, own_term=_own_term)
-    currency = request.currency or card.currency
-    contract = Contract(card, package, request.deployment, currency)
-    if request.kind == "top_up" and request.separate_term:
+    currency = request.currency or card.currencies[0]  # the card's default currency
+    deployment = request.deployment
+    contract = Contract(card, package, deployment, currency)
+    kind = request.kind
+    if kind == "top_up" and request.separate_term:
         return price_with_card(_separate_term_request(request, card), loaded, as_of,
                                texts=texts, tax_basis=tax_basis, _own_term=True).model_copy(
             update={"kind": "top_up", "existing_contract": True, "separate_term": True})
     start, years = request.term_start, request.term_years
-    environments = request.environments or package.environments.included
+    environments = request.environments or contract.included
     license_value = request.license_value or ZERO
     year_list = contract_years(start, years)
     first_due = _first_charge(request, as_of)
+    round_ = rounder(currency)  # round_money in the quote's currency
 
-    prepaid = request.billing == "prepaid"
-    slots = [Slot(year.index + 1, year.start, year.end,
-                  first_due if prepaid else max(year.start, first_due)) for year in year_list]
-
-    def slot(year: ContractYear) -> Slot:
-        return slots[year.index]
+    billing = request.billing
+    if billing == "prepaid":
+        slots = [Slot(index + 1, first, last, first_due)
+                 for index, first, last, _, _ in year_list]
+    else:
+        slots = [Slot(index + 1, first, last, first if first > first_due else first_due)
+                 for index, first, last, _, _ in year_list]
 
     charges: list[tuple[Charge, Parts]] = []
-    if request.kind == "reinstatement":
+    if kind == "reinstatement":
         charges.extend(_back_support(contract, request, license_value, environments, first_due))
-    if request.kind != "top_up":
-        charges.extend(_new_term(contract, license_value, environments, year_list, slot))
-    if request.kind == "renewal":
-        charges.extend(_renewal_terms(contract, license_value, environments, year_list, slot,
-                                      charges, request.billing))
+    if kind != "top_up":
+        charges.extend(_new_term(contract, license_value, environments, year_list, slots))
+    if kind == "renewal":
+        charges.extend(_renewal_terms(contract, license_value, environments, year_list, slots,
+                                      charges, billing))
 
+    # rule 4: each addition against the state before it (the annual cost, and whether it
+    # rests on an example value: None until an addition of licenses asks)
+    cost, cost_example = contract.annual_cost(license_value, environments), None
     additions = request.additions
     if len(additions) > 1:
         additions = sorted(additions, key=_date_of)
+    current_year_only = kind == "top_up" and billing == "annual"
+    whole_years: dict[int, Period] = {}  # a whole contract year's period serves every addition
     for addition in additions:
         date = addition.date
-        charged = [y for y in year_list if y.end >= date]
-        if request.kind == "top_up" and request.billing == "annual":
-            charged = charged[:1]  # to the end of the current contract year
-        periods = []
-        for y in charged:
-            first = date if date > y.start else y.start
-            periods.append(Period.built(year=y.index + 1, start=first, end=y.end,
-                                        days=y.end.toordinal() - first.toordinal() + 1,
-                                        year_days=y.days))
-        periods = (periods, [slots[y.index] for y in charged])
-        if addition.license_value:
-            before = contract.annual_cost(license_value, environments)
-            example = contract.annual_cost_example(license_value, environments)
-            license_value += addition.license_value
-            after = contract.annual_cost(license_value, environments)
-            example = example or contract.annual_cost_example(license_value, environments)
-            charges.append(_pro_rata("addition", addition.date, before, after, periods,
-                                     currency, example=example,
-                                     added_license_value=addition.license_value))
-        if addition.environments:
-            before = contract.annual_cost(license_value, environments)
-            environments += addition.environments
-            after = contract.annual_cost(license_value, environments)
-            charges.append(_pro_rata("environment", addition.date, before, after, periods,
-                                     currency, quantity=addition.environments,
+        day = date.toordinal()
+        periods, spans = [], []  # the periods charged, and each one's slot, days, year's days
+        for index, first, last, year_days, ordinal in year_list:
+            if last < date:
+                continue
+            if date > first:  # from the addition's date to the year's end
+                days = year_days - (day - ordinal)
+                period = Period.built(year=index + 1, start=date, end=last, days=days,
+                                      year_days=year_days)
+            else:
+                days = year_days
+                period = whole_years.get(index)
+                if period is None:
+                    period = whole_years[index] = Period.built(
+                        year=index + 1, start=first, end=last, days=days, year_days=year_days)
+            periods.append(period)
+            spans.append((slots[index], days, year_days))
+            if current_year_only:
+                break  # to the end of the current contract year
+        added = addition.license_value
+        if added:
+            before = cost
+            example = (contract.annual_cost_example(license_value, environments)
+                       if cost_example is None else cost_example)
+            license_value += added
+            cost = contract.annual_cost(license_value, environments)
+            cost_example = None if example else contract.annual_cost_example(license_value,
+                                                                              environments)
+            charges.append(_pro_rata("addition", date, before, cost, periods, spans, round_,
+                                     example=example or cost_example,
+                                     added_license_value=added))
+        added = addition.environments
+        if added:
+            before = cost
+            environments += added
+            cost, cost_example = contract.annual_cost(license_value, environments), None
+            charges.append(_pro_rata("environment", date, before, cost, periods, spans, round_,
+                                     quantity=added,
                                      example=contract.environment_example(license_value)))
 
     if request.points is not None:
         amount, explanation, example = _points(card, request.points, currency)
-        parts = {slot(_year_of(year_list, first_due)): amount}
+        parts = {slots[_year_of(year_list, first_due).index]: amount}
         charges.append((Charge(code="points", amount=amount,
                                explanation=explanation, example=example), parts))
 
     language = request.language
-    words = describer(language, currency) if texts else None  # lines in words if texts
     lines = []
     subtotal = ZERO
-    for charge, _ in charges:
-        if words is None:
-            description = detail = ""
-        else:
-            description = words.line_description(charge, card, package, request.deployment,
-                                                 years)
-            detail = words.explain(charge.explanation)
-        lines.append(Line.built(code=charge.code, description=description,
-                                amount=charge.amount, explanation=charge.explanation,
-                                detail=detail, date=charge.date, example=charge.example))
-        subtotal += charge.amount
-    discount = round_money(percent_of(request.discount_percent, subtotal), currency)
+    if texts:  # the lines in words
+        words = describer(language, currency)
+        describe, explain = words.line_description, words.explain
+        for charge, _ in charges:
+            code, amount, explanation, example, date = charge
+            lines.append(Line.built(
+                code=code, description=describe(charge, card, package, deployment, years),
+                amount=amount, explanation=explanation, detail=explain(explanation),
+                date=date, example=example))
+            subtotal += amount
+    else:
+        for (code, amount, explanation, example, date), _ in charges:
+            lines.append(Line.built(code=code, description="", amount=amount,
+                                    explanation=explanation, detail="", date=date,
+                                    example=example))
+            subtotal += amount
+    discount_percent = request.discount_percent
+    discount = round_(divide_exact(multiply_exact(discount_percent, subtotal), HUNDRED))
     net = subtotal - discount
     basis = tax_basis if tax_basis is not None else tax_of_request(request, None)
     tax_percent = basis.rate if basis is not None else ZERO
-    tax = round_money(percent_of(tax_percent, net), currency)
-    billed = schedule([(charge.amount, parts) for charge, parts in charges],
-                      request.discount_percent, discount, tax_percent, tax, currency)
+    tax = round_(divide_exact(multiply_exact(tax_percent, net), HUNDRED))
+    billed = schedule([(charge[1], parts) for charge, parts in charges],
+                      discount_percent, discount, tax_percent, tax, currency)
     return QuoteResult.built(
         rate_card=_card_ref(loaded, language),
         package=_package_ref(package, language),
-        deployment=request.deployment,
+        deployment=deployment,
         language=language,
         as_of=as_of,
         existing_contract=request.existing_contract,
-        kind=request.kind,
+        kind=kind,
         billing=request.billing,
         currency=currency,
         term=Term.built(start=start, end=year_list[-1].end, years=years),  # its last day
         lines=lines,
         subtotal=subtotal,
-        discount_percent=request.discount_percent,
+        discount_percent=discount_percent,
         discount=discount,
         net=net,
         tax_percent=tax_percent,
         tax=tax,
         tax_basis=basis,
         total=net + tax,
-        annual_cost=contract.annual_cost(license_value, environments),
-        schedule=[ScheduleEntry.built(year=e.slot.year, start=e.slot.start, end=e.slot.end,
-                                      due=e.slot.due, amount=e.amount, discount=e.discount,
-                                      net=e.net, tax=e.tax, total=e.total) for e in billed],
+        annual_cost=cost,
+        schedule=[ScheduleEntry.built(year=year, start=first, end=last, due=due,
+                                      amount=amount, discount=discount_part, net=net_part,
+                                      tax=tax_part, total=total)
+                  for (year, first, last, due), amount, discount_part, net_part, tax_part, total
+                  in billed],
     )
 
 
@@ -459,34 +501,35 @@ def _separate_term_request(request: QuoteRequest, card: RateCard) -> QuoteReques
 
 
 def _new_term(contract: Contract, license_value: Decimal, environments: int,
-              years: list[ContractYear], slot) -> list[tuple[Charge, Parts]]:
+              years: list[ContractYear], slots: list[Slot]) -> list[tuple[Charge, Parts]]:
+    """Rule 3: the support fee and the extra environments of every contract year
+    (``slots``: each year's, in the same order)."""
     count = len(years)
     fee, explanation = contract.fee(license_value, count)
-    support = Shares({slot(year): fee for year in years})  # the rounded fee each year
+    support = Shares.fromkeys(slots, fee)  # the rounded fee each year
     charges = [(Charge("support", fee * count, explanation,
                        contract.fee_example(license_value)), support)]
     extra = environments - contract.included  # rule 2: beyond the included ones
     if extra > 0:
         unit, unit_percent = contract.environment_price(fee)
         yearly = unit * extra
-        parts = Shares({slot(year): yearly for year in years})  # rounded: unit × extra
-        charges.append((Charge(
-            code="environment", amount=unit * extra * count,
-            explanation=Explanation.built(
-                kind="extra_environments", quantity=extra,
-                included=contract.included, unit_price=unit,
-                unit_percent=unit_percent, annual_fee=fee if unit_percent is not None else None,
-                years=count,
-            ),
-            example=contract.environment_example(license_value),
-        ), parts))
+        parts = Shares.fromkeys(slots, yearly)  # rounded: unit × extra
+        explanation = Explanation.built(
+            kind="extra_environments", quantity=extra, included=contract.included,
+            unit_price=unit, unit_percent=unit_percent,
+            annual_fee=fee if unit_percent is not None else None, years=count)
+        # positionally (code, amount, explanation, example): a named tuple's fields given by
+        # name cost it several times as much
+        charges.append((Charge("environment", yearly * count, explanation,
+                               contract.environment_example(license_value)), parts))
     return charges
 
 
 def _renewal_terms(contract: Contract, license_value: Decimal, environments: int,
-                   years: list[ContractYear], slot, term_charges, billing: str
+                   years: list[ContractYear], slots: list[Slot], term_charges, billing: str
                    ) -> list[tuple[Charge, Parts]]:
-    """Rule 8: a yearly uplift, and the discount for a prepaid multi-year term."""
+    """Rule 8: a yearly uplift, and the discount for a prepaid multi-year term
+    (``slots``: each contract year's, in the same order as ``years``)."""
     rules = contract.card.renewal
     currency = contract.currency
     annual = contract.annual_cost(license_value, environments)
@@ -495,7 +538,7 @@ def _renewal_terms(contract: Contract, license_value: Decimal, environments: int
     if rules.uplift_percent:
         for year in years[1:]:
             exact = uplift(annual, rules.uplift_percent, year.index + 1)
-            parts = {slot(year): exact}
+            parts = {slots[year.index]: exact}
             charges.append((Charge(
                 code="uplift", amount=round_money(exact, currency),
                 explanation=Explanation.built(kind="uplift", base=annual,
@@ -560,20 +603,20 @@ def _back_support(contract: Contract, request: QuoteRequest, license_value: Deci
     ]
 
 
-def _pro_rata(code, date, before, after, periods, currency,
+def _pro_rata(code, date, before, after, periods, spans, round_,
               quantity=None, example=False, added_license_value=None) -> tuple[Charge, Parts]:
-    """Rule 4: the line of an addition, ``periods`` its (periods, slots) of the years it
-    is charged for."""
+    """Rule 4: the line of an addition charged for ``periods``, ``spans`` each period's
+    (slot, days, year's days); ``round_`` rounds in the quote's currency."""
     difference = after - before
-    shown, slots = periods
     parts = {}
     exact = ZERO
-    for year_slot, period in zip(slots, shown, strict=True):
-        part = parts[year_slot] = ratio(difference, period.days, period.year_days)
+    for year_slot, days, year_days in spans:
+        # ratio(difference, days, year_days), exact
+        part = parts[year_slot] = divide_exact(multiply_exact(difference, days), year_days)
         exact += part
-    return Charge(code, round_money(exact, currency), Explanation.built(
+    return Charge(code, round_(exact), Explanation.built(
         kind="pro_rata", before=before, after=after, difference=difference,
-        periods=list(shown), quantity=quantity, added_license_value=added_license_value),
+        periods=list(periods), quantity=quantity, added_license_value=added_license_value),
         example, date), parts
 
 
@@ -654,82 +697,91 @@ def _package(request: QuoteRequest, card: RateCard) -> Package:
 
 def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
                         as_of: dt.date, *, own_term: bool = False) -> None:
+    # Each field of the request and the card read once: reading an attribute of a pydantic
+    # model goes through its ``__getattr__`` hook, which costs several times a local's.
     errors: list[FieldError] = []
-    currency = request.currency or card.currency
-    if currency not in card.currencies:
+    currencies = card.currencies
+    currency = request.currency or currencies[0]
+    if currency not in currencies:
         errors.append(FieldError("currency", N_("this rate card prices in %(known)s"),
-                                 {"known": ", ".join(card.currencies)}))
-        currency = card.currency
-    decimals = minor_units(currency)
-
-    def check_decimals(field: str, value: Decimal) -> None:
-        if -value.as_tuple().exponent > decimals:
-            errors.append(FieldError(field, N_("%(currency)s amounts have at most "
-                                               "%(decimals)s decimals"),
-                                     {"currency": currency, "decimals": decimals}))
-
-    errors.extend(_license_errors(request, card, package, own_term, currency))
-    if request.license_value is not None:
-        check_decimals("license_value", request.license_value)
-    if not card.minimum_term_years <= request.term_years <= card.maximum_term_years:
+                                 {"known": ", ".join(currencies)}))
+        currency = currencies[0]
+    decimals, unit = minor_units(currency), minor_unit(currency)
+    price = package.price(request.deployment)
+    errors.extend(_license_errors(request, card, price, own_term, currency))
+    # an amount written with the currency's decimals (the usual case: the same quantum as
+    # its minor unit) has no more; only another is looked at digit by digit
+    license_value = request.license_value
+    if license_value is not None and not license_value.same_quantum(unit) \
+            and -license_value.as_tuple().exponent > decimals:
+        errors.append(_decimals_error("license_value", currency, decimals))
+    term_start, term_years = request.term_start, request.term_years
+    minimum_years, maximum_years = card.minimum_term_years, card.maximum_term_years
+    in_term = minimum_years <= term_years <= maximum_years
+    if not in_term:
         errors.append(FieldError("term_years", N_("must be between %(min)s and %(max)s years "
                                                   "for this rate card"),
-                                 {"min": card.minimum_term_years,
-                                  "max": card.maximum_term_years}))
+                                 {"min": minimum_years, "max": maximum_years}))
     rules = package.environments
-    environments = request.environments or rules.included
-    if environments > rules.maximum:
+    included, maximum, extra = rules.included, rules.maximum, rules.extra
+    environments = request.environments or included
+    if environments > maximum:
         errors.append(FieldError("environments", N_("at most %(max)s environments"),
-                                 {"max": rules.maximum}))
-    elif environments > rules.included and rules.extra is None:
+                                 {"max": maximum}))
+    elif environments > included and extra is None:
         errors.append(FieldError("environments", N_("this package has no extra environments")))
 
-    last = last_day(request.term_start, request.term_years)
-    in_term = card.minimum_term_years <= request.term_years <= card.maximum_term_years
-    top_up = request.kind == "top_up"
+    last = last_day(term_start, term_years)
+    kind = request.kind
+    top_up = kind == "top_up"
     ended = top_up and in_term and as_of > last
     if ended:
         errors.append(FieldError("term_start", ENDED, {"end": last}))
-    ordered = enumerate(request.additions)
-    if len(request.additions) > 1:
-        ordered = sorted(ordered, key=_date_of_item)
-    price = package.price(request.deployment)
+    additions = request.additions
+    ordered = enumerate(additions)
+    if len(additions) > 1:
+        dates = [addition.date for addition in additions]
+        if dates != sorted(dates):  # in date order (a stable sort keeps equal dates' order)
+            ordered = sorted(ordered, key=_date_of_item)
     for index, addition in ordered:
-        prefix = f"additions.{index}"
-        if -addition.license_value.as_tuple().exponent > decimals:
-            check_decimals(f"{prefix}.license_value", addition.license_value)
-        if addition.license_value and not card.license_value:
-            errors.append(FieldError(f"{prefix}.license_value", NO_LICENSE_VALUE))
-        elif addition.license_value and not isinstance(price, PercentPrice):
-            errors.append(FieldError(f"{prefix}.license_value", N_(
+        added, date, added_environments = (addition.license_value, addition.date,
+                                           addition.environments)
+        if not added.same_quantum(unit) and -added.as_tuple().exponent > decimals:
+            errors.append(_decimals_error(f"additions.{index}.license_value", currency,
+                                          decimals))
+        if added and not card.license_value:
+            errors.append(FieldError(f"additions.{index}.license_value", NO_LICENSE_VALUE))
+        elif added and not isinstance(price, PercentPrice):
+            errors.append(FieldError(f"additions.{index}.license_value", N_(
                 "adds nothing: this package's fee does not depend on the license value")))
-        if in_term and top_up and addition.date > last and not ended:
-            errors.append(FieldError(f"{prefix}.date", ENDED, {"end": last}))
-        elif in_term and not request.term_start <= addition.date <= last:
-            errors.append(FieldError(f"{prefix}.date", N_("must lie within the term, "
-                                                          "%(start)s to %(end)s"),
-                                     {"start": request.term_start, "end": last}))
-        if addition.environments:
-            environments += addition.environments
-            if environments > rules.maximum:
-                errors.append(FieldError(f"{prefix}.environments",
+        if in_term and top_up and date > last and not ended:
+            errors.append(FieldError(f"additions.{index}.date", ENDED, {"end": last}))
+        elif in_term and not term_start <= date <= last:
+            errors.append(FieldError(f"additions.{index}.date", N_("must lie within the term, "
+                                                                  "%(start)s to %(end)s"),
+                                     {"start": term_start, "end": last}))
+        if added_environments:
+            environments += added_environments
+            if environments > maximum:
+                errors.append(FieldError(f"additions.{index}.environments",
                                          N_("brings the environments above the maximum of "
-                                            "%(max)s"), {"max": rules.maximum}))
-            elif rules.extra is None:
-                errors.append(FieldError(f"{prefix}.environments",
+                                            "%(max)s"), {"max": maximum}))
+            elif extra is None:
+                errors.append(FieldError(f"additions.{index}.environments",
                                          N_("this package has no extra environments")))
-    if top_up and not request.additions and (request.points is None
-                                              or request.separate_term):
+    points, separate_term = request.points, request.separate_term
+    if top_up and not additions and (points is None or separate_term):
         errors.append(FieldError("additions", N_("a top-up of a running contract needs at "
                                                  "least one addition")))
-    if request.separate_term and not top_up:
+    if separate_term and not top_up:
         errors.append(FieldError("separate_term", N_("only a top-up can be priced as a "
                                                      "separate term")))
-    errors.extend(_lapse_errors(request, card))
-    if request.points is not None:
+    if kind == "reinstatement" or request.lapsed is not None:
+        errors.extend(_lapse_errors(request, card))
+    if points is not None:
         if card.points is None:
             errors.append(FieldError("points", N_("this rate card sells no support points")))
-        elif not card.points.minimum <= request.points <= card.points.maximum:
+        elif not card.points.minimum <= points <= card.points.maximum:
             errors.append(FieldError("points", N_("must be between %(min)s and %(max)s"),
                                      {"min": card.points.minimum, "max": card.points.maximum}))
     if request.discount_percent > card.max_discount_percent:
@@ -744,21 +796,27 @@ def _date_of_item(item: tuple[int, Addition]) -> dt.date:
     return item[1].date
 
 
+def _decimals_error(field: str, currency: str, decimals: int) -> FieldError:
+    return FieldError(field, N_("%(currency)s amounts have at most %(decimals)s decimals"),
+                      {"currency": currency, "decimals": decimals})
+
+
 ENDED = N_("the contract ended on %(end)s: a top-up is no longer possible; price a "
            "reinstatement instead")
 NO_LICENSE_VALUE = N_("this rate card has no license value: its prices do not depend on one")
 
 
-def _license_errors(request: QuoteRequest, card: RateCard, package: Package,
-                    own_term: bool, currency: str) -> list[FieldError]:
+def _license_errors(request: QuoteRequest, card: RateCard,
+                    price: PercentPrice | IncludedPrice | FlatPrice, own_term: bool,
+                    currency: str) -> list[FieldError]:
     """A license value where the card has none, none where it needs one, and a zero
-    license value that would make the fee zero."""
+    license value that would make the fee zero (``price``: the package's for the request's
+    deployment)."""
     value = request.license_value
     if not card.license_value:
         return [FieldError("license_value", NO_LICENSE_VALUE)] if value else []
     if value is None:
         return [FieldError("license_value", N_("is required"))]
-    price = package.price(request.deployment)
     separate = request.kind == "top_up" and request.separate_term
     if value == 0 and not separate and isinstance(price, PercentPrice) \
             and not price.minimum.of(currency):

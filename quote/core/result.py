@@ -25,7 +25,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, model_validator
 from pydantic_core import PydanticUndefined
 
-from .money import ZERO, percent_of, ratio, round_money, uplift
+from .money import ZERO, percent_of, ratio, round_money, rounder, uplift
 
 Money = Annotated[
     Decimal,
@@ -54,13 +54,12 @@ class _Out(BaseModel):
             template = _TEMPLATES[cls]
         except KeyError:
             template = _template(cls)
-        values = template.copy()
-        values.update(fields)
+        values = {**template, **fields}  # the fields in the model's order
         if len(values) != len(template):
             raise TypeError(f"{cls.__name__} has no field {sorted(set(values) - set(template))}")
         model = _new(cls)  # BaseModel has no __new__ of its own
         _set_dict(model, values)
-        _set_fields_set(model, set(fields))
+        _set_fields_set(model, {*fields})
         _set_extra(model, None)
         _set_private(model, None)
         return model
@@ -339,17 +338,23 @@ class QuoteResult(_Out):
         return self
 
     def _totals_add_up(self) -> QuoteResult:
-        if self.subtotal != sum((line.amount for line in self.lines), ZERO):
+        # the figures read from the model's dictionary once (each attribute of a pydantic
+        # model is read through its ``__getattr__`` hook)
+        fields = self.__dict__
+        subtotal, discount, net, tax = (fields["subtotal"], fields["discount"], fields["net"],
+                                        fields["tax"])
+        tax_percent, tax_basis = fields["tax_percent"], fields["tax_basis"]
+        round_ = rounder(fields["currency"])  # round_money in the quote's currency
+        if subtotal != sum([line.amount for line in fields["lines"]], ZERO):
             raise ValueError("subtotal is not the sum of the lines")
-        if self.discount != round_money(percent_of(self.discount_percent, self.subtotal),
-                                        self.currency):
+        if discount != round_(percent_of(fields["discount_percent"], subtotal)):
             raise ValueError("discount does not match its percentage")
-        if self.net != self.subtotal - self.discount:
+        if net != subtotal - discount:
             raise ValueError("net is not subtotal minus discount")
-        if self.tax != round_money(percent_of(self.tax_percent, self.net), self.currency):
+        if tax != round_(percent_of(tax_percent, net)):
             raise ValueError("tax does not match its percentage")
-        if self.total != self.net + self.tax:
+        if fields["total"] != net + tax:
             raise ValueError("total is not net plus tax")
-        if self.tax_basis is not None and self.tax_basis.rate != self.tax_percent:
+        if tax_basis is not None and tax_basis.rate != tax_percent:
             raise ValueError("tax_percent is not the rate of its tax basis")
         return self

@@ -22,7 +22,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
-from .money import ZERO, percent_of, round_money
+from .money import HUNDRED, ZERO, divide_exact, multiply_exact, rounder
 
 
 class Slot(NamedTuple):
@@ -49,24 +49,6 @@ class Shares(dict):
     __slots__ = ()
 
 
-def _shares(amount: Decimal, exact: dict[Slot, Decimal], currency: str) -> dict[Slot, Decimal]:
-    """``amount`` split by the exact parts: each share is the rounded running total minus
-    the rounded running total before it, and the last takes what is left of ``amount``."""
-    if len(exact) == 1:  # most lines charge one year, or the whole term at once
-        return {slot: amount for slot in exact}
-    slots = sorted(exact, key=_order)
-    shares: dict[Slot, Decimal] = {}
-    running, shown = ZERO, ZERO
-    for slot in slots[:-1]:
-        running += exact[slot]
-        rounded = round_money(running, currency)
-        shares[slot] = rounded - shown
-        shown = rounded
-    if slots:
-        shares[slots[-1]] = amount - shown
-    return shares
-
-
 # Slots in the order they are charged: the uncovered days before the term come first and
 # contract years follow in turn, so their first days order them (no two share one).
 _order = itemgetter(1)
@@ -86,6 +68,7 @@ def schedule(lines: list[tuple[Decimal, Parts]], discount_percent: Decimal, disc
     """The per-slot totals of priced lines given as (amount, exact parts per slot)."""
     amounts: dict[Slot, Decimal] = {}
     get = amounts.get
+    round_ = rounder(currency)
     for amount, parts in lines:
         if len(parts) <= 1:  # a line of one year, or of the whole term at once
             for slot in parts:
@@ -95,25 +78,43 @@ def schedule(lines: list[tuple[Decimal, Parts]], discount_percent: Decimal, disc
             for slot, share in parts.items():
                 amounts[slot] = get(slot, ZERO) + share
             continue
-        # its shares, as ``_shares`` makes them, added up per slot as they are made
+        # its shares (the rule above: rounded running totals, the last what is left),
+        # added up per slot as they are made
         slots = sorted(parts, key=_order)
         last = slots.pop()
         running, shown = ZERO, ZERO
         for slot in slots:
             running += parts[slot]
-            rounded = round_money(running, currency)
+            rounded = round_(running)
             amounts[slot] = get(slot, ZERO) + (rounded - shown)
             shown = rounded
         amounts[last] = get(last, ZERO) + (amount - shown)
+    if len(amounts) == 1:  # one slot takes the whole discount and tax
+        ((slot, amount),) = amounts.items()
+        net = amount - discount
+        return [YearTotals(slot, amount, discount, net, tax, net + tax)]
     slots = sorted(amounts, key=_order)
-    if len(slots) == 1:  # one slot takes the whole discount and tax
-        (slot,) = slots
-        net = amounts[slot] - discount
-        return [YearTotals(slot, amounts[slot], discount, net, tax, net + tax)]
-    discounts = _shares(discount, {s: percent_of(discount_percent, amounts[s]) for s in slots},
-                        currency) if discount else dict.fromkeys(slots, discount)
-    nets = {s: amounts[s] - discounts[s] for s in slots}
-    taxes = _shares(tax, {s: percent_of(tax_percent, nets[s]) for s in slots}, currency) \
-        if tax else dict.fromkeys(slots, tax)
-    return [YearTotals(s, amounts[s], discounts[s], nets[s], taxes[s], nets[s] + taxes[s])
-            for s in slots]
+    years = [amounts[s] for s in slots]
+    discounts = _split(discount, discount_percent, years, round_)
+    nets = [amount - part for amount, part in zip(years, discounts, strict=True)]
+    taxes = _split(tax, tax_percent, nets, round_)
+    return [YearTotals(s, amount, part, net, tax_part, net + tax_part)
+            for s, amount, part, net, tax_part
+            in zip(slots, years, discounts, nets, taxes, strict=True)]
+
+
+def _split(total: Decimal, percent: Decimal, bases: list[Decimal], round_) -> list[Decimal]:
+    """``total`` (``percent`` % of the sum of ``bases``, rounded) split over the slots in
+    order by the exact parts ``percent`` % of each base: each share the rounded running
+    total minus the rounded running total before it, the last what is left of ``total``."""
+    if not total:
+        return [total] * len(bases)
+    shares = []
+    running, shown = ZERO, ZERO
+    for base in bases[:-1]:
+        running += divide_exact(multiply_exact(percent, base), HUNDRED)  # percent_of
+        rounded = round_(running)
+        shares.append(rounded - shown)
+        shown = rounded
+    shares.append(total - shown)
+    return shares

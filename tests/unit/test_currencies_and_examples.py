@@ -245,3 +245,16 @@ def test_an_offer_stored_before_keeps_rendering(book):
     assert old.card.package("business").on_site.minimum.of("EUR") == Decimal("500.00")
     assert [p.total for _, p in old.comparison()] == [Decimal("1800.00"), Decimal("2400.00"),
                                                      Decimal("10000.00")]
+
+
+def test_amounts_have_at_most_the_currencys_decimals(book):
+    """An amount written with the currency's decimals, fewer, or none passes; one with more
+    is refused with its field, the license value's and an addition's alike."""
+    for written in ("12000.50", "12000.5", "12000", "12000.0"):
+        assert priced(book, bpm(license_value=written,
+                                additions=[{"date": "2026-06-01",
+                                            "license_value": written}])).total
+    assert refused_fields(book, bpm(license_value="12000.505")) == ["license_value"]
+    assert refused_fields(book, bpm(additions=[{"date": "2026-06-01",
+                                                "license_value": "1000.125"}])) == [
+        "additions.0.license_value"]

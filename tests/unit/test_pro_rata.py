@@ -230,3 +230,22 @@ def test_top_up_charges_only_the_additions(book):
 
 def test_top_up_without_an_addition_is_refused(book):
     assert refused_fields(book, bpm(existing_contract=True)) == ["additions"]
+
+
+def test_a_contract_year_carries_its_first_days_ordinal():
+    years = contract_years(D(2024, 2, 29), 5)
+    assert [y.ordinal for y in years] == [y.start.toordinal() for y in years]
+
+
+def test_additions_given_out_of_order_are_checked_in_date_order(book):
+    """The environments of additions count up in date order: the addition that brings them
+    above the maximum is the later one, wherever the request lists it."""
+    rules = book.latest("bpmonline").card.package("business").environments
+    later_first = [{"date": "2026-10-01", "environments": 1},
+                   {"date": "2026-04-01", "environments": rules.maximum - rules.included}]
+    assert refused_fields(book, bpm(additions=later_first)) == ["additions.0.environments"]
+    assert refused_fields(book, bpm(additions=later_first[::-1])) == [
+        "additions.1.environments"]
+    same_day = [{"date": "2026-04-01", "environments": rules.maximum - rules.included},
+                {"date": "2026-04-01", "environments": 1}]
+    assert refused_fields(book, bpm(additions=same_day)) == ["additions.1.environments"]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from quote.core.catalog import load_rates
 from quote.core.contract import last_day
-from quote.core.money import minor_units, percent_of, round_money
+from quote.core.money import minor_units, percent_of, round_money, rounder
 from quote.core.rates import PercentPrice
 
 from .helpers import priced
@@ -169,3 +169,18 @@ def test_the_billing_schedule_adds_up_to_the_offer_with_no_negative_year(book, d
         assert entry.amount >= 0 and entry.total >= 0
         assert result.term.start <= entry.start <= entry.end <= result.term.end
         assert entry.due <= entry.end
+
+
+CURRENCIES = sorted({code for card in CARDS.values() for code in card.currencies})
+
+
+@PROPERTY
+@given(value=st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**15,
+                         max_value=10**15, places=12), currency=st.sampled_from(CURRENCIES))
+def test_the_rounder_of_a_currency_rounds_as_round_money(value, currency):
+    """The loops that round many amounts take one callable per currency: the same rule,
+    to the same digits (ties half-up, the currency's decimals, the sign of zero)."""
+    assert str(rounder(currency)(value)) == str(round_money(value, currency))
+    unit = Decimal(1).scaleb(-minor_units(currency))
+    tie = value.quantize(unit) + unit / 2  # halfway between two amounts
+    assert str(rounder(currency)(tie)) == str(round_money(tie, currency))
