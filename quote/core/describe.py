@@ -208,15 +208,17 @@ class _Named:
         return self.text % dict(zip(self.names, values, strict=True))
 
 
-def positional(message: str, translation: str) -> str | _Reordered | _Named:
+def positional(message: str | tuple[str, ...], translation: str
+               ) -> str | _Reordered | _Named:
     """``translation`` of ``message`` as a template that ``%`` fills from a tuple of values
-    in the order in which ``message`` first names them: ``positional("%(fee)s a year ×
-    %(years)s", ...) % (fee, years)``, the same text as ``translation % {"fee": fee,
-    "years": years}``. Filling a tuple costs a fraction of filling a dictionary. A
-    translation that names the values in another order (or one twice) is filled through
-    ``_Reordered``; one with a literal "%" or another conversion than ``s`` and ``d``, by
-    name."""
-    names = list(dict.fromkeys(name for name, _ in _PLACEHOLDER.findall(message)))
+    in the order in which ``message`` first names them (or the order of the names given
+    instead of a message): ``positional("%(fee)s a year × %(years)s", ...) % (fee,
+    years)``, the same text as ``translation % {"fee": fee, "years": years}``. Filling a
+    tuple costs a fraction of filling a dictionary. A translation that names the values in
+    another order (or one twice) is filled through ``_Reordered``; one with a literal "%"
+    or another conversion than ``s`` and ``d``, by name."""
+    names = list(message) if isinstance(message, tuple) else list(
+        dict.fromkeys(name for name, _ in _PLACEHOLDER.findall(message)))
     used = [name for name, _ in _PLACEHOLDER.findall(translation)]
     if translation.count("%") != len(used) or not set(used) <= set(names):
         return _Named(translation, names)
@@ -324,15 +326,13 @@ class Describer:
                 self._years[count] = text
         return text
 
-    def plural(self, singular: str, plural: str, count: int) -> str | _Reordered | _Named:
-        """The ``positional`` template of the form of ``singular``/``plural`` for ``count``
-        (the forms are few, the counts small: each made once per count)."""
-        key = (singular, count)
-        template = self._plurals.get(key)
-        if template is None:
-            template = positional(singular, self.ngettext(singular, plural, count))
-            if len(self._plurals) < _CACHED:
-                self._plurals[key] = template
+    def _plural(self, kind: str, count: int, translation: str, names: tuple[str, ...]
+                ) -> str | _Reordered | _Named:
+        """The ``positional`` template of a plural message's form for ``count`` (its
+        ``translation``), kept by ``kind`` and count: the counts are small and few."""
+        template = positional(names, translation)
+        if len(self._plurals) < _CACHED:
+            self._plurals[kind, count] = template
         return template
 
     def deployment(self, deployment: str) -> str:
@@ -359,8 +359,11 @@ class Describer:
         return self.texts["example value"]
 
     def environments(self, count: int) -> str:
-        return self.plural(N_("%(num)d extra environment"), "%(num)d extra environments",
-                           count) % (count,)
+        template = self._plurals.get(("environments", count))
+        if template is None:
+            template = self._plural("environments", count, self.ngettext(
+                "%(num)d extra environment", "%(num)d extra environments", count), ("num",))
+        return template % (count,)
 
     def addition(self, date: dt.date, license_value: Decimal | None = None) -> str:
         """An addition of licenses with their value ("Additional licenses worth €12,000.00
@@ -371,9 +374,12 @@ class Describer:
                                                 self._days.get(date) or self.day(date))
 
     def added_environments(self, count: int, date: dt.date) -> str:
-        return self.plural(N_("%(num)d additional environment from %(date)s"),
-                           "%(num)d additional environments from %(date)s",
-                           count) % (count, self._days.get(date) or self.day(date))
+        template = self._plurals.get(("added environments", count))
+        if template is None:
+            template = self._plural("added environments", count, self.ngettext(
+                "%(num)d additional environment from %(date)s",
+                "%(num)d additional environments from %(date)s", count), ("num", "date"))
+        return template % (count, self._days.get(date) or self.day(date))
 
     def uplift(self, year: int) -> str:
         return self._("Price escalation, contract year %(year)s", year=year)
@@ -420,9 +426,14 @@ class Describer:
             return formats[_A_YEAR] % (money(e.annual_fee),
                                        self._years.get(e.years) or self.years(e.years))
         if kind == "extra_environments":
-            text = self.plural(N_("%(num)d environment beyond the %(included)d included"),
-                               "%(num)d environments beyond the %(included)d included",
-                               e.quantity) % (e.quantity, e.included)
+            quantity = e.quantity
+            template = self._plurals.get(("beyond", quantity))
+            if template is None:
+                template = self._plural("beyond", quantity, self.ngettext(
+                    "%(num)d environment beyond the %(included)d included",
+                    "%(num)d environments beyond the %(included)d included", quantity),
+                    ("num", "included"))
+            text = template % (quantity, e.included)
             unit = money(e.unit_price)
             if e.unit_percent is not None:
                 unit = formats[_UNIT_PERCENT] % (
