@@ -407,40 +407,47 @@ class Describer:
 
     def explain(self, explanation) -> str:  # noqa: C901 - one branch per kind, as documented
         e = explanation
-        kind = e.kind
+        f = e.__dict__  # its fields, read from the model's dictionary: cheaper than by name
+        kind = f["kind"]
         formats, money = self.formats, self.money
         if kind == "pro_rata":  # the most frequent, first
-            return formats[_PRO_RATA] % (money(e.before), money(e.after), money(e.difference),
-                                         self._periods(e.periods))
+            return formats[_PRO_RATA] % (money(f["before"]), money(f["after"]),
+                                         money(f["difference"]), self._periods(f["periods"]))
         if kind == "included":
             return self.texts[_INCLUDED]
         if kind == "percent_fee":
-            text = formats[_PERCENT_FEE] % (self._percents.get(str(e.percent))
-                                            or self.percent(e.percent),
-                                            money(e.base), money(e.exact))
-            if e.minimum_applied:
-                text += "; " + formats[_MINIMUM] % (money(e.minimum),)
+            percent, years, exact, fee = f["percent"], f["years"], f["exact"], f["annual_fee"]
+            exact_text = money(exact)
+            text = formats[_PERCENT_FEE] % (self._percents.get(str(percent))
+                                            or self.percent(percent),
+                                            money(f["base"]), exact_text)
+            if f["minimum_applied"]:
+                text += "; " + formats[_MINIMUM] % (money(f["minimum"]),)
+            # the fee is the exact share rounded: mostly the same figure, written once
+            fee_text = exact_text if fee == exact and fee.is_signed() == exact.is_signed() \
+                else money(fee)
             return text + "; " + formats[_A_YEAR] % (
-                money(e.annual_fee), self._years.get(e.years) or self.years(e.years))
+                fee_text, self._years.get(years) or self.years(years))
         if kind == "flat_fee":
-            return formats[_A_YEAR] % (money(e.annual_fee),
-                                       self._years.get(e.years) or self.years(e.years))
+            years = f["years"]
+            return formats[_A_YEAR] % (money(f["annual_fee"]),
+                                       self._years.get(years) or self.years(years))
         if kind == "extra_environments":
-            quantity = e.quantity
+            quantity, percent, years = f["quantity"], f["unit_percent"], f["years"]
             template = self._plurals.get(("beyond", quantity))
             if template is None:
                 template = self._plural("beyond", quantity, self.ngettext(
                     "%(num)d environment beyond the %(included)d included",
                     "%(num)d environments beyond the %(included)d included", quantity),
                     ("num", "included"))
-            text = template % (quantity, e.included)
-            unit = money(e.unit_price)
-            if e.unit_percent is not None:
+            text = template % (quantity, f["included"])
+            unit = money(f["unit_price"])
+            if percent is not None:
                 unit = formats[_UNIT_PERCENT] % (
-                    unit, self._percents.get(str(e.unit_percent))
-                    or self.percent(e.unit_percent), money(e.annual_fee))
+                    unit, self._percents.get(str(percent)) or self.percent(percent),
+                    money(f["annual_fee"]))
             return text + ", " + formats[_EACH] % (
-                unit, self._years.get(e.years) or self.years(e.years))
+                unit, self._years.get(years) or self.years(years))
         if kind == "points":
             return self._points(e)
         if kind == "uplift":
@@ -506,18 +513,19 @@ class Describer:
     def _periods(self, periods) -> str:
         """"167 of 365 days (contract year 1), 366 of 366 days (contract year 2)"."""
         texts = self._periods_of
-        if len(periods) == 1:
-            (p,) = periods
-            return texts.get((p.days, p.year_days, p.year)) or self._period(p)
-        return ", ".join([texts.get((p.days, p.year_days, p.year)) or self._period(p)
-                          for p in periods])
+        parts = []
+        for period in periods:
+            f = period.__dict__  # its fields (see ``explain``)
+            key = (f["days"], f["year_days"], f["year"])
+            parts.append(texts.get(key) or self._period(key))
+        return parts[0] if len(parts) == 1 else ", ".join(parts)
 
-    def _period(self, p) -> str:
+    def _period(self, key: tuple[int, int, int]) -> str:
         """"167 of 365 days (contract year 1)": the same few recur, so each is written once."""
-        whole = self.whole
-        text = self.formats[_PERIOD] % (whole(p.days), whole(p.year_days), p.year)
+        days, year_days, year = key
+        text = self.formats[_PERIOD] % (self.whole(days), self.whole(year_days), year)
         if len(self._periods_of) < _CACHED:
-            self._periods_of[p.days, p.year_days, p.year] = text
+            self._periods_of[key] = text
         return text
 
 

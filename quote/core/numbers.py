@@ -121,14 +121,17 @@ def money_writer(currency: str, locale: Locale) -> Callable[[Decimal], str]:
     # exactly ``digits`` places from its end, and quantizing it would change nothing. A
     # grouping mark never stands there (``digits < primary``), so that place tells such an
     # amount from any other; those, and negative amounts, are rounded as Babel rounds.
-    (prefix, _), (suffix, _) = fmt.prefixes, fmt.suffixes
+    (prefix, minus), (suffix, after_minus) = fmt.prefixes, fmt.suffixes
     point = -fmt.digits - 1
+    # A negative amount reads as Python writes its sign ("-1.234,00 €") where the format
+    # only puts "-" before it (no symbol in front): then the sign needs no look.
+    signed = prefix == "" and minus == "-" and suffix == after_minus
     group, decimal = fmt.group, fmt.decimal
     if (group, decimal) == (",", "."):  # Python's own marks
         def write(amount: Decimal) -> str:
             text = format(amount, ",f")
             try:
-                if text[point] == "." and text[0] != "-":
+                if text[point] == "." and (signed or text[0] != "-"):
                     return prefix + text + suffix
             except IndexError:  # fewer characters than a point and its decimals
                 pass
@@ -137,7 +140,7 @@ def money_writer(currency: str, locale: Locale) -> Callable[[Decimal], str]:
         def write(amount: Decimal) -> str:
             text = format(amount, ",f")
             try:
-                if text[point] == "." and text[0] != "-":
+                if text[point] == "." and (signed or text[0] != "-"):
                     return (prefix + text.replace(",", group).replace(".", decimal)
                             + suffix)
             except IndexError:
@@ -147,7 +150,7 @@ def money_writer(currency: str, locale: Locale) -> Callable[[Decimal], str]:
         def write(amount: Decimal) -> str:
             text = format(amount, ",f")
             try:
-                if text[point] == "." and text[0] != "-":
+                if text[point] == "." and (signed or text[0] != "-"):
                     return (prefix + text.replace(",", "\0").replace(".", decimal)
                             .replace("\0", group) + suffix)
             except IndexError:

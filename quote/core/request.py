@@ -411,11 +411,13 @@ class QuoteRequest(_Input):
 
     @model_validator(mode="after")
     def _kind_and_existing_contract_agree(self) -> QuoteRequest:
-        if self.existing_contract and self.kind == "new":
+        fields = self.__dict__  # the fields as validated (cheaper to read than by name)
+        existing_contract, kind = fields["existing_contract"], fields["kind"]
+        if existing_contract and kind == "new":
             self.kind = "top_up"
-        elif self.kind == "top_up":
+        elif kind == "top_up":
             self.existing_contract = True
-        elif self.existing_contract:
+        elif existing_contract:
             raise ValueError(N_("existing_contract is only for a top-up"))
         return self
 
