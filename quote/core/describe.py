@@ -8,6 +8,7 @@ formatted by Babel for the language. The web page and the PDF call
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -177,6 +178,56 @@ LINE_KINDS = {
 }
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
+
+
+class _Reordered:
+    """A translation naming its values in another order than its message does: filled
+    from the message's order (see ``positional``)."""
+
+    __slots__ = ("template", "order")
+
+    def __init__(self, template: str, order: tuple[int, ...]):
+        self.template = template
+        self.order = order
+
+    def __mod__(self, values: tuple) -> str:
+        return self.template % tuple([values[index] for index in self.order])
+
+
+class _Named:
+    """A translation ``positional`` leaves as it is: filled by name, as gettext's texts are."""
+
+    __slots__ = ("text", "names")
+
+    def __init__(self, text: str, names: list[str]):
+        self.text = text
+        self.names = names
+
+    def __mod__(self, values: tuple) -> str:
+        return self.text % dict(zip(self.names, values, strict=True))
+
+
+def positional(message: str | tuple[str, ...], translation: str
+               ) -> str | _Reordered | _Named:
+    """``translation`` of ``message`` as a template that ``%`` fills from a tuple of values
+    in the order in which ``message`` first names them (or the order of the names given
+    instead of a message): ``positional("%(fee)s a year × %(years)s", ...) % (fee,
+    years)``, the same text as ``translation % {"fee": fee, "years": years}``. Filling a
+    tuple costs a fraction of filling a dictionary. A translation that names the values in
+    another order (or one twice) is filled through ``_Reordered``; one with a literal "%"
+    or another conversion than ``s`` and ``d``, by name."""
+    names = list(message) if isinstance(message, tuple) else list(
+        dict.fromkeys(name for name, _ in _PLACEHOLDER.findall(message)))
+    used = [name for name, _ in _PLACEHOLDER.findall(translation)]
+    if translation.count("%") != len(used) or not set(used) <= set(names):
+        return _Named(translation, names)
+    template = _PLACEHOLDER.sub(r"%\2", translation)
+    if used == names:
+        return template
+    return _Reordered(template, tuple(names.index(name) for name in used))
+
+
 class _Texts(dict):
     """A catalogue's translations by message, each looked up in the catalogue once (the
     messages are the catalogue's, so there are only so many)."""
@@ -192,6 +243,36 @@ class _Texts(dict):
         return text
 
 
+class _Templates(dict):
+    """A catalogue's translations by message as ``positional`` templates, each made once."""
+
+    __slots__ = ("texts",)
+
+    def __init__(self, texts: _Texts):
+        super().__init__()
+        self.texts = texts
+
+    def __missing__(self, message: str) -> str | _Reordered | _Named:
+        template = self[message] = positional(message, self.texts[message])
+        return template
+
+
+# The messages of the descriptions and explanations, filled through ``Describer.formats``
+# (a tuple of values in the order each message names them).
+_SUPPORT = N_("%(package)s support, %(deployment)s, %(years)s")
+_ADDITION_WORTH = N_("Additional licenses worth %(value)s from %(date)s")
+_PRO_RATA = N_("Annual cost %(before)s → %(after)s: difference %(difference)s × %(parts)s")
+_PERCENT_FEE = N_("%(percent)s of %(base)s = %(exact)s")
+_MINIMUM = N_("minimum %(minimum)s applies")
+_A_YEAR = N_("%(fee)s a year × %(years)s")
+_UNIT_PERCENT = N_("%(price)s (%(percent)s of the annual fee %(fee)s)")
+_EACH = N_("each %(price)s a year × %(years)s")
+_INCLUDED = N_("Included in the license or subscription price")
+_PERIOD = N_("%(days)s of %(year_days)s days (contract year %(year)s)")
+
+_CACHED = 4096  # at most so many texts per kind and describer (days, periods, counts)
+
+
 class Describer:
     """Formats texts for one language."""
 
@@ -202,14 +283,40 @@ class Describer:
         self.gettext = catalogue.gettext
         self.ngettext = catalogue.ngettext
         self.texts = _Texts(catalogue.gettext)  # texts[message] -> translation
+        self.formats = _Templates(self.texts)  # formats[message] % (values, ...) -> text
         self.money = money_writer(currency, language)  # money(amount) -> text
         self.whole = _whole_writer(language)  # whole(count) -> text
-        self.percent = numbers.percent_writer(locale_of(language))  # percent(19) -> "19 %"
+        self.percent_writer = numbers.percent_writer(locale_of(language))
+        # Texts of values that recur (terms' years, card percentages, dates of a year,
+        # parts of contract years), each written once per describer.
         self._years: dict[int, str] = {}
+        self._percents: dict[str, str] = {}
+        self._days: dict[dt.date, str] = {}
+        self._periods_of: dict[tuple[int, int, int], str] = {}
+        self._plurals: dict[tuple[str, int], str | _Reordered | _Named] = {}
 
     def _(self, message: str, **params) -> str:
         text = self.texts[message]
         return text % params if params else text
+
+    def percent(self, value: Decimal) -> str:
+        """A percentage given as "19" for 19 % in words ("19 %")."""
+        key = str(value)  # the text keys it: 7.5 and 7.50 are equal numbers
+        text = self._percents.get(key)
+        if text is None:
+            text = self.percent_writer(value)
+            if len(self._percents) < _CACHED:
+                self._percents[key] = text
+        return text
+
+    def day(self, value: dt.date) -> str:
+        """A date in words ("1. Juli 2026")."""
+        text = self._days.get(value)
+        if text is None:
+            text = day(value, self.language)
+            if len(self._days) < _CACHED:
+                self._days[value] = text
+        return text
 
     def years(self, count: int) -> str:
         text = self._years.get(count)
@@ -219,12 +326,21 @@ class Describer:
                 self._years[count] = text
         return text
 
+    def _plural(self, kind: str, count: int, translation: str, names: tuple[str, ...]
+                ) -> str | _Reordered | _Named:
+        """The ``positional`` template of a plural message's form for ``count`` (its
+        ``translation``), kept by ``kind`` and count: the counts are small and few."""
+        template = positional(names, translation)
+        if len(self._plurals) < _CACHED:
+            self._plurals[kind, count] = template
+        return template
+
     def deployment(self, deployment: str) -> str:
-        return self._(DEPLOYMENTS[deployment])
+        return self.texts[DEPLOYMENTS[deployment]]
 
     def line_kind(self, code: str) -> str:
         """The kind of a line's charge in words ("Additional licenses" for ``addition``)."""
-        return self._(LINE_KINDS[code])
+        return self.texts[LINE_KINDS[code]]
 
     # -- descriptions ---------------------------------------------------
 
@@ -232,32 +348,38 @@ class Describer:
         if deployment is None:  # a card without a license value names no deployment
             return self._("%(package)s support, %(years)s",
                           package=package.name(self.language), years=self.years(years))
-        return self.texts[N_("%(package)s support, %(deployment)s, %(years)s")] % {
-            "package": package.name(self.language),
-            "deployment": self.texts[DEPLOYMENTS[deployment]], "years": self.years(years)}
+        return self.formats[_SUPPORT] % (package.name(self.language),
+                                         self.texts[DEPLOYMENTS[deployment]],
+                                         self._years.get(years) or self.years(years))
 
     def example_price(self) -> str:
-        return self._("example price")
+        return self.texts["example price"]
 
     def example_value(self) -> str:
-        return self._("example value")
+        return self.texts["example value"]
 
     def environments(self, count: int) -> str:
-        return self.ngettext("%(num)d extra environment", "%(num)d extra environments",
-                             count) % {"num": count}
+        template = self._plurals.get(("environments", count))
+        if template is None:
+            template = self._plural("environments", count, self.ngettext(
+                "%(num)d extra environment", "%(num)d extra environments", count), ("num",))
+        return template % (count,)
 
     def addition(self, date: dt.date, license_value: Decimal | None = None) -> str:
         """An addition of licenses with their value ("Additional licenses worth €12,000.00
         from 1 March 2027"); without one (offers issued before it was recorded), its date."""
         if license_value is None:
-            return self._("Additional licenses from %(date)s", date=day(date, self.language))
-        return self.texts[N_("Additional licenses worth %(value)s from %(date)s")] % {
-            "value": self.money(license_value), "date": day(date, self.language)}
+            return self._("Additional licenses from %(date)s", date=self.day(date))
+        return self.formats[_ADDITION_WORTH] % (self.money(license_value),
+                                                self._days.get(date) or self.day(date))
 
     def added_environments(self, count: int, date: dt.date) -> str:
-        text = self.ngettext("%(num)d additional environment from %(date)s",
-                             "%(num)d additional environments from %(date)s", count)
-        return text % {"num": count, "date": day(date, self.language)}
+        template = self._plurals.get(("added environments", count))
+        if template is None:
+            template = self._plural("added environments", count, self.ngettext(
+                "%(num)d additional environment from %(date)s",
+                "%(num)d additional environments from %(date)s", count), ("num", "date"))
+        return template % (count, self._days.get(date) or self.day(date))
 
     def uplift(self, year: int) -> str:
         return self._("Price escalation, contract year %(year)s", year=year)
@@ -267,14 +389,14 @@ class Describer:
 
     def back_support(self, start: dt.date, end: dt.date) -> str:
         return self._("Back-support for the uncovered days %(start)s to %(end)s",
-                      start=day(start, self.language), end=day(end, self.language))
+                      start=self.day(start), end=self.day(end))
 
     def reinstatement_fee(self) -> str:
         return self._("Reinstatement fee")
 
     def discount(self, discount_percent: Decimal) -> str:
         """The offer's discount as a line: "Discount 5 %"."""
-        return self._("Discount %(percent)s", percent=percent(discount_percent, self.language))
+        return self._("Discount %(percent)s", percent=self.percent(discount_percent))
 
     def points(self, count: int, card: RateCard) -> str:
         assert card.points is not None
@@ -285,57 +407,65 @@ class Describer:
 
     def explain(self, explanation) -> str:  # noqa: C901 - one branch per kind, as documented
         e = explanation
-        kind = e.kind
-        texts, money = self.texts, self.money
+        f = e.__dict__  # its fields, read from the model's dictionary: cheaper than by name
+        kind = f["kind"]
+        formats, money = self.formats, self.money
         if kind == "pro_rata":  # the most frequent, first
-            return texts[N_("Annual cost %(before)s → %(after)s: difference %(difference)s "
-                            "× %(parts)s")] % {
-                "before": money(e.before), "after": money(e.after),
-                "difference": money(e.difference), "parts": self._periods(e.periods)}
+            return formats[_PRO_RATA] % (money(f["before"]), money(f["after"]),
+                                         money(f["difference"]), self._periods(f["periods"]))
         if kind == "included":
-            return texts[N_("Included in the license or subscription price")]
+            return self.texts[_INCLUDED]
         if kind == "percent_fee":
-            text = texts[N_("%(percent)s of %(base)s = %(exact)s")] % {
-                "percent": self.percent(e.percent), "base": money(e.base),
-                "exact": money(e.exact)}
-            if e.minimum_applied:
-                text += "; " + texts[N_("minimum %(minimum)s applies")] % {
-                    "minimum": money(e.minimum)}
-            return text + "; " + texts[N_("%(fee)s a year × %(years)s")] % {
-                "fee": money(e.annual_fee), "years": self.years(e.years)}
+            percent, years, exact, fee = f["percent"], f["years"], f["exact"], f["annual_fee"]
+            exact_text = money(exact)
+            text = formats[_PERCENT_FEE] % (self._percents.get(str(percent))
+                                            or self.percent(percent),
+                                            money(f["base"]), exact_text)
+            if f["minimum_applied"]:
+                text += "; " + formats[_MINIMUM] % (money(f["minimum"]),)
+            # the fee is the exact share rounded: mostly the same figure, written once
+            fee_text = exact_text if fee == exact and fee.is_signed() == exact.is_signed() \
+                else money(fee)
+            return text + "; " + formats[_A_YEAR] % (
+                fee_text, self._years.get(years) or self.years(years))
         if kind == "flat_fee":
-            return texts[N_("%(fee)s a year × %(years)s")] % {"fee": money(e.annual_fee),
-                                                          "years": self.years(e.years)}
+            years = f["years"]
+            return formats[_A_YEAR] % (money(f["annual_fee"]),
+                                       self._years.get(years) or self.years(years))
         if kind == "extra_environments":
-            text = self.ngettext(
-                "%(num)d environment beyond the %(included)d included",
-                "%(num)d environments beyond the %(included)d included", e.quantity,
-            ) % {"num": e.quantity, "included": e.included}
-            unit = money(e.unit_price)
-            if e.unit_percent is not None:
-                unit = texts[N_("%(price)s (%(percent)s of the annual fee %(fee)s)")] % {
-                    "price": unit, "percent": self.percent(e.unit_percent),
-                    "fee": money(e.annual_fee)}
-            return text + ", " + texts[N_("each %(price)s a year × %(years)s")] % {
-                "price": unit, "years": self.years(e.years)}
-        if e.kind == "points":
+            quantity, percent, years = f["quantity"], f["unit_percent"], f["years"]
+            template = self._plurals.get(("beyond", quantity))
+            if template is None:
+                template = self._plural("beyond", quantity, self.ngettext(
+                    "%(num)d environment beyond the %(included)d included",
+                    "%(num)d environments beyond the %(included)d included", quantity),
+                    ("num", "included"))
+            text = template % (quantity, f["included"])
+            unit = money(f["unit_price"])
+            if percent is not None:
+                unit = formats[_UNIT_PERCENT] % (
+                    unit, self._percents.get(str(percent)) or self.percent(percent),
+                    money(f["annual_fee"]))
+            return text + ", " + formats[_EACH] % (
+                unit, self._years.get(years) or self.years(years))
+        if kind == "points":
             return self._points(e)
-        if e.kind == "uplift":
+        if kind == "uplift":
             return self._("Annual cost %(base)s raised by %(percent)s a year: "
                           "× (1 + %(percent)s)^%(power)s − %(base)s",
-                          base=self.money(e.base), percent=percent(e.percent, self.language),
+                          base=money(e.base), percent=self.percent(e.percent),
                           power=number(e.year - 1, self.language))
-        if e.kind == "prepayment_discount":
+        if kind == "prepayment_discount":
             return self._("%(percent)s of %(base)s for paying %(years)s in advance",
-                          percent=percent(e.percent, self.language), base=self.money(e.base),
+                          percent=self.percent(e.percent), base=money(e.base),
                           years=self.years(e.years))
-        if e.kind == "back_support":
-            return self._("Annual cost %(cost)s × %(parts)s", cost=self.money(e.annual_cost),
+        if kind == "back_support":
+            return self._("Annual cost %(cost)s × %(parts)s", cost=money(e.annual_cost),
                           parts=self._periods(e.periods))
-        if e.kind == "reinstatement_fee":
+        if kind == "reinstatement_fee":
             return self._("%(percent)s of the back-support %(base)s",
-                          percent=percent(e.percent, self.language), base=self.money(e.base))
-        raise AssertionError(e.kind)
+                          percent=self.percent(e.percent), base=money(e.base))
+        raise AssertionError(kind)
 
     def line_description(self, line, card: RateCard, package: Package, deployment: str,
                          years: int) -> str:
@@ -381,19 +511,22 @@ class Describer:
         return text
 
     def _periods(self, periods) -> str:
-        language = self.language
-        if len(periods) == 1:
-            (p,) = periods
-            return _period(p.days, p.year_days, p.year, language)
-        return ", ".join([_period(p.days, p.year_days, p.year, language) for p in periods])
+        """"167 of 365 days (contract year 1), 366 of 366 days (contract year 2)"."""
+        texts = self._periods_of
+        parts = []
+        for period in periods:
+            f = period.__dict__  # its fields (see ``explain``)
+            key = (f["days"], f["year_days"], f["year"])
+            parts.append(texts.get(key) or self._period(key))
+        return parts[0] if len(parts) == 1 else ", ".join(parts)
 
-
-@lru_cache(maxsize=4096)
-def _period(days: int, year_days: int, year: int, language: str) -> str:
-    """"167 of 365 days (contract year 1)": the same few recur, so each is written once."""
-    _ = translations(language).gettext
-    return _("%(days)s of %(year_days)s days (contract year %(year)s)") % {
-        "days": number(days, language), "year_days": number(year_days, language), "year": year}
+    def _period(self, key: tuple[int, int, int]) -> str:
+        """"167 of 365 days (contract year 1)": the same few recur, so each is written once."""
+        days, year_days, year = key
+        text = self.formats[_PERIOD] % (self.whole(days), self.whole(year_days), year)
+        if len(self._periods_of) < _CACHED:
+            self._periods_of[key] = text
+        return text
 
 
 @lru_cache(maxsize=64)

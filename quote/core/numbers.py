@@ -113,6 +113,54 @@ def money_writer(currency: str, locale: Locale) -> Callable[[Decimal], str]:
     fmt = _money_format(currency, locale)
     if fmt is None:
         return partial(_babel_money, currency=currency, locale=locale)
+    rounded = _rounded_writer(fmt)
+    if not fmt.thousands or not 0 < fmt.digits < fmt.primary:
+        return rounded
+    # Most amounts come rounded to the minor unit already (every line, total and annual
+    # fee): Python's own text of such an amount ("48,250.00") has the decimal point
+    # exactly ``digits`` places from its end, and quantizing it would change nothing. A
+    # grouping mark never stands there (``digits < primary``), so that place tells such an
+    # amount from any other; those, and negative amounts, are rounded as Babel rounds.
+    (prefix, minus), (suffix, after_minus) = fmt.prefixes, fmt.suffixes
+    point = -fmt.digits - 1
+    # A negative amount reads as Python writes its sign ("-1.234,00 €") where the format
+    # only puts "-" before it (no symbol in front): then the sign needs no look.
+    signed = prefix == "" and minus == "-" and suffix == after_minus
+    group, decimal = fmt.group, fmt.decimal
+    if (group, decimal) == (",", "."):  # Python's own marks
+        def write(amount: Decimal) -> str:
+            text = format(amount, ",f")
+            try:
+                if text[point] == "." and (signed or text[0] != "-"):
+                    return prefix + text + suffix
+            except IndexError:  # fewer characters than a point and its decimals
+                pass
+            return rounded(amount)
+    elif group not in ",.":  # nothing to swap: "," becomes the group mark, then "."
+        def write(amount: Decimal) -> str:
+            text = format(amount, ",f")
+            try:
+                if text[point] == "." and (signed or text[0] != "-"):
+                    return (prefix + text.replace(",", group).replace(".", decimal)
+                            + suffix)
+            except IndexError:
+                pass
+            return rounded(amount)
+    else:
+        def write(amount: Decimal) -> str:
+            text = format(amount, ",f")
+            try:
+                if text[point] == "." and (signed or text[0] != "-"):
+                    return (prefix + text.replace(",", "\0").replace(".", decimal)
+                            .replace("\0", group) + suffix)
+            except IndexError:
+                pass
+            return rounded(amount)
+    return write
+
+
+def _rounded_writer(fmt: _Format) -> Callable[[Decimal], str]:
+    """Amounts in ``fmt`` quantized to its minor unit first, as Babel does (half-even)."""
     prefixes, suffixes, quantum = fmt.prefixes, fmt.suffixes, fmt.quantum
     quantize = _CONTEXT.quantize  # what Babel's normalize() and quantize() give (see above)
     if fmt.thousands:

@@ -3,7 +3,7 @@ for every currency the rate cards use (and a few with other minor units)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal, Inexact, Rounded, localcontext
 
 import pytest
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -98,3 +98,15 @@ def test_a_locale_s_percent_writer_writes_as_babel_writes(value, language):
     locale = locale_of(language)
     expected = format_percent(Decimal(value) / 100, locale=locale, decimal_quantization=False)
     assert numbers.percent_writer(locale)(Decimal(value)) == expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_money_is_written_the_same_whatever_the_thread_s_decimal_context(language):
+    """An amount already rounded to its minor unit is written as it stands, any other one
+    is rounded in a context of its own: the thread's rounding, precision and traps change
+    no text."""
+    locale = locale_of(language)
+    write = numbers.money_writer("EUR", locale)
+    expected = [format_currency(amount, "EUR", locale=locale) for amount in TABLE_AMOUNTS]
+    with localcontext(prec=4, rounding=ROUND_UP, traps=[Inexact, Rounded]):
+        assert [write(amount) for amount in TABLE_AMOUNTS] == expected
