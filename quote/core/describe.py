@@ -407,7 +407,9 @@ class Describer:
 
     def explain(self, explanation) -> str:  # noqa: C901 - one branch per kind, as documented
         e = explanation
-        f = e.__dict__  # its fields, read from the model's dictionary: cheaper than by name
+        # its fields, read from the model's dictionary (``Explanation`` is a pydantic model,
+        # whose ``__getattr__`` keeps Python from speeding up reads by name)
+        f = e.__dict__
         kind = f["kind"]
         formats, money = self.formats, self.money
         if kind == "pro_rata":  # the most frequent, first
