@@ -350,7 +350,7 @@ class Describer:
                           package=package.name(self.language), years=self.years(years))
         return self.formats[_SUPPORT] % (package.name(self.language),
                                          self.texts[DEPLOYMENTS[deployment]],
-                                         self._years.get(years) or self.years(years))
+                                         self.years(years))
 
     def example_price(self) -> str:
         return self.texts["example price"]
@@ -371,7 +371,7 @@ class Describer:
         if license_value is None:
             return self._("Additional licenses from %(date)s", date=self.day(date))
         return self.formats[_ADDITION_WORTH] % (self.money(license_value),
-                                                self._days.get(date) or self.day(date))
+                                                self.day(date))
 
     def added_environments(self, count: int, date: dt.date) -> str:
         template = self._plurals.get(("added environments", count))
@@ -379,7 +379,7 @@ class Describer:
             template = self._plural("added environments", count, self.ngettext(
                 "%(num)d additional environment from %(date)s",
                 "%(num)d additional environments from %(date)s", count), ("num", "date"))
-        return template % (count, self._days.get(date) or self.day(date))
+        return template % (count, self.day(date))
 
     def uplift(self, year: int) -> str:
         return self._("Price escalation, contract year %(year)s", year=year)
@@ -420,8 +420,7 @@ class Describer:
         if kind == "percent_fee":
             percent, years, exact, fee = f["percent"], f["years"], f["exact"], f["annual_fee"]
             exact_text = money(exact)
-            text = formats[_PERCENT_FEE] % (self._percents.get(str(percent))
-                                            or self.percent(percent),
+            text = formats[_PERCENT_FEE] % (self.percent(percent),
                                             money(f["base"]), exact_text)
             if f["minimum_applied"]:
                 text += "; " + formats[_MINIMUM] % (money(f["minimum"]),)
@@ -429,11 +428,11 @@ class Describer:
             fee_text = exact_text if fee == exact and fee.is_signed() == exact.is_signed() \
                 else money(fee)
             return text + "; " + formats[_A_YEAR] % (
-                fee_text, self._years.get(years) or self.years(years))
+                fee_text, self.years(years))
         if kind == "flat_fee":
             years = f["years"]
             return formats[_A_YEAR] % (money(f["annual_fee"]),
-                                       self._years.get(years) or self.years(years))
+                                       self.years(years))
         if kind == "extra_environments":
             quantity, percent, years = f["quantity"], f["unit_percent"], f["years"]
             template = self._plurals.get(("beyond", quantity))
@@ -446,10 +445,10 @@ class Describer:
             unit = money(f["unit_price"])
             if percent is not None:
                 unit = formats[_UNIT_PERCENT] % (
-                    unit, self._percents.get(str(percent)) or self.percent(percent),
+                    unit, self.percent(percent),
                     money(f["annual_fee"]))
             return text + ", " + formats[_EACH] % (
-                unit, self._years.get(years) or self.years(years))
+                unit, self.years(years))
         if kind == "points":
             return self._points(e)
         if kind == "uplift":

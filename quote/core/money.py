@@ -58,16 +58,9 @@ def round_money(value: Decimal, currency: str) -> Decimal:
 def rounder(currency: str) -> Callable[[Decimal], Decimal]:
     """``round_money`` for one currency, as one call made in C (the loops that round
     many amounts of one quote take it once): ``rounder(currency)(value)`` is
-    ``round_money(value, currency)``, the same quantization in the same context."""
+    ``round_money(value, currency)``, the same quantization in the same context
+    (``tests/unit/test_properties.py`` compares the two)."""
     return methodcaller("quantize", minor_unit(currency), context=_EXACT)
-
-
-# The exact arithmetic of ``percent_of`` and ``ratio`` (products and quotients in the
-# context of 60 digits), for the loops that do it inline: ``percent_of(p, b)`` is
-# ``divide_exact(multiply_exact(p, b), HUNDRED)``, ``ratio(v, n, d)`` is
-# ``divide_exact(multiply_exact(v, n), d)``.
-multiply_exact = _EXACT.multiply
-divide_exact = _EXACT.divide
 
 
 def percent_of(percent: Decimal, base: Decimal) -> Decimal:

@@ -126,36 +126,16 @@ def money_writer(currency: str, locale: Locale) -> Callable[[Decimal], str]:
     # A negative amount reads as Python writes its sign ("-1.234,00 €") where the format
     # only puts "-" before it (no symbol in front): then the sign needs no look.
     signed = prefix == "" and minus == "-" and suffix == after_minus
-    group, decimal = fmt.group, fmt.decimal
-    if (group, decimal) == (",", "."):  # Python's own marks
-        def write(amount: Decimal) -> str:
-            text = format(amount, ",f")
-            try:
-                if text[point] == "." and (signed or text[0] != "-"):
-                    return prefix + text + suffix
-            except IndexError:  # fewer characters than a point and its decimals
-                pass
-            return rounded(amount)
-    elif group not in ",.":  # nothing to swap: "," becomes the group mark, then "."
-        def write(amount: Decimal) -> str:
-            text = format(amount, ",f")
-            try:
-                if text[point] == "." and (signed or text[0] != "-"):
-                    return (prefix + text.replace(",", group).replace(".", decimal)
-                            + suffix)
-            except IndexError:
-                pass
-            return rounded(amount)
-    else:
-        def write(amount: Decimal) -> str:
-            text = format(amount, ",f")
-            try:
-                if text[point] == "." and (signed or text[0] != "-"):
-                    return (prefix + text.replace(",", "\0").replace(".", decimal)
-                            .replace("\0", group) + suffix)
-            except IndexError:
-                pass
-            return rounded(amount)
+    marks = fmt.marks()  # Python's group and decimal marks to the locale's
+
+    def write(amount: Decimal) -> str:
+        text = format(amount, ",f")
+        try:
+            if text[point] == "." and (signed or text[0] != "-"):
+                return prefix + marks(text) + suffix
+        except IndexError:  # fewer characters than a point and its decimals
+            pass
+        return rounded(amount)
     return write
 
 
@@ -164,24 +144,12 @@ def _rounded_writer(fmt: _Format) -> Callable[[Decimal], str]:
     prefixes, suffixes, quantum = fmt.prefixes, fmt.suffixes, fmt.quantum
     quantize = _CONTEXT.quantize  # what Babel's normalize() and quantize() give (see above)
     if fmt.thousands:
-        group, decimal = fmt.group, fmt.decimal
-        if (group, decimal) == (",", "."):  # Python's own marks
-            def write(amount: Decimal) -> str:
-                negative = amount.is_signed()
-                text = format(quantize(amount.copy_abs(), quantum), ",f")
-                return prefixes[negative] + text + suffixes[negative]
-        elif group not in ",.":  # nothing to swap: "," becomes the group mark, then "."
-            def write(amount: Decimal) -> str:
-                negative = amount.is_signed()
-                text = format(quantize(amount.copy_abs(), quantum), ",f")
-                return (prefixes[negative] + text.replace(",", group).replace(".", decimal)
-                        + suffixes[negative])
-        else:
-            def write(amount: Decimal) -> str:
-                negative = amount.is_signed()
-                text = format(quantize(amount.copy_abs(), quantum), ",f")
-                return (prefixes[negative] + text.replace(",", "\0").replace(".", decimal)
-                        .replace("\0", group) + suffixes[negative])
+        marks = fmt.marks()  # Python's group and decimal marks to the locale's
+
+        def write(amount: Decimal) -> str:
+            negative = amount.is_signed()
+            text = format(quantize(amount.copy_abs(), quantum), ",f")
+            return prefixes[negative] + marks(text) + suffixes[negative]
         return write
 
     def write_grouped(amount: Decimal) -> str:

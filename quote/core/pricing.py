@@ -67,12 +67,9 @@ from .contract import ONE_DAY, ContractYear, contract_years, last_day
 from .describe import Describer, describer
 from .errors import N_, FieldError, QuoteInputError
 from .money import (
-    HUNDRED,
     ZERO,
-    divide_exact,
     minor_unit,
     minor_units,
-    multiply_exact,
     percent_of,
     ratio,
     round_money,
@@ -292,7 +289,7 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
     card = loaded.card
     package = _package(request, card)
     _check_against_card(request, card, package, as_of, own_term=_own_term)
-    currency = request.currency or card.currencies[0]  # the card's default currency
+    currency = request.currency or card.currency
     deployment = request.deployment
     contract = Contract(card, package, deployment, currency)
     kind = request.kind
@@ -400,11 +397,11 @@ def price_with_card(request: QuoteRequest, loaded: LoadedCard, as_of: dt.date, *
                                     example=example))
             subtotal += amount
     discount_percent = request.discount_percent
-    discount = round_(divide_exact(multiply_exact(discount_percent, subtotal), HUNDRED))
+    discount = round_(percent_of(discount_percent, subtotal))
     net = subtotal - discount
     basis = tax_basis if tax_basis is not None else tax_of_request(request, None)
     tax_percent = basis.rate if basis is not None else ZERO
-    tax = round_(divide_exact(multiply_exact(tax_percent, net), HUNDRED))
+    tax = round_(percent_of(tax_percent, net))
     billed = schedule([(charge[1], parts) for charge, parts in charges],
                       discount_percent, discount, tax_percent, tax, currency)
     return QuoteResult.built(
@@ -611,8 +608,7 @@ def _pro_rata(code, date, before, after, periods, spans, round_,
     parts = {}
     exact = ZERO
     for year_slot, days, year_days in spans:
-        # ratio(difference, days, year_days), exact
-        part = parts[year_slot] = divide_exact(multiply_exact(difference, days), year_days)
+        part = parts[year_slot] = ratio(difference, days, year_days)
         exact += part
     return Charge(code, round_(exact), Explanation.built(
         kind="pro_rata", before=before, after=after, difference=difference,
@@ -701,19 +697,16 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     # model goes through its ``__getattr__`` hook, which costs several times a local's.
     errors: list[FieldError] = []
     currencies = card.currencies
-    currency = request.currency or currencies[0]
+    currency = request.currency or card.currency
     if currency not in currencies:
         errors.append(FieldError("currency", N_("this rate card prices in %(known)s"),
                                  {"known": ", ".join(currencies)}))
-        currency = currencies[0]
+        currency = card.currency
     decimals, unit = minor_units(currency), minor_unit(currency)
     price = package.price(request.deployment)
     errors.extend(_license_errors(request, card, price, own_term, currency))
-    # an amount written with the currency's decimals (the usual case: the same quantum as
-    # its minor unit) has no more; only another is looked at digit by digit
     license_value = request.license_value
-    if license_value is not None and not license_value.same_quantum(unit) \
-            and -license_value.as_tuple().exponent > decimals:
+    if license_value is not None and _more_decimals(license_value, unit, decimals):
         errors.append(_decimals_error("license_value", currency, decimals))
     term_start, term_years = request.term_start, request.term_years
     minimum_years, maximum_years = card.minimum_term_years, card.maximum_term_years
@@ -746,7 +739,7 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     for index, addition in ordered:
         added, date, added_environments = (addition.license_value, addition.date,
                                            addition.environments)
-        if not added.same_quantum(unit) and -added.as_tuple().exponent > decimals:
+        if _more_decimals(added, unit, decimals):
             errors.append(_decimals_error(f"additions.{index}.license_value", currency,
                                           decimals))
         if added and not card.license_value:
@@ -776,8 +769,7 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
     if separate_term and not top_up:
         errors.append(FieldError("separate_term", N_("only a top-up can be priced as a "
                                                      "separate term")))
-    if kind == "reinstatement" or request.lapsed is not None:
-        errors.extend(_lapse_errors(request, card))
+    errors.extend(_lapse_errors(request, card))
     if points is not None:
         if card.points is None:
             errors.append(FieldError("points", N_("this rate card sells no support points")))
@@ -794,6 +786,12 @@ def _check_against_card(request: QuoteRequest, card: RateCard, package: Package,
 
 def _date_of_item(item: tuple[int, Addition]) -> dt.date:
     return item[1].date
+
+
+def _more_decimals(amount: Decimal, unit: Decimal, decimals: int) -> bool:
+    """``amount`` has more than the currency's ``decimals``; one written with them (the
+    usual case: the same quantum as its minor ``unit``) is not looked at digit by digit."""
+    return not amount.same_quantum(unit) and -amount.as_tuple().exponent > decimals
 
 
 def _decimals_error(field: str, currency: str, decimals: int) -> FieldError:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import NamedTuple
 
-from .money import HUNDRED, ZERO, divide_exact, multiply_exact, rounder
+from .money import ZERO, percent_of, rounder
 
 
 class Slot(NamedTuple):
@@ -112,7 +112,7 @@ def _split(total: Decimal, percent: Decimal, bases: list[Decimal], round_) -> li
     shares = []
     running, shown = ZERO, ZERO
     for base in bases[:-1]:
-        running += divide_exact(multiply_exact(percent, base), HUNDRED)  # percent_of
+        running += percent_of(percent, base)
         rounded = round_(running)
         shares.append(rounded - shown)
         shown = rounded
